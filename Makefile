@@ -1,0 +1,69 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PORT ?= 8000
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+export DJANGO_SETTINGS_MODULE := bearcms.settings
+
+.PHONY: run test lint format browser test-sqlite test-postgres bench clean
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(VENV)/bin/activate
+	$(PIP) install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/activate
+	$(PIP) install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+## run: install, migrate the SQLite database, seed the demo blog and serve on :8000
+run: $(VENV)/.runtime
+	DEBUG=true $(PY) manage.py migrate --noinput
+	DEBUG=true $(PY) manage.py seed_demo
+	@echo ""
+	@echo "  Platform (landing, sign-up):  http://localhost:$(PORT)/"
+	@echo "  Demo blog:                    http://demo.localhost:$(PORT)/"
+	@echo "  Dashboard:                    http://localhost:$(PORT)/dashboard/"
+	@echo "  Log in as the demo blogger:   demo@example.com / demo-blogger-pass"
+	@echo "  Log in as staff:              staff@example.com / staff-admin-pass"
+	@echo "  Emails (sign-up confirmation, password reset) are printed below."
+	@echo ""
+	DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## test: install what the tests need, lint, then run the suite on SQLite and PostgreSQL
+test: $(VENV)/.dev browser lint test-sqlite test-postgres
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check
+
+format: $(VENV)/.dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## browser: Debian's chromium for the end-to-end test (never `playwright install`)
+browser:
+	@bash scripts/ensure-chromium
+
+test-sqlite: $(VENV)/.dev
+	env -u DATABASE_URL $(VENV)/bin/pytest
+
+test-postgres: $(VENV)/.dev
+	@bash scripts/ensure-postgres "$(POSTGRES_URL)"; status=$$?; \
+	  if [ $$status -eq 1 ]; then exit 0; elif [ $$status -ne 0 ]; then exit $$status; fi; \
+	  echo "== the suite again on PostgreSQL ($(POSTGRES_URL))"; \
+	  DATABASE_URL="$(POSTGRES_URL)" $(VENV)/bin/pytest
+
+## bench: the scale benchmark (see README, Performance)
+bench: $(VENV)/.dev
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

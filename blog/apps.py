@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class BlogConfig(AppConfig):
+    """The tenant blogs: pages, tenancy, host routing, Markdown, admin isolation."""
+
+    name = "blog"
+
+    def ready(self):
+        from blog import hosts
+
+        hosts.install()

@@ -1,0 +1,288 @@
+"""The tenant blogs as Wagtail pages.
+
+A blog is a ``BlogPage`` at depth 2 (directly under Wagtail's tree root) served by its
+own ``Site``; its posts and pages are ``PostPage`` children. The BlogPage holds the
+blog's settings and home content, so Wagtail's page permissions isolate them per blog
+(see ``blog.tenancy``). Markdown is rendered once when a page is saved and the HTML
+stored, so readers never pay for it.
+"""
+
+from django.core.validators import MaxLengthValidator, RegexValidator
+from django.db import models
+from django.http import Http404
+from django.utils import timezone
+from django.utils.functional import cached_property
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.models import Page, PageViewRestriction
+from wagtail.search import index
+from wagtailmarkdown.fields import MarkdownField
+
+from blog.markdown import MAX_MARKDOWN_LENGTH, render_markdown
+
+DEFAULT_NAV = "[Home](/) [Blog](/blog/)"
+DATE_FORMATS = [
+    ("d M, Y", "26 Nov, 2026"),
+    ("M j, Y", "Nov 26, 2026"),
+    ("Y-m-d", "2026-11-26"),
+    ("j F Y", "26 November 2026"),
+    ("F j, Y", "November 26, 2026"),
+]
+markdown_length = MaxLengthValidator(
+    MAX_MARKDOWN_LENGTH,
+    message="This is too long to publish (at most %(limit_value)s characters, "
+    "this has %(show_value)s). Split it into several posts.",
+)
+
+
+class RenderedMarkdownMixin:
+    """Store the HTML of Markdown fields on save; render afresh for previews.
+
+    ``markdown_fields`` maps each Markdown field to the field that keeps its HTML.
+    """
+
+    markdown_fields = {}
+
+    def render_markdown_fields(self):
+        for source, target in self.markdown_fields.items():
+            setattr(self, target, render_markdown(getattr(self, source)))
+
+    def save(self, *args, **kwargs):
+        self.render_markdown_fields()
+        return super().save(*args, **kwargs)
+
+    def serve_preview(self, request, mode_name):
+        # A preview shows unsaved Markdown, so the stored HTML is stale by definition.
+        self.render_markdown_fields()
+        return super().serve_preview(request, mode_name)
+
+
+class AncestorPathRestrictionsMixin:
+    """Find view restrictions with one query on the ancestors' paths.
+
+    Stock Wagtail loads the ancestors first and then their restrictions: two queries
+    on every page served. A page's ancestors' paths are prefixes of its own path.
+    """
+
+    def get_view_restrictions(self):
+        if self.alias_of_id:
+            return super().get_view_restrictions()
+        paths = [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
+        return PageViewRestriction.objects.filter(page__path__in=paths)
+
+
+class BlogPage(AncestorPathRestrictionsMixin, RenderedMarkdownMixin, Page):
+    """A blog: its settings, home content and navigation; the root of one Site.
+
+    Created only by ``blog.tenancy.create_blog`` (never from the admin), which also
+    makes the Site, permission group and image collection that belong to it.
+    """
+
+    subdomain = models.CharField(max_length=63, unique=True, editable=False)
+    # The tenant's permission group and image collection (see blog.tenancy).
+    group = models.OneToOneField(
+        "auth.Group", null=True, editable=False, on_delete=models.SET_NULL, related_name="blog"
+    )
+    collection = models.OneToOneField(
+        "wagtailcore.Collection",
+        null=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="blog",
+    )
+    home_content = MarkdownField(
+        blank=True,
+        validators=[markdown_length],
+        help_text="Markdown shown on your home page, above the list of posts.",
+    )
+    home_html = models.TextField(blank=True, editable=False)
+    nav = MarkdownField(
+        default=DEFAULT_NAV,
+        blank=True,
+        validators=[MaxLengthValidator(5_000)],
+        help_text="Markdown links shown at the top of every page.",
+    )
+    nav_html = models.TextField(blank=True, editable=False)
+    meta_description = models.CharField(max_length=300, blank=True)
+    lang = models.CharField(
+        "language",
+        max_length=16,
+        default="en",
+        help_text="The language your blog is written in, as a code like en or de-CH.",
+    )
+    date_format = models.CharField(max_length=20, choices=DATE_FORMATS, default="d M, Y")
+    discoverable = models.BooleanField(
+        default=True, help_text="List your posts in the platform's discovery feed."
+    )
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["blog.PostPage"]
+    max_count_per_parent = None
+    template = "blog/blog_page.html"
+
+    content_panels = [
+        FieldPanel("title", heading="Blog title"),
+        FieldPanel("home_content"),
+    ]
+    settings_panels_blog = [
+        FieldPanel("nav"),
+        FieldPanel("meta_description"),
+        MultiFieldPanel(
+            [FieldPanel("lang"), FieldPanel("date_format"), FieldPanel("discoverable")],
+            heading="Blog settings",
+        ),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading="Home"),
+            ObjectList(settings_panels_blog, heading="Settings"),
+        ]
+    )
+
+    class Meta:
+        verbose_name = "blog"
+
+    markdown_fields = {"home_content": "home_html", "nav": "nav_html"}
+
+    def route(self, request, path_components):
+        # Posts sit directly below the blog: fetch the specific PostPage in one query
+        # instead of Wagtail's generic child lookup followed by `.specific`.
+        if not path_components:
+            return super().route(request, path_components)
+        slug, remaining = path_components[0], path_components[1:]
+        try:
+            post = PostPage.objects.child_of(self).get(slug=slug)
+        except PostPage.DoesNotExist:
+            raise Http404 from None
+        return post.route(request, remaining)
+
+    def published_posts(self):
+        """Live, listed posts whose published date has come, newest first."""
+        return (
+            PostPage.objects.child_of(self)
+            .live()
+            .filter(is_page=False, published_date__lte=timezone.now())
+            .order_by("-published_date")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["blog"] = self
+        context["posts"] = self.published_posts().only(
+            "title", "slug", "url_path", "published_date", "path", "depth"
+        )
+        return context
+
+
+class PostTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "blog.PostPage", related_name="tagged_items", on_delete=models.CASCADE
+    )
+
+
+class PostPage(AncestorPathRestrictionsMixin, RenderedMarkdownMixin, Page):
+    """A post (or, with ``is_page``, a standalone page) written in Markdown.
+
+    The fields are Bear Blog's post attributes. ``published_date`` in the future means
+    scheduled: the post stays invisible to readers until then. Drafts, revisions,
+    preview and publishing are Wagtail's own.
+    """
+
+    body = MarkdownField(blank=True, validators=[markdown_length])
+    body_html = models.TextField(blank=True, editable=False)
+    published_date = models.DateTimeField(
+        default=timezone.now,
+        db_index=True,
+        help_text="Shown on the post and used to order posts. A future date schedules it.",
+    )
+    alias = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Another path (like /old-url/) that should lead to this post.",
+    )
+    tags = ClusterTaggableManager(through=PostTag, blank=True)
+    is_page = models.BooleanField(
+        default=False, help_text="A standalone page: not listed among posts or in feeds."
+    )
+    make_discoverable = models.BooleanField(
+        default=True, help_text="Show this post in the platform's discovery feed."
+    )
+    canonical_url = models.URLField(blank=True, max_length=500)
+    meta_description = models.CharField(max_length=300, blank=True)
+    meta_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lang = models.CharField(
+        "language", max_length=16, blank=True, help_text="Leave empty to use the blog's."
+    )
+    class_name = models.CharField(
+        max_length=100,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z0-9_ -]*$", "Use letters, digits, hyphens and underscores only."
+            )
+        ],
+        help_text="CSS classes added to the page's body.",
+    )
+
+    parent_page_types = ["blog.BlogPage"]
+    subpage_types = []
+    template = "blog/post_page.html"
+
+    content_panels = [
+        FieldPanel("title"),
+        FieldPanel("body"),
+        FieldPanel("tags"),
+    ]
+    promote_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("slug", heading="Link"),
+                FieldPanel("alias"),
+                FieldPanel("published_date"),
+                FieldPanel("is_page"),
+                FieldPanel("make_discoverable"),
+            ],
+            heading="Publishing",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("meta_description"),
+                FieldPanel("canonical_url"),
+                FieldPanel("meta_image"),
+                FieldPanel("lang"),
+                FieldPanel("class_name"),
+            ],
+            heading="Metadata",
+        ),
+    ]
+    settings_panels = []
+    search_fields = Page.search_fields + [index.SearchField("body")]
+
+    class Meta:
+        verbose_name = "post"
+        indexes = [models.Index(fields=["is_page", "published_date"])]
+
+    markdown_fields = {"body": "body_html"}
+
+    @cached_property
+    def blog(self):
+        """The BlogPage this post belongs to (its depth-2 ancestor)."""
+        return BlogPage.objects.get(path=self.path[: self.steplen * 2])
+
+    def is_visible_now(self):
+        return self.published_date <= timezone.now()
+
+    def serve(self, request, *args, **kwargs):
+        if not self.is_visible_now():
+            raise Http404("This post is scheduled for later.")
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # On a blog host BlogHostMiddleware has loaded the blog already.
+        context["blog"] = getattr(request, "blog", None) or self.blog
+        return context

@@ -1,0 +1,115 @@
+"""A blog and everything that makes it a tenant, created and deleted as one.
+
+A blog is four things that must exist together: the root ``BlogPage`` (depth 2), the
+``Site`` serving it at ``<subdomain>.<BLOG_DOMAIN>``, a permission ``Group`` holding
+page permissions on that page's subtree, and an image ``Collection`` the same group may
+use. The owner joins the group. Wagtail's permission system then keeps every blogger
+inside their own blog; ``blog.wagtail_hooks`` closes the places where stock Wagtail
+would still show other tenants.
+"""
+
+import re
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from wagtail.images import get_image_model
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
+
+from blog.models import BlogPage
+
+SUBDOMAIN_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+RESERVED_SUBDOMAINS = frozenset(
+    """
+    about abuse account accounts admin administrator api app assets auth billing blog
+    blogs cdn dashboard dev discover docs email feed feeds ftp help imap info legal mail
+    media news noreply ns ns1 ns2 pop pop3 postmaster root security signup smtp staff
+    staging static status support test webmail www
+    """.split()  # noqa: SIM905 (a word list reads better than one string per line)
+)
+
+# What a blogger may do with pages inside their own blog, and with their own images.
+PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
+IMAGE_PERMISSIONS = ["add_image", "change_image", "choose_image"]
+
+
+def normalise_subdomain(value):
+    return (value or "").strip().lower()
+
+
+def validate_subdomain(value):
+    """Raise ValidationError with a message a person can act on, or return the subdomain."""
+    subdomain = normalise_subdomain(value)
+    if not subdomain:
+        raise ValidationError("Choose a subdomain for your blog.", code="required")
+    if len(subdomain) > 63:
+        raise ValidationError("A subdomain has at most 63 characters.", code="too_long")
+    if not SUBDOMAIN_RE.match(subdomain):
+        raise ValidationError(
+            "Use lowercase letters, digits and hyphens only, not starting or ending with a hyphen.",
+            code="invalid",
+        )
+    if subdomain in RESERVED_SUBDOMAINS:
+        raise ValidationError(f"“{subdomain}” is reserved. Choose another.", code="reserved")
+    if BlogPage.objects.filter(subdomain=subdomain).exists():
+        raise ValidationError(f"“{subdomain}” is taken. Choose another.", code="taken")
+    return subdomain
+
+
+def blog_hostname(subdomain):
+    return f"{subdomain}.{settings.BLOG_DOMAIN}"
+
+
+@transaction.atomic
+def create_blog(owner, subdomain, title=None):
+    """Create a blog for ``owner`` at ``subdomain``: all of it or nothing."""
+    subdomain = validate_subdomain(subdomain)
+    group = Group.objects.create(name=f"Blog: {subdomain}")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    collection = Collection.get_first_root_node().add_child(name=f"Blog: {subdomain}")
+    blog = Page.get_first_root_node().add_child(
+        instance=BlogPage(
+            title=title or subdomain,
+            slug=subdomain,
+            subdomain=subdomain,
+            owner=owner,
+            group=group,
+            collection=collection,
+        )
+    )
+    blog.save_revision(user=owner, log_action=False)
+    Site.objects.create(
+        hostname=blog_hostname(subdomain),
+        port=settings.SITE_PORT,
+        root_page=blog,
+        site_name=blog.title,
+    )
+    GroupPagePermission.objects.bulk_create(
+        GroupPagePermission(group=group, page=blog, permission=permission)
+        for permission in Permission.objects.filter(
+            content_type__app_label="wagtailcore", codename__in=PAGE_PERMISSIONS
+        )
+    )
+    GroupCollectionPermission.objects.bulk_create(
+        GroupCollectionPermission(group=group, collection=collection, permission=permission)
+        for permission in Permission.objects.filter(
+            content_type__app_label="wagtailimages", codename__in=IMAGE_PERMISSIONS
+        )
+    )
+    owner.groups.add(group)
+    return blog
+
+
+@transaction.atomic
+def delete_blog(blog):
+    """Delete the blog with its posts, Site, group, collection and images."""
+    collection, group = blog.collection, blog.group
+    Site.objects.filter(root_page=blog).delete()
+    blog.delete()
+    if collection is not None:
+        for image in get_image_model().objects.filter(collection=collection):
+            image.delete()  # one by one, so files and renditions go too
+        collection.delete()
+    if group is not None:
+        group.delete()

@@ -1,0 +1,48 @@
+"""Reader views on blog hosts that are not Wagtail pages themselves."""
+
+from django.template.response import TemplateResponse
+
+from blog.models import PostTag
+
+MAX_TAG_FILTERS = 10
+
+
+def parse_tag_query(query):
+    """Split ``?q=a,-b`` into tags to include and tags to exclude (lowercased)."""
+    include, exclude = [], []
+    for raw in (query or "").split(",")[:MAX_TAG_FILTERS]:
+        tag = raw.strip()
+        if tag.startswith("-"):
+            if tag[1:].strip():
+                exclude.append(tag[1:].strip())
+        elif tag:
+            include.append(tag)
+    return include, exclude
+
+
+def post_index(request):
+    """``/blog/``: every published post of this blog, newest first; ``?q=`` filters tags."""
+    blog = request.blog
+    posts = blog.published_posts()
+    include, exclude = parse_tag_query(request.GET.get("q"))
+    for tag in include:
+        posts = posts.filter(tags__name__iexact=tag)
+    for tag in exclude:
+        posts = posts.exclude(tags__name__iexact=tag)
+    all_tags = (
+        PostTag.objects.filter(content_object__in=blog.published_posts())
+        .values_list("tag__name", flat=True)
+        .distinct()
+        .order_by("tag__name")
+    )
+    return TemplateResponse(
+        request,
+        "blog/post_index.html",
+        {
+            "blog": blog,
+            "page": blog,
+            "posts": posts.only("title", "slug", "url_path", "published_date", "path", "depth"),
+            "tags": include + [f"-{tag}" for tag in exclude],
+            "all_tags": all_tags,
+        },
+    )

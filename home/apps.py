@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class HomeConfig(AppConfig):
+    """The platform's own site: landing page, sign-up, health check."""
+
+    name = "home"

@@ -1,0 +1,86 @@
+"""Shared fixtures: small factories for bloggers and posts, and host-aware clients."""
+
+import itertools
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone
+
+from blog.models import PostPage
+from blog.tenancy import blog_hostname, create_blog
+
+PASSWORD = "a-long-test-password-1"
+_counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Host and URL caches must not leak between tests (each test has its own DB)."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_blogger(db):
+    """Create a verified user with a blog; returns the BlogPage (``blog.owner`` is the user)."""
+
+    def make(subdomain=None, title=None, email=None):
+        n = next(_counter)
+        subdomain = subdomain or f"blog{n}"
+        user = get_user_model().objects.create_user(
+            username=f"user-{subdomain}",
+            email=email or f"{subdomain}@example.com",
+            password=PASSWORD,
+        )
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        return create_blog(user, subdomain, title=title or f"Blog of {subdomain}")
+
+    return make
+
+
+@pytest.fixture
+def make_post():
+    """Publish a post under ``blog``; ``live=False`` leaves it a draft."""
+
+    def make(blog, title="A post", body="Hello", live=True, tags=(), **fields):
+        fields.setdefault("published_date", timezone.now() - timezone.timedelta(minutes=1))
+        post = PostPage(title=title, body=body, owner=blog.owner, **fields)
+        blog.add_child(instance=post)
+        if tags:
+            post.tags.set(list(tags))
+        revision = post.save_revision(user=blog.owner)
+        if live:
+            revision.publish()
+        else:
+            post.unpublish()
+        post.refresh_from_db()
+        return post
+
+    return make
+
+
+def host_client(blog_or_host, **kwargs):
+    """A test client whose requests carry the blog's (or the given) Host header."""
+    host = blog_or_host if isinstance(blog_or_host, str) else blog_hostname(blog_or_host.subdomain)
+    return Client(HTTP_HOST=host, **kwargs)
+
+
+@pytest.fixture
+def platform_client(db):
+    return Client(HTTP_HOST="localhost")
+
+
+@pytest.fixture
+def login(db):
+    """A platform-host client logged in as ``user``."""
+
+    def make(user):
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(user)
+        return client
+
+    return make

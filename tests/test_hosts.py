@@ -1,0 +1,97 @@
+"""Host routing: platform, blogs, unknown hosts, ports, and the cost per request."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Site
+
+from blog.hosts import resolve_site_for_host
+from blog.models import PostPage
+from blog.tenancy import create_blog
+from tests.conftest import host_client
+
+
+def test_platform_host_serves_the_landing_page(platform_client):
+    response = platform_client.get("/")
+    assert response.status_code == 200
+    assert "Start your blog" in response.content.decode()
+
+
+@pytest.mark.parametrize("host", ["nope.localhost", "example.com", "127.0.0.1", "a.b.localhost"])
+def test_unknown_hosts_get_404_not_the_landing_page(db, host):
+    response = host_client(host).get("/")
+    assert response.status_code == 404
+    assert "Start your blog" not in response.content.decode()
+
+
+def test_ports_and_case_are_ignored_when_matching_hosts(make_blogger):
+    make_blogger("ported", title="Ported blog")
+    for host in ("ported.localhost:8000", "PORTED.localhost:1234", "ported.localhost."):
+        response = host_client(host).get("/")
+        assert response.status_code == 200, host
+        assert "Ported blog" in response.content.decode()
+    assert host_client("localhost:8000").get("/").status_code == 200
+
+
+def test_blog_hosts_have_no_dashboard_or_accounts(make_blogger):
+    blog = make_blogger()
+    client = host_client(blog)
+    assert client.get("/dashboard/").status_code == 404
+    assert client.get("/accounts/login/").status_code == 404
+
+
+def test_renaming_a_site_invalidates_the_host_cache(make_blogger):
+    blog = make_blogger("before")
+    assert resolve_site_for_host("before.localhost") is not None  # cached now
+    site = Site.objects.get(root_page=blog)
+    site.hostname = "after.localhost"
+    site.save()
+    assert resolve_site_for_host("before.localhost") is None
+    assert resolve_site_for_host("after.localhost").root_page_id == blog.id
+
+
+def test_a_probe_of_a_host_does_not_hide_a_blog_created_later(db, django_user_model):
+    assert host_client("late.localhost").get("/").status_code == 404  # cached as missing
+    user = django_user_model.objects.create_user("late", "late@example.com", "pw-12345678")
+    create_blog(user, "late", title="Late blog")
+    assert "Late blog" in host_client("late.localhost").get("/").content.decode()
+
+
+def test_renaming_a_blog_root_changes_its_post_urls(make_blogger, make_post):
+    blog = make_blogger("slugged")
+    post = make_post(blog, slug="p")
+    assert post.full_url == "http://slugged.localhost:8000/p/"
+    blog.slug = "renamed-root"
+    blog.save()
+    post = PostPage.objects.get(id=post.id)  # a new request sees a new instance
+    assert post.url_path == "/renamed-root/p/"
+    assert post.full_url == "http://slugged.localhost:8000/p/"
+
+
+def test_admin_links_to_posts_are_absolute_on_their_blog_host(make_blogger, make_post, rf):
+    blog = make_blogger("abs")
+    post = make_post(blog, slug="p")
+    request = rf.get("/dashboard/", HTTP_HOST="localhost")
+    request._wagtail_site = Site.objects.get(is_default_site=True)
+    assert post.get_url(request) == "http://abs.localhost:8000/p/"
+
+
+def test_a_post_page_takes_at_most_five_queries(make_blogger, make_post):
+    blog = make_blogger()
+    make_post(blog, slug="p", tags=["a", "b"])
+    client = host_client(blog)
+    assert client.get("/p/").status_code == 200  # warm the host cache
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/p/").status_code == 200
+    assert len(queries) <= 5, [q["sql"] for q in queries]
+
+
+def test_url_building_does_not_grow_with_the_number_of_blogs(make_blogger, make_post):
+    blog = make_blogger()
+    post = make_post(blog, slug="p")
+    for _ in range(15):
+        make_blogger()
+    with CaptureQueriesContext(connection) as queries:
+        post.get_url_parts()
+    assert len(queries) <= 2
+    assert not any("wagtailcore_site" in q["sql"] and "LIMIT" not in q["sql"] for q in queries)
