@@ -20,6 +20,7 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 from wagtailmarkdown.fields import MarkdownField
 
+from blog.editor import MarkdownEditor
 from blog.markdown import MAX_MARKDOWN_LENGTH, render_markdown
 
 DEFAULT_NAV = "[Home](/) [Blog](/blog/)"
@@ -124,10 +125,10 @@ class BlogPage(AncestorPathRestrictionsMixin, RenderedMarkdownMixin, Page):
 
     content_panels = [
         FieldPanel("title", heading="Blog title"),
-        FieldPanel("home_content"),
+        FieldPanel("home_content", widget=MarkdownEditor),
     ]
     settings_panels_blog = [
-        FieldPanel("nav"),
+        FieldPanel("nav", widget=MarkdownEditor),
         FieldPanel("meta_description"),
         MultiFieldPanel(
             [FieldPanel("lang"), FieldPanel("date_format"), FieldPanel("discoverable")],
@@ -234,7 +235,7 @@ class PostPage(AncestorPathRestrictionsMixin, RenderedMarkdownMixin, Page):
 
     content_panels = [
         FieldPanel("title"),
-        FieldPanel("body"),
+        FieldPanel("body", widget=MarkdownEditor),
         FieldPanel("tags"),
     ]
     promote_panels = [

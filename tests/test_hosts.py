@@ -95,3 +95,15 @@ def test_url_building_does_not_grow_with_the_number_of_blogs(make_blogger, make_
         post.get_url_parts()
     assert len(queries) <= 2
     assert not any("wagtailcore_site" in q["sql"] and "LIMIT" not in q["sql"] for q in queries)
+
+
+def test_login_cookies_are_host_only_on_the_platform_host(make_blogger):
+    blog = make_blogger("cookie")
+    client = host_client("localhost")
+    response = client.post(
+        "/accounts/login/", {"login": blog.owner.email, "password": "a-long-test-password-1"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/dashboard/"
+    for name in ("sessionid", "csrftoken"):
+        assert name in client.cookies
+        assert client.cookies[name]["domain"] == ""  # no Domain: blog hosts never get it
