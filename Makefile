@@ -10,8 +10,7 @@ export DJANGO_SETTINGS_MODULE := bearcms.settings
 .PHONY: run test lint format browser test-sqlite test-postgres bench clean
 
 $(VENV)/bin/activate:
-	$(PYTHON) -m venv $(VENV)
-	$(PIP) install -q --upgrade pip
+	@bash scripts/ensure-venv "$(PYTHON)" "$(VENV)"
 
 $(VENV)/.runtime: requirements.txt | $(VENV)/bin/activate
 	$(PIP) install -q -r requirements.txt

@@ -56,3 +56,12 @@ def test_production_cookies_are_host_only_and_secure():
     assert result.stdout.split() == [
         "__Host-sessionid", "__Host-csrftoken", "None", "None", "True", "True"
     ]  # fmt: skip
+
+
+def test_static_files_collect_into_the_compressed_manifest(tmp_path):
+    env = dict(PRODUCTION_ENV, STATIC_ROOT=str(tmp_path))
+    result = run(["manage.py", "collectstatic", "--noinput", "-v0"], env)
+    assert result.returncode == 0, result.stderr
+    manifest = (tmp_path / "staticfiles.json").read_text()
+    assert "vendor/font-awesome/font-awesome-editor.css" in manifest
+    assert list(tmp_path.glob("vendor/font-awesome/font-awesome-editor.*.css.gz"))
