@@ -194,9 +194,11 @@ class PostPage(AncestorPathRestrictionsMixin, RenderedMarkdownMixin, Page):
     body = MarkdownField(blank=True, validators=[markdown_length])
     body_html = models.TextField(blank=True, editable=False)
     published_date = models.DateTimeField(
-        default=timezone.now,
+        null=True,
+        blank=True,
         db_index=True,
-        help_text="Shown on the post and used to order posts. A future date schedules it.",
+        help_text="Shown on the post and used to order posts. Empty means the moment it is "
+        "first published; a future date keeps it hidden until then.",
     )
     alias = models.CharField(
         max_length=255,
@@ -274,8 +276,13 @@ class PostPage(AncestorPathRestrictionsMixin, RenderedMarkdownMixin, Page):
         """The BlogPage this post belongs to (its depth-2 ancestor)."""
         return BlogPage.objects.get(path=self.path[: self.steplen * 2])
 
+    def save(self, *args, **kwargs):
+        if self.live and self.published_date is None:
+            self.published_date = timezone.now()
+        return super().save(*args, **kwargs)
+
     def is_visible_now(self):
-        return self.published_date <= timezone.now()
+        return self.published_date is not None and self.published_date <= timezone.now()
 
     def serve(self, request, *args, **kwargs):
         if not self.is_visible_now():

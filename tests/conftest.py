@@ -48,15 +48,13 @@ def make_post():
 
     def make(blog, title="A post", body="Hello", live=True, tags=(), **fields):
         fields.setdefault("published_date", timezone.now() - timezone.timedelta(minutes=1))
-        post = PostPage(title=title, body=body, owner=blog.owner, **fields)
+        post = PostPage(title=title, body=body, owner=blog.owner, live=False, **fields)
         blog.add_child(instance=post)
         if tags:
             post.tags.set(list(tags))
         revision = post.save_revision(user=blog.owner)
         if live:
             revision.publish()
-        else:
-            post.unpublish()
         post.refresh_from_db()
         return post
 
