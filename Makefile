@@ -22,8 +22,8 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/activate
 
 ## run: install, migrate the SQLite database, seed the demo blog and serve on :8000
 run: $(VENV)/.runtime
-	DEBUG=true $(PY) manage.py migrate --noinput
-	DEBUG=true $(PY) manage.py seed_demo
+	DEBUG=true SITE_PORT=$(PORT) $(PY) manage.py migrate --noinput
+	DEBUG=true SITE_PORT=$(PORT) $(PY) manage.py seed_demo
 	@echo ""
 	@echo "  Platform (landing, sign-up):  http://localhost:$(PORT)/"
 	@echo "  Demo blog:                    http://demo.localhost:$(PORT)/"
@@ -32,7 +32,7 @@ run: $(VENV)/.runtime
 	@echo "  Log in as staff:              staff@example.com / staff-admin-pass"
 	@echo "  Emails (sign-up confirmation, password reset) are printed below."
 	@echo ""
-	DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=true SITE_PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## test: install what the tests need, lint, then run the suite on SQLite and PostgreSQL
 test: $(VENV)/.dev browser lint test-sqlite test-postgres

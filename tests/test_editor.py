@@ -11,8 +11,9 @@ def test_post_editor_serves_its_toolbar_icons_locally(make_blogger, login):
     assert 'data-controller="easymde"' in html
     assert 'data-easymde-autodownload-value="false"' in html
     assert "/static/vendor/font-awesome/font-awesome-editor.css" in html
-    external = re.findall(r'<(?:script|link)[^>]+(?:src|href)="(?:https?:)?//[^"]+"', html)
+    external = re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="(?:https?:)?//[^"]+"', html)
     assert external == []
+    assert "gravatar" not in html  # the sidebar's avatar URL sits in a JSON blob
 
 
 def test_icon_stylesheet_names_every_font_file_it_uses(settings):
