@@ -107,3 +107,9 @@ def test_login_cookies_are_host_only_on_the_platform_host(make_blogger):
     for name in ("sessionid", "csrftoken"):
         assert name in client.cookies
         assert client.cookies[name]["domain"] == ""  # no Domain: blog hosts never get it
+
+
+def test_health_check_answers_on_the_platform_host(platform_client):
+    response = platform_client.get("/healthz")
+    assert response.status_code == 200 and response.content == b"ok\n"
+    assert "no-cache" in response["Cache-Control"]
