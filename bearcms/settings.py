@@ -251,9 +251,6 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Avatars would come from Gravatar; the dashboard loads nothing from third-party hosts.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
-# The dashboard loads nothing from third-party hosts: no Gravatar avatars (they would
-# also hand each blogger's email hash to gravatar.com).
-WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILMARKDOWN = {
     # EasyMDE would fetch Font Awesome from a CDN; the dashboard loads nothing
     # from third-party hosts.

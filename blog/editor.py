@@ -1,8 +1,10 @@
 """The Markdown editor in the dashboard: wagtail-markdown's EasyMDE, fully offline.
 
-EasyMDE draws its toolbar with Font Awesome and, left alone, downloads it from a CDN;
-settings.WAGTAILMARKDOWN turns that off and this widget serves the few icons it uses
-from our own static files instead (static/vendor/font-awesome/).
+Left alone, EasyMDE downloads Font Awesome for its toolbar and dictionaries for its
+spell checker from CDNs. settings.WAGTAILMARKDOWN turns the first off and this widget
+serves the few icons it uses from our own static files (static/vendor/font-awesome/);
+static/bearcms/markdown-editor-options.js turns the spell checker off (browsers have
+their own).
 """
 
 from django import forms
@@ -13,7 +15,9 @@ from wagtailmarkdown.widgets import MarkdownTextarea
 class MarkdownEditor(MarkdownTextarea):
     @property
     def media(self):
-        icons = forms.Media(
-            css={"all": [versioned_static("vendor/font-awesome/font-awesome-editor.css")]}
+        # The options must be set before wagtail-markdown's scripts attach the editor.
+        offline = forms.Media(
+            css={"all": [versioned_static("vendor/font-awesome/font-awesome-editor.css")]},
+            js=[versioned_static("bearcms/markdown-editor-options.js")],
         )
-        return super().media + icons
+        return offline + super().media

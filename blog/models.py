@@ -15,7 +15,13 @@ from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.panels import (
+    FieldPanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+    TitleFieldPanel,
+)
 from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 from wagtailmarkdown.fields import MarkdownField
@@ -236,7 +242,7 @@ class PostPage(AncestorPathRestrictionsMixin, RenderedMarkdownMixin, Page):
     template = "blog/post_page.html"
 
     content_panels = [
-        FieldPanel("title"),
+        TitleFieldPanel("title"),  # fills in the link (slug) as the title is typed
         FieldPanel("body", widget=MarkdownEditor),
         FieldPanel("tags"),
     ]

@@ -4,6 +4,7 @@ from allauth.account.forms import SignupForm
 from django import forms
 from django.conf import settings
 from django.db import transaction
+from django.utils.html import escape
 
 from blog.tenancy import create_blog, validate_subdomain
 
@@ -14,8 +15,11 @@ class BlogSignupForm(SignupForm):
     subdomain = forms.CharField(
         max_length=63,
         label="Blog address",
-        help_text=f"Your blog will live at <subdomain>.{settings.BLOG_DOMAIN}. Lowercase "
-        "letters, digits and hyphens.",
+        # Django renders help text as HTML: escape the placeholder, or browsers drop it.
+        help_text=escape(
+            f"Your blog will live at <subdomain>.{settings.BLOG_DOMAIN}. Lowercase "
+            "letters, digits and hyphens."
+        ),
         widget=forms.TextInput(attrs={"autocapitalize": "none", "autocomplete": "off"}),
     )
     field_order = ["email", "subdomain", "password1", "password2"]

@@ -1,0 +1,198 @@
+"""End to end in a real Chromium: sign up, confirm, write a Markdown post, read it.
+
+Debian's ``chromium`` driven by Playwright for Python (never ``playwright install``).
+The live server listens on ``localhost:PORT``; Chromium's ``--host-resolver-rules``
+sends ``<subdomain>.localhost`` to 127.0.0.1 as well, so the blog host is real too.
+Screenshots of every step (and, on failure, the page's HTML) go to tests/artifacts/.
+"""
+
+import os
+import re
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.test import Client
+
+from blog.models import BlogPage, PostPage
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).parent / "artifacts"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--host-resolver-rules=MAP *.localhost 127.0.0.1",
+]
+PASSWORD = "a-long-browser-password-7"
+MARKDOWN = "## Hello from Chromium\n\nSome *emphasis*.\n\n```python\nprint('hi')\n```\n"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not os.access(CHROMIUM, os.X_OK),
+        reason=f"{CHROMIUM} is missing: install Debian's chromium "
+        "(apt-get install --no-install-recommends chromium) to run the browser test",
+    ),
+]
+
+
+@pytest.fixture
+def artifacts(request):
+    """This test's own folder under tests/artifacts/, emptied first."""
+    folder = ARTIFACTS / re.sub(r"[^\w-]+", "_", request.node.name)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+@pytest.fixture
+def browser_page(monkeypatch, artifacts):
+    """A Chromium page that remembers every host it requested."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    # Playwright's sync API keeps an asyncio event loop on this thread. Django's
+    # async-safety guard sees it and refuses the ORM calls the test makes directly
+    # (reading the new blog and post), although they are ordinary synchronous calls on the
+    # test's own thread. Lift the guard for these tests only; the live server's threads
+    # never see that loop.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.set_default_timeout(15_000)
+            page.requested_hosts = set()
+            page.on("request", lambda req: page.requested_hosts.add(urlsplit(req.url).hostname))
+            yield page
+        finally:
+            browser.close()
+
+
+@contextmanager
+def kept_on_failure(page, artifacts):
+    """On any failure inside, keep the page's HTML and a screenshot for the post-mortem."""
+    try:
+        yield
+    except BaseException:
+        (artifacts / "failure.html").write_text(page.content())
+        page.screenshot(path=artifacts / "failure.png", full_page=True)
+        raise
+
+
+@pytest.fixture
+def shoot(browser_page, artifacts):
+    """``shoot("name")`` saves a numbered full-page screenshot of the current page."""
+    steps = []
+
+    def shoot(name):
+        steps.append(name)
+        browser_page.screenshot(path=artifacts / f"{len(steps):02d}-{name}.png", full_page=True)
+
+    return shoot
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_sign_up_write_a_markdown_post_publish_and_read_it(
+    live_server, browser_page, shoot, artifacts
+):
+    with kept_on_failure(browser_page, artifacts):
+        sign_up_write_publish_and_read(browser_page, urlsplit(live_server.url).port, shoot)
+
+
+def sign_up_write_publish_and_read(page, port, shoot):
+    platform = f"http://localhost:{port}"
+
+    # Sign up on the platform host.
+    page.goto(f"{platform}/accounts/signup/")
+    page.fill("#id_email", "chromium@example.com")
+    page.fill("#id_subdomain", "Chromium")
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    shoot("signup-form")
+    page.click("form[action='/accounts/signup/'] button[type=submit]")
+    page.wait_for_url(f"{platform}/accounts/confirm-email/")
+    shoot("verification-sent")
+    blog = BlogPage.objects.get(subdomain="chromium")
+
+    # Confirm the address with the link from the email (the live server runs in-process,
+    # so its locmem outbox is ours).
+    (message,) = mail.outbox
+    (link,) = re.findall(r"http://localhost:\d+/accounts/confirm-email/\S+/", message.body)
+    page.goto(link)
+    shoot("confirm-email")
+    page.click("main form button[type=submit]")
+    page.wait_for_url(f"{platform}/dashboard/")
+    assert page.locator("h1").first.inner_text().strip() == "chromium"
+    shoot("dashboard")
+
+    # Add a post from inside the blog: only posts may go there, so Wagtail goes straight
+    # to the post form.
+    page.goto(f"{platform}/dashboard/pages/{blog.id}/add_subpage/")
+    page.wait_for_url(f"{platform}/dashboard/pages/add/blog/postpage/{blog.id}/")
+    page.fill("#id_title", "Hello from Chromium")
+    page.click(".CodeMirror")
+    page.keyboard.type(MARKDOWN)
+    assert page.input_value("#id_body") == MARKDOWN  # EasyMDE keeps the textarea in sync
+    shoot("editor")
+    # The post's link (slug) on the Promote tab follows the title as it is typed.
+    page.click("a[role=tab]:has-text('Promote')")
+    assert page.input_value("#id_slug") == "hello-from-chromium"
+    shoot("editor-promote")
+
+    # Publish (in the footer's action menu).
+    page.click("footer .w-dropdown__toggle")
+    page.click("button[name=action-publish]")
+    page.wait_for_url(f"{platform}/dashboard/pages/{blog.id}/")
+    assert "created and published" in page.inner_text(".messages")
+    shoot("published")
+    post = PostPage.objects.child_of(blog).get()
+    assert post.live and post.slug == "hello-from-chromium"
+    # Browsers submit textarea lines with CRLF; Django strips the trailing newline.
+    assert post.body.replace("\r\n", "\n") == MARKDOWN.strip()
+
+    # Read it on the blog's own host: rendered Markdown, no script, nothing from elsewhere.
+    page.requested_hosts.clear()
+    response = page.goto(f"http://chromium.localhost:{port}/hello-from-chromium/")
+    assert response.status == 200
+    assert page.inner_text("main h2") == "Hello from Chromium"
+    assert page.inner_text("main em") == "emphasis"
+    assert page.locator("main .highlight pre span.nb").first.inner_text() == "print"
+    assert page.evaluate("document.scripts.length") == 0
+    assert page.requested_hosts == {"chromium.localhost"}
+    shoot("blog-post")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_post_editor_loads_nothing_from_third_party_hosts(
+    live_server, browser_page, shoot, artifacts, make_blogger
+):
+    with kept_on_failure(browser_page, artifacts):
+        open_the_editor(browser_page, live_server.url, make_blogger("offline"), shoot)
+    assert browser_page.requested_hosts == {"localhost"}
+
+
+def open_the_editor(page, platform, blog, shoot):
+    client = Client()
+    client.force_login(blog.owner)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": platform,
+            }
+        ]
+    )
+    page.goto(f"{platform}/dashboard/", wait_until="networkidle")
+    page.goto(f"{platform}/dashboard/pages/add/blog/postpage/{blog.id}/", wait_until="networkidle")
+    page.wait_for_selector(".EasyMDEContainer .CodeMirror")
+    shoot("editor")
