@@ -7,15 +7,17 @@ and never reach these views.
 from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
-from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from home import views as home_views
+from home.signup import BlogSignupView
 
 urlpatterns = [
     path("healthz", home_views.healthz, name="healthz"),
+    path("accounts/signup/", BlogSignupView.as_view(), name="account_signup"),
     path("accounts/", include("allauth.urls")),
-    path("dashboard/", include(wagtailadmin_urls)),
+    # Wagtail's admin, guarded so that a blogger sees only their own blog (blog.admin_urls).
+    path("dashboard/", include("blog.admin_urls")),
     path("documents/", include(wagtaildocs_urls)),
 ]
 

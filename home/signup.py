@@ -1,9 +1,11 @@
 """Sign-up: an allauth account and its blog, created together or not at all."""
 
 from allauth.account.forms import SignupForm
+from allauth.account.views import SignupView
 from django import forms
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils.html import escape
 
 from blog.tenancy import create_blog, validate_subdomain
@@ -30,7 +32,29 @@ class BlogSignupForm(SignupForm):
     def save(self, request):
         # The user and the blog are one unit: if the blog cannot be made, no account
         # is left behind that cannot write anywhere.
-        with transaction.atomic():
-            user = super().save(request)
-            create_blog(user, self.cleaned_data["subdomain"])
+        subdomain = self.cleaned_data["subdomain"]
+        try:
+            with transaction.atomic():
+                user = super().save(request)
+                create_blog(user, subdomain)
+        except (IntegrityError, ValidationError) as error:
+            # Another sign-up took the subdomain between our check and our insert.
+            raise SubdomainTaken(
+                f"“{subdomain}” was taken a moment ago. Choose another."
+            ) from error
         return user
+
+
+class SubdomainTaken(Exception):
+    """The subdomain was free when the form was checked but not when the blog was made."""
+
+
+class BlogSignupView(SignupView):
+    """allauth's sign-up view, answering a lost race for a subdomain with a form error."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except SubdomainTaken as taken:
+            form.add_error("subdomain", str(taken))
+            return self.form_invalid(form)

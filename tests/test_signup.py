@@ -181,6 +181,23 @@ def test_a_failure_after_the_blog_is_half_made_leaves_no_user_and_no_blog(client
     assert mail.outbox == []
 
 
+def test_losing_a_race_for_the_subdomain_is_a_form_error_and_creates_nothing(client):
+    """Two sign-ups pass the form check for one subdomain; the second to insert loses."""
+    sign_up(client, email="winner@example.com", subdomain="raced")
+    before = tenant_counts()
+    # The loser's checks ran before the winner's insert: let both of them pass.
+    with (
+        mock.patch("home.signup.validate_subdomain", side_effect=str.lower),
+        mock.patch("blog.tenancy.validate_subdomain", side_effect=str.lower),
+    ):
+        response = sign_up(client, email="loser@example.com", subdomain="raced")
+    assert response.status_code == 200
+    assert form_errors(response, "subdomain") == ["“raced” was taken a moment ago. Choose another."]
+    assert tenant_counts() == before
+    assert not get_user_model().objects.filter(email="loser@example.com").exists()
+    assert len(mail.outbox) == 1  # the winner's confirmation only
+
+
 # --- Login
 
 
