@@ -165,6 +165,13 @@ class BlogPage(AncestorPathRestrictionsMixin, RenderedMarkdownMixin, Page):
             raise Http404 from None
         return post.route(request, remaining)
 
+    def permissions_for_user(self, user):
+        # A blogger may not delete, move, unpublish or copy their blog's root page.
+        # (Imported here because blog.admin_isolation imports this module.)
+        from blog.admin_isolation import BlogRootPermissionTester
+
+        return BlogRootPermissionTester(user, self)
+
     def published_posts(self):
         """Live, listed posts whose published date has come, newest first."""
         return (

@@ -1,0 +1,48 @@
+"""The dashboard's URLconf: Wagtail's admin behind the tenant guard.
+
+Two things here could not be done with Wagtail hooks, so they are done on the URLs:
+
+* every admin view is wrapped with ``guard_admin_view`` (Wagtail has no hook around its
+  views; it wraps them the same way itself, with ``require_admin_access``);
+* the views that list every tenant's tags are replaced by the versions in
+  ``blog.admin_views``. The replacements come first and keep the stock paths, so the
+  stock URL names (``wagtailimages:index`` and so on) now lead to them.
+
+``tests/test_admin_isolation.py`` walks every pattern here as a blogger, so a Wagtail
+upgrade that moves one of these paths fails the suite instead of reopening a leak.
+"""
+
+from django.urls import path
+from django.views.decorators.cache import never_cache
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
+from wagtail.images import get_image_model
+from wagtail.utils.urlpatterns import decorate_urlpatterns
+
+from blog.admin_isolation import guard_admin_view
+from blog.admin_views import (
+    TenantImageChooserViewSet,
+    TenantImageIndexView,
+    tag_autocomplete,
+)
+
+image_chooser = TenantImageChooserViewSet(
+    "wagtailimages_chooser", model=get_image_model(), url_prefix="images/chooser"
+)
+
+# Decorated like the stock admin views they stand in for.
+tenant_views = decorate_urlpatterns(
+    [
+        path("tag-autocomplete/", tag_autocomplete),
+        path("tag-autocomplete/<slug:app_name>/<slug:model_name>/", tag_autocomplete),
+        path("images/", TenantImageIndexView.as_view()),
+        path("images/results/", TenantImageIndexView.as_view(results_only=True)),
+        path("images/chooser/", image_chooser.choose_view),
+    ],
+    lambda view: never_cache(require_admin_access(view)),
+)
+
+# decorate_urlpatterns wraps the pattern objects in place; only this URLconf uses them.
+urlpatterns = decorate_urlpatterns(
+    tenant_views + list(wagtailadmin_urls.urlpatterns), guard_admin_view
+)
