@@ -248,6 +248,9 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Bloggers publish their own posts; staff moderate whole blogs, not single revisions.
+# (Wagtail's default workflow would offer bloggers "Submit to Moderators approval".)
+WAGTAIL_WORKFLOW_ENABLED = False
 # Avatars would come from Gravatar; the dashboard loads nothing from third-party hosts.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ALLOW_UNICODE_SLUGS = False

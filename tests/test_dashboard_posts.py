@@ -126,6 +126,12 @@ def test_the_editor_fills_the_posts_link_from_its_title(admin, blog):
     assert 'data-w-sync-target-value="#id_slug"' in title_input
 
 
+def test_bloggers_publish_directly_with_no_moderation_workflow(admin, blog):
+    html = admin.get(add_url(blog)).content.decode()
+    assert 'name="action-publish"' in html
+    assert "action-submit" not in html and "Moderators approval" not in html
+
+
 def test_a_saved_draft_is_not_visible_to_readers(admin, blog, reader):
     post = add_post(admin, blog, publish=False, title="Draft", slug="draft", body="Secret")
     assert not post.live and post.has_unpublished_changes
