@@ -7,6 +7,7 @@ class BlogConfig(AppConfig):
     name = "blog"
 
     def ready(self):
-        from blog import hosts
+        from blog import hosts, tree_lookups
 
         hosts.install()
+        tree_lookups.install()
