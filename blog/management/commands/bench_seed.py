@@ -1,0 +1,410 @@
+"""Seed N blogs x M posts quickly, for the scale benchmark (bench/run.py).
+
+``blog.tenancy.create_blog`` makes one blog in about twenty queries, through treebeard,
+which would take hours at 100,000 blogs. This command writes the same rows in bulk: it
+computes the materialised paths itself (steplen 4, base 36, as treebeard does) and
+inserts each table in batches with ``bulk_create``. Every blog gets what ``create_blog``
+gives it (BlogPage, Site, Group with its page and admin permissions, Collection with its
+image permissions, an owner in the group with a verified email address) plus ``--posts``
+published posts, each with a live revision, its audit-log entries and a tag, so the
+dashboard and the explorer see the data a real blogger would have.
+
+Blogs are ``<prefix><n>.<BLOG_DOMAIN>`` owned by user ``<prefix><n>`` (email
+``<prefix><n>@example.com``, password ``bench-password``). Seeded pages are not in the
+search index (``manage.py update_index`` adds them). Run it on a database nobody else is
+writing to: page and revision ids are assigned here, not by the database.
+"""
+
+import copy
+import time
+import uuid
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.core.management.base import BaseCommand, CommandError
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from taggit.models import Tag
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Locale,
+    Page,
+    PageLogEntry,
+    Revision,
+    Site,
+)
+
+from blog.hosts import HOST_KEY, PLATFORM, ROOT_KEY
+from blog.markdown import render_markdown
+from blog.models import DEFAULT_NAV, BlogPage, PostPage, PostTag
+from blog.tenancy import IMAGE_PERMISSIONS, PAGE_PERMISSIONS, blog_hostname
+
+PASSWORD = "bench-password"  # noqa: S105 (seeded benchmark users only)
+ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # treebeard's MP_Node alphabet
+STEPLEN = 4
+TAG = "bench"
+HOME = "Welcome to this benchmark blog. It has a few posts; they are below."
+BODY = """A benchmark post with a little of everything a post has.
+
+Some *emphasis*, a [link](https://example.com/) and a list:
+
+- one
+- two
+
+```python
+print("hello")
+```
+"""
+
+
+def path_step(number):
+    """The ``number``-th (1-based) child step of a materialised path: ``0001``, ``0002``..."""
+    if not 0 < number < len(ALPHABET) ** STEPLEN:
+        raise CommandError(f"A tree level holds at most {len(ALPHABET) ** STEPLEN - 1} nodes.")
+    digits = []
+    for _ in range(STEPLEN):
+        number, digit = divmod(number, len(ALPHABET))
+        digits.append(ALPHABET[digit])
+    return "".join(reversed(digits))
+
+
+def last_child_step(model, parent_path):
+    """The number of the last child step below ``parent_path`` (0 when it has none)."""
+    last = (
+        model.objects.filter(path__startswith=parent_path, depth=len(parent_path) // STEPLEN + 1)
+        .order_by("-path")
+        .values_list("path", flat=True)
+        .first()
+    )
+    return int(last[-STEPLEN:], len(ALPHABET)) if last else 0
+
+
+def next_id(model):
+    return (model.objects.aggregate(top=Max("id"))["top"] or 0) + 1
+
+
+def insert_child_rows(model, objs, batch_size):
+    """``bulk_create`` for the child table of a multi-table-inherited model.
+
+    Django refuses to bulk-create those; the parent (``Page``) rows go in through
+    ``Page.objects.bulk_create`` and this writes the child table's own columns, the way
+    ``Model.save()`` does for one object.
+    """
+    fields = model._meta.local_concrete_fields
+    size = min(batch_size, connection.ops.bulk_batch_size(fields, objs) or batch_size)
+    for start in range(0, len(objs), size):
+        model._base_manager._insert(objs[start : start + size], fields=fields)
+
+
+class Seeder:
+    """Writes the rows of ``blogs`` blogs with ``posts`` posts each, one batch at a time."""
+
+    def __init__(self, posts, prefix, batch_size):
+        self.posts = posts
+        self.prefix = prefix
+        self.batch_size = batch_size
+        self.now = timezone.now()
+        self.password = make_password(PASSWORD)
+        self.locale_id = Locale.get_default().id
+        content_types = ContentType.objects.get_for_models(Page, BlogPage, PostPage)
+        self.page_ct = content_types[Page].id
+        self.blog_ct = content_types[BlogPage].id
+        self.post_ct = content_types[PostPage].id
+        self.access_admin = Permission.objects.get(
+            content_type__app_label="wagtailadmin", codename="access_admin"
+        )
+        self.page_permissions = list(
+            Permission.objects.filter(
+                content_type__app_label="wagtailcore", codename__in=PAGE_PERMISSIONS
+            )
+        )
+        self.image_permissions = list(
+            Permission.objects.filter(
+                content_type__app_label="wagtailimages", codename__in=IMAGE_PERMISSIONS
+            )
+        )
+        self.tag, _ = Tag.objects.get_or_create(name=TAG, defaults={"slug": TAG})
+        self.page_root = Page.get_first_root_node()
+        self.collection_root = Collection.get_first_root_node()
+        self.nav_html = render_markdown(DEFAULT_NAV)
+        self.home_html = render_markdown(HOME)
+        self.body_html = render_markdown(BODY)
+        # What a revision stores is the page's serialised form: make it once per page type
+        # from an unsaved page, then change only what differs from page to page.
+        self.blog_revision = BlogPage(
+            id=1, content_type_id=self.blog_ct, locale_id=self.locale_id, **self.blog_fields()
+        ).serializable_data()
+        self.post_revision = PostPage(
+            id=1, content_type_id=self.post_ct, locale_id=self.locale_id, **self.post_fields()
+        ).serializable_data()
+
+    def blog_fields(self):
+        return {
+            "home_content": HOME,
+            "home_html": self.home_html,
+            "nav": DEFAULT_NAV,
+            "nav_html": self.nav_html,
+        }
+
+    def post_fields(self):
+        return {"body": BODY, "body_html": self.body_html}
+
+    def names(self, numbers):
+        subdomains = [f"{self.prefix}{number}" for number in numbers]
+        taken = set(
+            BlogPage.objects.filter(subdomain__in=subdomains).values_list("subdomain", flat=True)
+        ) | set(
+            get_user_model()
+            .objects.filter(username__in=subdomains)
+            .values_list("username", flat=True)
+        )
+        if taken:
+            raise CommandError(f"{min(taken)!r} exists already: choose another --prefix.")
+        return subdomains
+
+    @transaction.atomic
+    def seed_batch(self, numbers):
+        subdomains = self.names(numbers)
+        count = len(subdomains)
+        users = get_user_model().objects.bulk_create(
+            get_user_model()(
+                username=subdomain,
+                email=f"{subdomain}@example.com",
+                password=self.password,
+                date_joined=self.now,
+            )
+            for subdomain in subdomains
+        )
+        EmailAddress.objects.bulk_create(
+            EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in users
+        )
+        groups = Group.objects.bulk_create(
+            Group(name=f"Blog: {subdomain}") for subdomain in subdomains
+        )
+        Group.permissions.through.objects.bulk_create(
+            Group.permissions.through(group_id=group.id, permission_id=self.access_admin.id)
+            for group in groups
+        )
+        get_user_model().groups.through.objects.bulk_create(
+            get_user_model().groups.through(user_id=user.id, group_id=group.id)
+            for user, group in zip(users, groups, strict=True)
+        )
+
+        first_collection = last_child_step(Collection, self.collection_root.path) + 1
+        collections = Collection.objects.bulk_create(
+            Collection(
+                path=self.collection_root.path + path_step(first_collection + i),
+                depth=self.collection_root.depth + 1,
+                numchild=0,
+                name=f"Blog: {subdomain}",
+            )
+            for i, subdomain in enumerate(subdomains)
+        )
+        Collection.objects.filter(id=self.collection_root.id).update(numchild=F("numchild") + count)
+        GroupCollectionPermission.objects.bulk_create(
+            GroupCollectionPermission(group=group, collection=collection, permission=permission)
+            for group, collection in zip(groups, collections, strict=True)
+            for permission in self.image_permissions
+        )
+
+        # Pages and revisions refer to each other, so their ids are assigned here.
+        page_id, revision_id = next_id(Page), next_id(Revision)
+        first_blog = last_child_step(Page, self.page_root.path) + 1
+        blogs, posts, revisions, log_entries, tagged = [], [], [], [], []
+        for i, subdomain in enumerate(subdomains):
+            user, group, collection = users[i], groups[i], collections[i]
+            created = self.now - timedelta(days=self.posts + 1, seconds=i)
+            blog = BlogPage(
+                id=page_id,
+                page_ptr_id=page_id,
+                path=self.page_root.path + path_step(first_blog + i),
+                depth=self.page_root.depth + 1,
+                numchild=self.posts,
+                title=f"Bench blog {subdomain}",
+                draft_title=f"Bench blog {subdomain}",
+                slug=subdomain,
+                url_path=f"/{subdomain}/",
+                subdomain=subdomain,
+                group_id=group.id,
+                collection_id=collection.id,
+                **self.blog_fields(),
+            )
+            page_id += 1
+            pages = [(blog, self.blog_ct, self.blog_revision, created)]
+            for number in range(1, self.posts + 1):
+                title = f"Post {number} of {subdomain}"
+                post = PostPage(
+                    id=page_id,
+                    page_ptr_id=page_id,
+                    path=blog.path + path_step(number),
+                    depth=blog.depth + 1,
+                    numchild=0,
+                    title=title,
+                    draft_title=title,
+                    slug=f"post-{number}",
+                    url_path=f"{blog.url_path}post-{number}/",
+                    published_date=created + timedelta(days=number),
+                    **self.post_fields(),
+                )
+                page_id += 1
+                pages.append((post, self.post_ct, self.post_revision, post.published_date))
+                posts.append(post)
+                tagged.append(PostTag(content_object_id=post.id, tag_id=self.tag.id))
+            blogs.append(blog)
+            for page, content_type, template, when in pages:
+                page.content_type_id = content_type
+                page.owner_id = user.id
+                page.locale_id = self.locale_id
+                page.translation_key = uuid.uuid4()
+                page.live = True
+                page.has_unpublished_changes = False
+                page.first_published_at = page.last_published_at = when
+                page.latest_revision_created_at = when
+                page.latest_revision_id = page.live_revision_id = revision_id
+                content = copy.copy(template)
+                content.update(
+                    {
+                        field: getattr(page, attname)
+                        for field, attname in (
+                            ("pk", "id"),
+                            ("path", "path"),
+                            ("depth", "depth"),
+                            ("title", "title"),
+                            ("draft_title", "draft_title"),
+                            ("slug", "slug"),
+                            ("url_path", "url_path"),
+                            ("owner", "owner_id"),
+                            ("translation_key", "translation_key"),
+                        )
+                    }
+                )
+                if page is blog:
+                    content.update(subdomain=subdomain, group=group.id, collection=collection.id)
+                else:
+                    content["published_date"] = page.published_date
+                    content["tagged_items"] = [
+                        {"pk": None, "tag": self.tag.id, "content_object": page.id}
+                    ]
+                revisions.append(
+                    Revision(
+                        id=revision_id,
+                        content_type_id=content_type,
+                        base_content_type_id=self.page_ct,
+                        object_id=str(page.id),
+                        created_at=when,
+                        user_id=user.id,
+                        object_str=page.title,
+                        content=content,
+                    )
+                )
+                actions = ["wagtail.create", "wagtail.publish"]
+                if page is not blog:
+                    actions.insert(1, "wagtail.edit")  # what the dashboard's recent edits read
+                log_entries.extend(
+                    PageLogEntry(
+                        content_type_id=content_type,
+                        label=page.title,
+                        action=action,
+                        timestamp=when,
+                        content_changed=True,
+                        page_id=page.id,
+                        revision_id=None if action == "wagtail.create" else revision_id,
+                        user_id=user.id,
+                        data={},
+                    )
+                    for action in actions
+                )
+                revision_id += 1
+
+        size = self.batch_size
+        # Parent rows first (Page's columns of the BlogPage/PostPage objects), then children.
+        Page.objects.bulk_create(blogs + posts, batch_size=size)
+        insert_child_rows(BlogPage, blogs, size)
+        insert_child_rows(PostPage, posts, size)
+        Page.objects.filter(id=self.page_root.id).update(numchild=F("numchild") + count)
+        Revision.objects.bulk_create(revisions, batch_size=size)
+        PageLogEntry.objects.bulk_create(log_entries, batch_size=size)
+        PostTag.objects.bulk_create(tagged, batch_size=size)
+        Site.objects.bulk_create(
+            (
+                Site(
+                    hostname=blog_hostname(blog.subdomain),
+                    port=settings.SITE_PORT,
+                    root_page_id=blog.id,
+                    site_name=blog.title,
+                )
+                for blog in blogs
+            ),
+            batch_size=size,
+        )
+        GroupPagePermission.objects.bulk_create(
+            (
+                GroupPagePermission(group_id=blog.group_id, page_id=blog.id, permission=permission)
+                for blog in blogs
+                for permission in self.page_permissions
+            ),
+            batch_size=size,
+        )
+        self.forget(blogs)
+        return len(blogs), len(posts)
+
+    def forget(self, blogs):
+        """What signals would have invalidated: hosts cached as missing, Wagtail's Site list."""
+        keys = [HOST_KEY.format(blog_hostname(blog.subdomain)) for blog in blogs]
+        keys += [ROOT_KEY.format(blog.path) for blog in blogs]
+        cache.delete_many(keys)
+
+    def finish(self):
+        cache.delete_many([HOST_KEY.format(settings.BLOG_DOMAIN), ROOT_KEY.format(PLATFORM)])
+        Site.clear_site_root_paths_cache()
+        # Ids given explicitly leave PostgreSQL's sequences behind (SQLite needs nothing).
+        statements = connection.ops.sequence_reset_sql(no_style(), [Page, Revision])
+        if statements:
+            with connection.cursor() as cursor:
+                for statement in statements:
+                    cursor.execute(statement)
+
+
+class Command(BaseCommand):
+    help = "Create N blogs with M posts each, in bulk, for the scale benchmark."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--blogs", type=int, default=10, help="How many blogs (N).")
+        parser.add_argument("--posts", type=int, default=2, help="Posts per blog (M).")
+        parser.add_argument(
+            "--prefix", default="bench", help="Subdomains and usernames are <prefix><n>."
+        )
+        parser.add_argument("--start", type=int, default=1, help="The first n.")
+        parser.add_argument("--batch-size", type=int, default=5000, help="Blogs per batch.")
+
+    def handle(self, *args, blogs, posts, prefix, start, batch_size, **options):
+        if blogs < 0 or posts < 0 or batch_size < 1:
+            raise CommandError("--blogs and --posts must be >= 0, --batch-size >= 1.")
+        started = time.perf_counter()
+        seeder = Seeder(posts=posts, prefix=prefix, batch_size=batch_size)
+        made_blogs = made_posts = 0
+        for first in range(start, start + blogs, batch_size):
+            numbers = range(first, min(first + batch_size, start + blogs))
+            done_blogs, done_posts = seeder.seed_batch(numbers)
+            made_blogs += done_blogs
+            made_posts += done_posts
+            if options["verbosity"] > 1:
+                self.stdout.write(
+                    f"  {made_blogs} blogs, {made_posts} posts "
+                    f"({time.perf_counter() - started:.1f} s)"
+                )
+        seeder.finish()
+        self.stdout.write(
+            f"Seeded {made_blogs} blogs and {made_posts} posts "
+            f"in {time.perf_counter() - started:.1f} s."
+        )
