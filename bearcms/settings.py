@@ -110,7 +110,8 @@ WSGI_APPLICATION = "bearcms.wsgi.application"
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        # Tests close every connection at once, so the test database can be dropped.
+        conn_max_age=0 if TESTING else int(os.environ.get("CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
 }
