@@ -28,10 +28,11 @@ from wagtail.admin.filters import MultipleUserFilter
 from wagtail.admin.views.pages.listing import EditedByFilter, GenericPageFilterSet, SiteFilter
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import CollectionMember, Page, PageLogEntry, PagePermissionTester, Site
+from wagtail.models import CollectionMember, Page, PageLogEntry, Site
 from wagtail.permissions import policy_registry
 
 from blog.models import PostTag
+from blog.permissions import is_staff
 
 # Admin areas only staff need: managing Sites, users, groups, collections and workflows,
 # and the reports (which list pages and users across the whole tree).
@@ -50,10 +51,6 @@ PAGE_ID_KWARGS = frozenset(
     {"page_id", "parent_page_id", "page_to_move_id", "destination_id", "page_pk"}
 )
 MEDIA_ACTIONS = ["add", "change", "delete", "choose"]
-
-
-def is_staff(user):
-    return user.is_staff or user.is_superuser
 
 
 def visible_pages(user):
@@ -143,29 +140,6 @@ class TenantPageFilterSet(GenericPageFilterSet):
 
 
 # --- The blog root -----------------------------------------------------------------------
-
-
-class BlogRootPermissionTester(PagePermissionTester):
-    """What a user may do with a blog's root page (``BlogPage.permissions_for_user``).
-
-    The blog root *is* the tenant: its Site, permission group and image collection belong
-    to it and only ``blog.tenancy.delete_blog`` removes them together. So a blogger may
-    edit and publish their blog's home but not delete, move, unpublish or copy it. Every
-    admin button, menu item, view, bulk action and API action asks this tester, so the
-    rule holds everywhere at once. Staff keep Wagtail's own rules.
-    """
-
-    def can_delete(self, ignore_bulk=False):
-        return is_staff(self.user) and super().can_delete(ignore_bulk)
-
-    def can_move(self):
-        return is_staff(self.user) and super().can_move()
-
-    def can_unpublish(self):
-        return is_staff(self.user) and super().can_unpublish()
-
-    def can_copy(self):
-        return is_staff(self.user) and super().can_copy()
 
 
 # --- The URL guard -----------------------------------------------------------------------

@@ -16,7 +16,8 @@ from wagtail.images.views.chooser import ImageChooserViewSet, ImageChooseView
 from wagtail.images.views.images import ImagesFilterSet
 from wagtail.images.views.images import IndexView as ImageIndexView
 
-from blog.admin_isolation import is_staff, popular_tags, visible_tags
+from blog.admin_isolation import popular_tags, visible_tags
+from blog.permissions import is_staff
 
 
 def tag_autocomplete(request, app_name=None, model_name=None):

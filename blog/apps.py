@@ -7,7 +7,8 @@ class BlogConfig(AppConfig):
     name = "blog"
 
     def ready(self):
-        from blog import hosts, tree_lookups
+        from blog import hosts, tenancy, tree_lookups
 
         hosts.install()
+        tenancy.connect_signals()
         tree_lookups.install()

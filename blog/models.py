@@ -28,6 +28,7 @@ from wagtailmarkdown.fields import MarkdownField
 
 from blog.editor import MarkdownEditor
 from blog.markdown import MAX_MARKDOWN_LENGTH, render_markdown
+from blog.permissions import TenantPagePermissionTester
 
 DEFAULT_NAV = "[Home](/) [Blog](/blog/)"
 DATE_FORMATS = [
@@ -66,6 +67,13 @@ class RenderedMarkdownMixin:
         return super().serve_preview(request, mode_name)
 
 
+class TenantPageMixin:
+    """Pages of a blog answer permission questions with the tenant's rules."""
+
+    def permissions_for_user(self, user):
+        return TenantPagePermissionTester(user, self)
+
+
 class AncestorPathRestrictionsMixin:
     """Find view restrictions with one query on the ancestors' paths.
 
@@ -80,7 +88,7 @@ class AncestorPathRestrictionsMixin:
         return PageViewRestriction.objects.filter(page__path__in=paths)
 
 
-class BlogPage(AncestorPathRestrictionsMixin, RenderedMarkdownMixin, Page):
+class BlogPage(TenantPageMixin, AncestorPathRestrictionsMixin, RenderedMarkdownMixin, Page):
     """A blog: its settings, home content and navigation; the root of one Site.
 
     Created only by ``blog.tenancy.create_blog`` (never from the admin), which also
@@ -165,13 +173,6 @@ class BlogPage(AncestorPathRestrictionsMixin, RenderedMarkdownMixin, Page):
             raise Http404 from None
         return post.route(request, remaining)
 
-    def permissions_for_user(self, user):
-        # A blogger may not delete, move, unpublish or copy their blog's root page.
-        # (Imported here because blog.admin_isolation imports this module.)
-        from blog.admin_isolation import BlogRootPermissionTester
-
-        return BlogRootPermissionTester(user, self)
-
     def published_posts(self):
         """Live, listed posts whose published date has come, newest first."""
         return (
@@ -196,7 +197,7 @@ class PostTag(TaggedItemBase):
     )
 
 
-class PostPage(AncestorPathRestrictionsMixin, RenderedMarkdownMixin, Page):
+class PostPage(TenantPageMixin, AncestorPathRestrictionsMixin, RenderedMarkdownMixin, Page):
     """A post (or, with ``is_page``, a standalone page) written in Markdown.
 
     The fields are Bear Blog's post attributes. ``published_date`` in the future means

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.signals import post_delete
 from wagtail.images import get_image_model
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
 
@@ -103,13 +104,22 @@ def create_blog(owner, subdomain, title=None):
 
 @transaction.atomic
 def delete_blog(blog):
-    """Delete the blog with its posts, Site, group, collection and images."""
-    collection, group = blog.collection, blog.group
-    Site.objects.filter(root_page=blog).delete()
+    """Delete the blog: its posts and Site go with the page, the rest with the signal below."""
     blog.delete()
+
+
+def remove_tenant(sender, instance, **kwargs):
+    """After a blog root is deleted (here, or by staff in the dashboard), delete the
+    group and the image collection (with its images, one by one so that their files and
+    renditions go too) that made it a tenant. The Site went with the page (CASCADE)."""
+    collection, group = instance.collection, instance.group
     if collection is not None:
         for image in get_image_model().objects.filter(collection=collection):
-            image.delete()  # one by one, so files and renditions go too
+            image.delete()
         collection.delete()
     if group is not None:
         group.delete()
+
+
+def connect_signals():
+    post_delete.connect(remove_tenant, sender=BlogPage, dispatch_uid="bearcms-remove-tenant")

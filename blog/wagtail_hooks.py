@@ -6,8 +6,9 @@ from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 
-from blog.admin_isolation import TenantPageFilterSet, is_staff, visible_media, visible_pages
+from blog.admin_isolation import TenantPageFilterSet, visible_media, visible_pages
 from blog.admin_views import TenantSetPrivacyView
+from blog.permissions import is_staff
 
 STAFF_MENU_ITEMS = {"reports", "settings"}  # Settings holds Sites, Users, Groups, ...
 

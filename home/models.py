@@ -5,8 +5,10 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from blog.models import TenantPageMixin
 
-class HomePage(Page):
+
+class HomePage(TenantPageMixin, Page):
     """The landing page on the platform host; staff edit its introduction."""
 
     intro = RichTextField(blank=True)

@@ -24,6 +24,12 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files go to a folder of the test's own, never the checkout's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def make_blogger(db):
     """Create a verified user with a blog; returns the BlogPage (``blog.owner`` is the user)."""
