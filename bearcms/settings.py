@@ -243,6 +243,7 @@ WAGTAILADMIN_BASE_URL = f"{SITE_SCHEME}://{BLOG_DOMAIN}" + (
     "" if SITE_PORT in (80, 443) else f":{SITE_PORT}"
 )
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
+WAGTAIL_PASSWORD_RESET_ENABLED = False  # allauth's password reset is the only one
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 # Keep i18n off: it turns Wagtail's site-root-path rebuild into N+1 queries (DESIGN.md).
 WAGTAIL_I18N_ENABLED = False

@@ -5,9 +5,11 @@ and never reach these views.
 """
 
 from django.conf import settings
-from django.urls import include, path
-from wagtail import urls as wagtail_urls
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
+from wagtail import views as wagtail_views
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.urls import serve_pattern
 
 from home import views as home_views
 from home.signup import BlogSignupView
@@ -16,6 +18,13 @@ urlpatterns = [
     path("healthz", home_views.healthz, name="healthz"),
     path("accounts/signup/", BlogSignupView.as_view(), name="account_signup"),
     path("accounts/", include("allauth.urls")),
+    # One way in: allauth's login (email verification, rate limits). Wagtail's own
+    # login form would skip both.
+    path(
+        "dashboard/login/",
+        RedirectView.as_view(pattern_name="account_login", query_string=True),
+        name="wagtailadmin_login",
+    ),
     # Wagtail's admin, guarded so that a blogger sees only their own blog (blog.admin_urls).
     path("dashboard/", include("blog.admin_urls")),
     path("documents/", include(wagtaildocs_urls)),
@@ -28,4 +37,5 @@ if settings.DEBUG:
     if "debug_toolbar" in settings.INSTALLED_APPS:
         urlpatterns.append(path("__debug__/", include("debug_toolbar.urls")))
 
-urlpatterns.append(path("", include(wagtail_urls)))
+# Only Wagtail's page-serving view: not its /_util/ login and password views.
+urlpatterns.append(re_path(serve_pattern, wagtail_views.serve, name="wagtail_serve"))

@@ -5,8 +5,9 @@ cookies and views never exist on a blog's origin.
 """
 
 from django.conf import settings
-from django.urls import include, path
-from wagtail import urls as wagtail_urls
+from django.urls import path, re_path
+from wagtail import views as wagtail_views
+from wagtail.urls import serve_pattern
 
 from blog import views
 
@@ -19,4 +20,5 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns.append(path("", include(wagtail_urls)))
+# Only Wagtail's page-serving view: not its /_util/ login and password views.
+urlpatterns.append(re_path(serve_pattern, wagtail_views.serve, name="wagtail_serve"))

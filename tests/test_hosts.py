@@ -36,8 +36,10 @@ def test_ports_and_case_are_ignored_when_matching_hosts(make_blogger):
 def test_blog_hosts_have_no_dashboard_or_accounts(make_blogger):
     blog = make_blogger()
     client = host_client(blog)
-    assert client.get("/dashboard/").status_code == 404
-    assert client.get("/accounts/login/").status_code == 404
+    for path in ("/dashboard/", "/accounts/login/", "/_util/login/", "/dashboard/login/"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert not response.cookies, path
 
 
 def test_renaming_a_site_invalidates_the_host_cache(make_blogger):

@@ -251,3 +251,25 @@ def test_a_password_reset_link_works_only_once(client, make_blogger):
     client.post(form_path, {"password1": "new-pass-phrase-3", "password2": "new-pass-phrase-3"})
     response = Client(HTTP_HOST="localhost").get(path, follow=True)
     assert "bad token" in response.content.decode().lower()
+
+
+# --- Only allauth logs people in
+
+
+def test_wagtails_own_login_and_password_reset_lead_to_allauth(client):
+    response = client.get("/dashboard/login/?next=/dashboard/pages/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/dashboard/pages/"
+    assert client.get("/dashboard/password_reset/").status_code == 404
+    assert client.get("/_util/login/").status_code == 404
+
+
+def test_an_unconfirmed_account_cannot_log_in_through_the_dashboard(client):
+    sign_up(client, email="unconfirmed@example.com", subdomain="unconfirmed")
+    user = get_user_model().objects.get(email="unconfirmed@example.com")
+    fresh = Client(HTTP_HOST="localhost")
+    response = fresh.post(
+        "/dashboard/login/", {"username": user.username, "password": PASSWORD}, follow=True
+    )
+    assert fresh.get("/dashboard/").status_code == 302  # still not logged in
+    assert not response.wsgi_request.user.is_authenticated
