@@ -27,6 +27,7 @@ from wagtail.search import index
 from wagtailmarkdown.fields import MarkdownField
 
 from blog.editor import MarkdownEditor
+from blog.forms import PostPageForm
 from blog.markdown import MAX_MARKDOWN_LENGTH, render_markdown
 from blog.permissions import TenantPagePermissionTester
 
@@ -248,6 +249,7 @@ class PostPage(TenantPageMixin, AncestorPathRestrictionsMixin, RenderedMarkdownM
     parent_page_types = ["blog.BlogPage"]
     subpage_types = []
     template = "blog/post_page.html"
+    base_form_class = PostPageForm
 
     content_panels = [
         TitleFieldPanel("title"),  # fills in the link (slug) as the title is typed

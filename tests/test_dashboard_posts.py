@@ -12,6 +12,8 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.images import get_image_model
+from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Page, Revision
 
 from blog.models import BlogPage, PostPage
@@ -356,3 +358,19 @@ def test_a_failed_blog_edit_keeps_the_blog_as_it_was(admin, blog, reader):
     blog = BlogPage.objects.get(id=blog.id)
     assert blog.title == "The Writer"
     assert "<h1>The Writer</h1>" in reader.get("/").content.decode()
+
+
+def test_a_post_cannot_take_another_blogs_image(admin, blog, make_blogger, make_post):
+    other = make_blogger("neighbour")
+    theirs = get_image_model().objects.create(
+        title="neighbour-photo", file=get_test_image_file(), collection=other.collection
+    )
+    mine = get_image_model().objects.create(
+        title="my-photo", file=get_test_image_file(), collection=blog.collection
+    )
+    post = make_post(blog, slug="pictured")
+    response = edit_post(admin, post, slug="pictured", meta_image=theirs.id)
+    assert "meta_image" in form_errors(response)
+    assert PostPage.objects.get(id=post.id).meta_image is None
+    edit_post(admin, post, slug="pictured", meta_image=mine.id)
+    assert PostPage.objects.get(id=post.id).meta_image == mine

@@ -1,0 +1,21 @@
+"""Admin forms of the blog pages."""
+
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.images import get_image_model
+from wagtail.permissions import policy_registry
+
+
+class PostPageForm(WagtailAdminPageForm):
+    """Offer and accept only images from the collections the editor may choose from.
+
+    The chooser widget already lists just those, but the form field would take any
+    image id posted to it, and the editor would then show another blog's image.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "meta_image" in self.fields and self.for_user is not None:
+            images = policy_registry.get_by_type(get_image_model())
+            self.fields["meta_image"].queryset = images.instances_user_has_permission_for(
+                self.for_user, "choose"
+            )
