@@ -22,6 +22,8 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/activate
 
 ## run: install, migrate the SQLite database, seed the demo blog and serve on :8000
 run: $(VENV)/.runtime
+	@# The file cache may describe an earlier database (db.sqlite3 deleted): start afresh.
+	rm -rf var/cache
 	DEBUG=true SITE_PORT=$(PORT) $(PY) manage.py migrate --noinput
 	DEBUG=true SITE_PORT=$(PORT) $(PY) manage.py seed_demo
 	@echo ""
@@ -55,7 +57,7 @@ test-sqlite: $(VENV)/.dev
 	env -u DATABASE_URL $(VENV)/bin/pytest
 
 test-postgres: $(VENV)/.dev
-	@bash scripts/ensure-postgres "$(POSTGRES_URL)"; status=$$?; \
+	@bash scripts/ensure-postgres "$(POSTGRES_URL)" "$(PY)"; status=$$?; \
 	  if [ $$status -eq 1 ]; then exit 0; elif [ $$status -ne 0 ]; then exit $$status; fi; \
 	  echo "== the suite again on PostgreSQL ($(POSTGRES_URL))"; \
 	  DATABASE_URL="$(POSTGRES_URL)" $(VENV)/bin/pytest

@@ -122,7 +122,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 
-# Host resolution and page URLs are cached (blog.hosts); every web process must see the
+# Host resolution and page URLs are cached (blog.site_cache); every web process must see the
 # same cache so that creating or renaming a blog invalidates it everywhere. Redis when
 # REDIS_URL is set (Heroku), otherwise a file cache shared by the processes of one box.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -141,6 +141,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+            # Django's default of 300 entries would cull (list and delete files) on
+            # nearly every write once a few hundred blogs are read.
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
         }
     }
 
@@ -277,7 +280,9 @@ if DEBUG and not TESTING:
         INTERNAL_IPS = ["127.0.0.1"]
         # Only on the platform host: reader pages stay free of JavaScript even in dev.
         DEBUG_TOOLBAR_CONFIG = {
-            "SHOW_TOOLBAR_CALLBACK": lambda request: not hasattr(request, "urlconf")
+            "SHOW_TOOLBAR_CALLBACK": lambda request: (
+                request.META.get("REMOTE_ADDR") in INTERNAL_IPS and not hasattr(request, "urlconf")
+            )
         }
 
 LOGGING = {

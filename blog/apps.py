@@ -7,8 +7,9 @@ class BlogConfig(AppConfig):
     name = "blog"
 
     def ready(self):
-        from blog import hosts, tenancy, tree_lookups
+        from blog import page_urls, site_cache, tenancy, tree_lookups
 
-        hosts.install()
+        site_cache.connect_signals()
+        page_urls.install()
         tenancy.connect_signals()
         tree_lookups.install()

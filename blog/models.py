@@ -7,6 +7,7 @@ blog's settings and home content, so Wagtail's page permissions isolate them per
 stored, so readers never pay for it.
 """
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
 from django.http import Http404
@@ -58,9 +59,14 @@ class RenderedMarkdownMixin:
         for source, target in self.markdown_fields.items():
             setattr(self, target, render_markdown(getattr(self, source)))
 
-    def save(self, *args, **kwargs):
-        self.render_markdown_fields()
-        return super().save(*args, **kwargs)
+    def save(self, *args, update_fields=None, **kwargs):
+        # Saves of a few fields (draft bookkeeping, locking) leave the Markdown alone.
+        if update_fields is None:
+            self.render_markdown_fields()
+        elif set(update_fields) & set(self.markdown_fields):
+            self.render_markdown_fields()
+            update_fields = {*update_fields, *self.markdown_fields.values()}
+        return super().save(*args, update_fields=update_fields, **kwargs)
 
     def serve_preview(self, request, mode_name):
         # A preview shows unsaved Markdown, so the stored HTML is stale by definition.
@@ -192,6 +198,11 @@ class BlogPage(TenantPageMixin, AncestorPathRestrictionsMixin, RenderedMarkdownM
         return context
 
 
+# Paths a blog's host answers itself (the post index, feeds, static files): a post
+# with one of these slugs could never be reached.
+RESERVED_POST_SLUGS = frozenset({"blog", "feed", "atom", "rss", "static", "media", "_util"})
+
+
 class PostTag(TaggedItemBase):
     content_object = ParentalKey(
         "blog.PostPage", related_name="tagged_items", on_delete=models.CASCADE
@@ -291,6 +302,13 @@ class PostPage(TenantPageMixin, AncestorPathRestrictionsMixin, RenderedMarkdownM
     def blog(self):
         """The BlogPage this post belongs to (its depth-2 ancestor)."""
         return BlogPage.objects.get(path=self.path[: self.steplen * 2])
+
+    def clean(self):
+        super().clean()
+        if self.slug in RESERVED_POST_SLUGS:
+            raise ValidationError(
+                {"slug": f"“{self.slug}” is a path the blog uses itself. Choose another link."}
+            )
 
     def save(self, *args, **kwargs):
         if self.live and self.published_date is None:

@@ -21,7 +21,7 @@ class TenantPagePermissionTester(PagePermissionTester):
       belong to it. Its blogger may edit and publish it but not delete or unpublish it;
       staff may (deleting it removes the whole tenant, see ``blog.tenancy``).
     * Nobody moves or copies a blog root. Moving one under the tree root renumbers its
-      siblings' tree paths (which page URLs are cached by, ``blog.hosts``); a copy would
+      siblings' tree paths (which page URLs are cached by, ``blog.site_cache``); a copy would
       be a blog with no Site, group or collection.
     * Nobody sets view restrictions: reader pages are served without cookies, so a
       password or login restriction could only set cookies on a blog host or send the

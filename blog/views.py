@@ -29,6 +29,8 @@ def post_index(request):
         posts = posts.filter(tags__name__iexact=tag)
     for tag in exclude:
         posts = posts.exclude(tags__name__iexact=tag)
+    if include:
+        posts = posts.distinct()  # a post tagged both "Python" and "python" matches twice
     all_tags = (
         PostTag.objects.filter(content_object__in=blog.published_posts())
         .values_list("tag__name", flat=True)

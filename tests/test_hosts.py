@@ -1,12 +1,14 @@
 """Host routing: platform, blogs, unknown hosts, ports, and the cost per request."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Site
 
 from blog.hosts import resolve_site_for_host
 from blog.models import PostPage
+from blog.site_cache import host_key
 from blog.tenancy import create_blog
 from tests.conftest import host_client
 
@@ -59,7 +61,7 @@ def test_a_probe_of_a_host_does_not_hide_a_blog_created_later(db, django_user_mo
     assert "Late blog" in host_client("late.localhost").get("/").content.decode()
 
 
-def test_renaming_a_blog_root_changes_its_post_urls(make_blogger, make_post):
+def test_a_blog_roots_slug_is_not_part_of_its_post_urls(make_blogger, make_post):
     blog = make_blogger("slugged")
     post = make_post(blog, slug="p")
     assert post.full_url == "http://slugged.localhost:8000/p/"
@@ -115,3 +117,48 @@ def test_health_check_answers_on_the_platform_host(platform_client):
     response = platform_client.get("/healthz")
     assert response.status_code == 200 and response.content == b"ok\n"
     assert "no-cache" in response["Cache-Control"]
+
+
+def test_changes_are_forgotten_again_when_the_transaction_commits(
+    make_blogger, django_capture_on_commit_callbacks
+):
+    """A request racing a rename can re-cache the old answer; the commit removes it."""
+    blog = make_blogger("racing")
+    site = Site.objects.get(root_page=blog)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        site.hostname = "renamed.localhost"
+        site.save()
+        stale = resolve_site_for_host("racing.localhost")  # as if read before the rename
+        cache.set(host_key("racing.localhost"), {"id": site.id, "root_page_id": blog.id})
+    assert stale is None and callbacks
+    for callback in callbacks:
+        callback()
+    assert resolve_site_for_host("racing.localhost") is None
+
+
+def test_pointing_a_site_at_another_root_forgets_the_old_roots_urls(make_blogger, make_post):
+    old, new = make_blogger("oldroot"), make_blogger("newroot")
+    post = make_post(old, slug="p")
+    assert post.full_url == "http://oldroot.localhost:8000/p/"
+    Site.objects.filter(root_page=new).delete()
+    site = Site.objects.get(root_page=old)
+    site.root_page = new
+    site.save()
+    assert PostPage.objects.get(id=post.id).full_url is None  # no Site serves it now
+
+
+def test_an_unpublished_blog_is_gone_from_its_host(make_blogger, make_post):
+    blog = make_blogger()
+    make_post(blog, slug="p")
+    blog.unpublish()
+    client = host_client(blog)
+    for path in ("/", "/blog/", "/p/"):
+        assert client.get(path).status_code == 404, path
+
+
+def test_an_overlong_host_is_refused_without_touching_the_cache(db):
+    host = "a" * 250 + ".localhost"
+    with CaptureQueriesContext(connection) as queries:
+        assert host_client(host).get("/").status_code == 404
+    assert len(queries) == 0
+    assert cache.get(host_key(host)) is None

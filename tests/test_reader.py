@@ -107,3 +107,10 @@ def test_one_blog_never_serves_another_blogs_posts(make_blogger, make_post):
     make_post(bob, title="Bob's secret", slug="secret")
     assert host_client(alice).get("/secret/").status_code == 404
     assert "Bob" not in host_client(alice).get("/blog/").content.decode()
+
+
+def test_a_post_matching_a_tag_twice_is_listed_once(make_blogger, make_post):
+    blog = make_blogger()
+    make_post(blog, title="Twice tagged", tags=["Python", "python"])
+    html = host_client(blog).get("/blog/?q=python").content.decode()
+    assert html.count("Twice tagged") == 1

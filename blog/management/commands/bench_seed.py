@@ -44,9 +44,9 @@ from wagtail.models import (
     Site,
 )
 
-from blog.hosts import HOST_KEY, PLATFORM, ROOT_KEY
 from blog.markdown import render_markdown
 from blog.models import DEFAULT_NAV, BlogPage, PostPage, PostTag
+from blog.site_cache import PLATFORM, host_key, root_key
 from blog.tenancy import IMAGE_PERMISSIONS, PAGE_PERMISSIONS, blog_hostname
 
 PASSWORD = "bench-password"  # noqa: S105 (seeded benchmark users only)
@@ -360,12 +360,12 @@ class Seeder:
 
     def forget(self, blogs):
         """What signals would have invalidated: hosts cached as missing, Wagtail's Site list."""
-        keys = [HOST_KEY.format(blog_hostname(blog.subdomain)) for blog in blogs]
-        keys += [ROOT_KEY.format(blog.path) for blog in blogs]
+        keys = [host_key(blog_hostname(blog.subdomain)) for blog in blogs]
+        keys += [root_key(blog.path) for blog in blogs]
         cache.delete_many(keys)
 
     def finish(self):
-        cache.delete_many([HOST_KEY.format(settings.BLOG_DOMAIN), ROOT_KEY.format(PLATFORM)])
+        cache.delete_many([host_key(settings.BLOG_DOMAIN), root_key(PLATFORM)])
         Site.clear_site_root_paths_cache()
         # Ids given explicitly leave PostgreSQL's sequences behind (SQLite needs nothing).
         statements = connection.ops.sequence_reset_sql(no_style(), [Page, Revision])

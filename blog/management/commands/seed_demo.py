@@ -3,8 +3,9 @@
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -52,6 +53,11 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo creates accounts whose passwords are in the README: it runs only "
+                "with DEBUG=true (a development machine)."
+            )
         User = get_user_model()
         if not User.objects.filter(email=STAFF_EMAIL).exists():
             staff = User.objects.create_superuser("staff", STAFF_EMAIL, STAFF_PASSWORD)
