@@ -273,3 +273,23 @@ def test_an_unconfirmed_account_cannot_log_in_through_the_dashboard(client):
     )
     assert fresh.get("/dashboard/").status_code == 302  # still not logged in
     assert not response.wsgi_request.user.is_authenticated
+
+
+@pytest.mark.parametrize(
+    "next_url", ["http://evil.localhost/", "//evil.localhost/", "https://example.com/"]
+)
+def test_login_never_redirects_to_a_blog_or_another_site(client, make_blogger, next_url):
+    blog = make_blogger("safe")
+    response = client.post(
+        f"/accounts/login/?next={next_url}", {"login": blog.owner.email, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/dashboard/"
+
+
+def test_login_follows_a_next_path_on_the_platform(client, make_blogger):
+    blog = make_blogger("nexty")
+    response = client.post(
+        "/accounts/login/?next=/dashboard/pages/", {"login": blog.owner.email, "password": PASSWORD}
+    )
+    assert response["Location"] == "/dashboard/pages/"
