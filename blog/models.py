@@ -10,7 +10,7 @@ stored, so readers never pay for it.
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils import timezone
 from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -25,6 +25,7 @@ from wagtail.admin.panels import (
 )
 from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 from wagtailmarkdown.fields import MarkdownField
 
 from blog.editor import MarkdownEditor
@@ -174,11 +175,15 @@ class BlogPage(TenantPageMixin, AncestorPathRestrictionsMixin, RenderedMarkdownM
         if not path_components:
             return super().route(request, path_components)
         slug, remaining = path_components[0], path_components[1:]
-        try:
-            post = PostPage.objects.child_of(self).get(slug=slug)
-        except PostPage.DoesNotExist:
-            raise Http404 from None
-        return post.route(request, remaining)
+        post = PostPage.objects.child_of(self).filter(slug=slug).first()
+        if post is not None:
+            return post.route(request, remaining)
+        # Not a post's link: perhaps an old address a post keeps as its alias.
+        alias = "/" + "/".join(path_components) + "/"
+        post = PostPage.objects.child_of(self).live().filter(alias=alias).first()
+        if post is None:
+            raise Http404
+        return RouteResult(post, kwargs={"via_alias": True})
 
     def published_posts(self):
         """Live, listed posts whose published date has come, newest first."""
@@ -229,7 +234,12 @@ class PostPage(TenantPageMixin, AncestorPathRestrictionsMixin, RenderedMarkdownM
     alias = models.CharField(
         max_length=255,
         blank=True,
-        help_text="Another path (like /old-url/) that should lead to this post.",
+        validators=[
+            RegexValidator(
+                r"^/?[\w-]+(/[\w-]+)*/?$", "A path like /2019/old-post/: letters, digits, - and _."
+            )
+        ],
+        help_text="An old address (like /2019/old-post/) that should redirect to this post.",
     )
     tags = ClusterTaggableManager(through=PostTag, blank=True)
     is_page = models.BooleanField(
@@ -305,6 +315,8 @@ class PostPage(TenantPageMixin, AncestorPathRestrictionsMixin, RenderedMarkdownM
 
     def clean(self):
         super().clean()
+        if self.alias:
+            self.alias = "/" + self.alias.strip("/") + "/"
         if self.slug in RESERVED_POST_SLUGS:
             raise ValidationError(
                 {"slug": f"“{self.slug}” is a path the blog uses itself. Choose another link."}
@@ -318,9 +330,11 @@ class PostPage(TenantPageMixin, AncestorPathRestrictionsMixin, RenderedMarkdownM
     def is_visible_now(self):
         return self.published_date is not None and self.published_date <= timezone.now()
 
-    def serve(self, request, *args, **kwargs):
+    def serve(self, request, *args, via_alias=False, **kwargs):
         if not self.is_visible_now():
             raise Http404("This post is scheduled for later.")
+        if via_alias:
+            return HttpResponsePermanentRedirect(self.get_url(request))
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):

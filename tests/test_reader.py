@@ -114,3 +114,18 @@ def test_a_post_matching_a_tag_twice_is_listed_once(make_blogger, make_post):
     make_post(blog, title="Twice tagged", tags=["Python", "python"])
     html = host_client(blog).get("/blog/?q=python").content.decode()
     assert html.count("Twice tagged") == 1
+
+
+def test_an_old_address_kept_as_alias_redirects_permanently(make_blogger, make_post):
+    blog = make_blogger()
+    make_post(blog, slug="new-home", alias="2019/05/old-home")
+    response = host_client(blog).get("/2019/05/old-home/")
+    assert response.status_code == 301
+    assert response["Location"] == "/new-home/"
+    assert host_client(blog).get("/2019/05/elsewhere/").status_code == 404
+
+
+def test_an_alias_of_a_draft_leads_nowhere(make_blogger, make_post):
+    blog = make_blogger()
+    make_post(blog, slug="draft", alias="/old/", live=False)
+    assert host_client(blog).get("/old/").status_code == 404
