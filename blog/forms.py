@@ -4,8 +4,10 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.images import get_image_model
 from wagtail.permissions import policy_registry
 
+IMAGE_FIELDS = ("meta_image", "favicon_image")
 
-class PostPageForm(WagtailAdminPageForm):
+
+class TenantPageForm(WagtailAdminPageForm):
     """Offer and accept only images from the collections the editor may choose from.
 
     The chooser widget already lists just those, but the form field would take any
@@ -14,8 +16,11 @@ class PostPageForm(WagtailAdminPageForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "meta_image" in self.fields and self.for_user is not None:
-            images = policy_registry.get_by_type(get_image_model())
-            self.fields["meta_image"].queryset = images.instances_user_has_permission_for(
-                self.for_user, "choose"
-            )
+        if self.for_user is None:
+            return
+        images = policy_registry.get_by_type(get_image_model())
+        for name in IMAGE_FIELDS:
+            if name in self.fields:
+                self.fields[name].queryset = images.instances_user_has_permission_for(
+                    self.for_user, "choose"
+                )

@@ -29,11 +29,17 @@ from wagtail.url_routing import RouteResult
 from wagtailmarkdown.fields import MarkdownField
 
 from blog.editor import MarkdownEditor
-from blog.forms import PostPageForm
+from blog.forms import TenantPageForm
 from blog.markdown import MAX_MARKDOWN_LENGTH, render_markdown
 from blog.permissions import TenantPagePermissionTester
 
 DEFAULT_NAV = "[Home](/) [Blog](/blog/)"
+THEMES = [
+    ("default", "Default: clean and minimal"),
+    ("serif", "Serif: for long reading"),
+    ("dark", "Dark"),
+    ("mono", "Monospace"),
+]
 DATE_FORMATS = [
     ("d M, Y", "26 Nov, 2026"),
     ("M j, Y", "Nov 26, 2026"),
@@ -139,9 +145,34 @@ class BlogPage(TenantPageMixin, AncestorPathRestrictionsMixin, RenderedMarkdownM
     discoverable = models.BooleanField(
         default=True, help_text="List your posts in the platform's discovery feed."
     )
+    theme = models.CharField(max_length=20, choices=THEMES, default="default")
+    custom_css = models.TextField(
+        "custom CSS",
+        blank=True,
+        validators=[MaxLengthValidator(50_000)],
+        help_text="Your own styles, added after the theme's.",
+    )
+    favicon_emoji = models.CharField(
+        max_length=16, blank=True, help_text="An emoji shown as the browser tab's icon."
+    )
+    favicon_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Or an image from your blog as the icon (used instead of the emoji).",
+    )
+    robots_txt = models.TextField(
+        "robots.txt",
+        blank=True,
+        validators=[MaxLengthValidator(10_000)],
+        help_text="Leave empty to let every crawler in and point them at your sitemap.",
+    )
 
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["blog.PostPage"]
+    base_form_class = TenantPageForm
     max_count_per_parent = None
     template = "blog/blog_page.html"
 
@@ -156,6 +187,16 @@ class BlogPage(TenantPageMixin, AncestorPathRestrictionsMixin, RenderedMarkdownM
             [FieldPanel("lang"), FieldPanel("date_format"), FieldPanel("discoverable")],
             heading="Blog settings",
         ),
+        MultiFieldPanel(
+            [
+                FieldPanel("theme"),
+                FieldPanel("custom_css"),
+                FieldPanel("favicon_emoji"),
+                FieldPanel("favicon_image"),
+            ],
+            heading="Look",
+        ),
+        FieldPanel("robots_txt"),
     ]
     edit_handler = TabbedInterface(
         [
@@ -248,6 +289,7 @@ class PostPage(TenantPageMixin, AncestorPathRestrictionsMixin, RenderedMarkdownM
     make_discoverable = models.BooleanField(
         default=True, help_text="Show this post in the platform's discovery feed."
     )
+    upvote_count = models.PositiveIntegerField(default=0, editable=False)
     canonical_url = models.URLField(blank=True, max_length=500)
     meta_description = models.CharField(max_length=300, blank=True)
     meta_image = models.ForeignKey(
@@ -270,7 +312,7 @@ class PostPage(TenantPageMixin, AncestorPathRestrictionsMixin, RenderedMarkdownM
     parent_page_types = ["blog.BlogPage"]
     subpage_types = []
     template = "blog/post_page.html"
-    base_form_class = PostPageForm
+    base_form_class = TenantPageForm
 
     content_panels = [
         TitleFieldPanel("title"),  # fills in the link (slug) as the title is typed
@@ -342,3 +384,23 @@ class PostPage(TenantPageMixin, AncestorPathRestrictionsMixin, RenderedMarkdownM
         # On a blog host BlogHostMiddleware has loaded the blog already.
         context["blog"] = getattr(request, "blog", None) or self.blog
         return context
+
+
+class Upvote(models.Model):
+    """One reader's upvote of one post.
+
+    The reader is known only by ``visitor_hash``, a salted hash of IP address, user agent
+    and post: enough to refuse a second vote, never the raw IP.
+    """
+
+    post = models.ForeignKey(PostPage, on_delete=models.CASCADE, related_name="upvotes")
+    visitor_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "visitor_hash"], name="one_upvote_per_reader")
+        ]
+
+    def __str__(self):
+        return f"Upvote of post {self.post_id}"

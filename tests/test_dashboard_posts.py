@@ -276,6 +276,11 @@ def blog_form(blog, **fields):
         "lang": blog.lang,
         "date_format": blog.date_format,
         "discoverable": "on" if blog.discoverable else None,
+        "theme": blog.theme,
+        "custom_css": blog.custom_css,
+        "favicon_emoji": blog.favicon_emoji,
+        "favicon_image": "",
+        "robots_txt": blog.robots_txt,
         "action-publish": "action-publish",
     }
     data.update(fields)
