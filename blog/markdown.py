@@ -6,11 +6,17 @@ published revision), so readers never pay for Markdown on a request.
 
 Raw HTML is allowed in Markdown, as Bear allows it, but only what survives the nh3
 allow-list below: no scripts, no event handlers, no ``style`` attributes, no
-``javascript:`` URLs.
+``javascript:`` URLs, and iframes only from the embed hosts in ``EMBED_HOSTS``. Math is
+MathML (``blog.markdown_math``); quotes stay as typed (no smart quotes).
 """
+
+import re
+from urllib.parse import urlsplit
 
 import markdown
 import nh3
+
+from blog.markdown_math import MathExtension
 
 MAX_MARKDOWN_LENGTH = 500_000  # characters; a long book chapter is ~100,000
 
@@ -22,6 +28,7 @@ EXTENSIONS = [
     "pymdownx.tilde",
     "pymdownx.tasklist",
     "pymdownx.magiclink",
+    MathExtension(),
 ]
 EXTENSION_CONFIGS = {
     "markdown.extensions.codehilite": {"guess_lang": False, "css_class": "highlight"},
@@ -37,6 +44,25 @@ ALLOWED_TAGS = {
     "ol", "p", "pre", "q", "s", "samp", "small", "span", "strong", "sub", "summary", "sup",
     "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var",
 }  # fmt: skip
+MATHML_TAGS = {
+    "math", "menclose", "merror", "mfrac", "mi", "mmultiscripts", "mn", "mo", "mover",
+    "mpadded", "mphantom", "mprescripts", "mroot", "mrow", "ms", "mspace", "msqrt", "mstyle",
+    "msub", "msubsup", "msup", "mtable", "mtd", "mtext", "mtr", "munder", "munderover",
+    "none", "semantics", "annotation",
+}  # fmt: skip
+MATHML_ATTRIBUTES = {
+    "accent", "accentunder", "columnalign", "columnlines", "columnspacing", "depth",
+    "display", "displaystyle", "fence", "form", "height", "largeop", "linethickness",
+    "lspace", "mathvariant", "maxsize", "minsize", "movablelimits", "notation", "rowalign",
+    "rowlines", "rowspacing", "rspace", "scriptlevel", "separator", "stretchy", "symmetric",
+    "width", "xmlns", "encoding",
+}  # fmt: skip
+# Embeds readers expect in a blog post; any other iframe is removed with its source.
+EMBED_HOSTS = {
+    "www.youtube.com", "www.youtube-nocookie.com", "youtube.com", "player.vimeo.com",
+    "open.spotify.com", "w.soundcloud.com", "bandcamp.com", "codepen.io",
+    "www.openstreetmap.org",
+}  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "*": {"class", "id", "title", "lang", "dir"},
     "a": {"href", "hreflang"},
@@ -47,11 +73,18 @@ ALLOWED_ATTRIBUTES = {
     "time": {"datetime"},
     "details": {"open"},
     "abbr": {"title"},
+    "iframe": {"src", "width", "height", "title", "allow", "allowfullscreen", "loading"},
+    **{tag: MATHML_ATTRIBUTES for tag in MATHML_TAGS},
 }
 # Task-list checkboxes are the only inputs, and they are always inert.
 TAG_ATTRIBUTE_VALUES = {"input": {"type": {"checkbox"}, "checked": {"", "checked"}}}
-SET_TAG_ATTRIBUTE_VALUES = {"input": {"disabled": "disabled"}}
+SET_TAG_ATTRIBUTE_VALUES = {
+    "input": {"disabled": "disabled"},
+    # An embed runs in its own origin and may never navigate the reader's page.
+    "iframe": {"sandbox": "allow-scripts allow-same-origin allow-presentation allow-popups"},
+}
 URL_SCHEMES = {"http", "https", "mailto"}
+IFRAME_WITHOUT_SOURCE = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>\s*</iframe>")
 
 
 def render_markdown(text):
@@ -65,15 +98,27 @@ def render_markdown(text):
     return sanitise_html(html)
 
 
+def embeds_from_allowed_hosts(tag, attribute, value):
+    """nh3 attribute filter: an iframe's ``src`` must be https on an embed host."""
+    if tag == "iframe" and attribute == "src":
+        url = urlsplit(value)
+        if url.scheme != "https" or url.hostname not in EMBED_HOSTS:
+            return None
+    return value
+
+
 def sanitise_html(html):
     """Strip everything from ``html`` that could run code or escape its container."""
-    return nh3.clean(
+    html = nh3.clean(
         html,
-        tags=ALLOWED_TAGS,
+        tags=ALLOWED_TAGS | MATHML_TAGS | {"iframe"},
         clean_content_tags={"script", "style"},
         attributes=ALLOWED_ATTRIBUTES,
         tag_attribute_values=TAG_ATTRIBUTE_VALUES,
         set_tag_attribute_values=SET_TAG_ATTRIBUTE_VALUES,
         url_schemes=URL_SCHEMES,
+        attribute_filter=embeds_from_allowed_hosts,
         link_rel="noopener",
     )
+    # An iframe whose source was refused is an empty frame: drop it altogether.
+    return IFRAME_WITHOUT_SOURCE.sub("", html)

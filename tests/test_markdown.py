@@ -52,3 +52,40 @@ def test_safe_inline_html_survives():
 def test_external_links_keep_their_target():
     html = render_markdown("[site](https://example.com/a?b=1)")
     assert 'href="https://example.com/a?b=1"' in html
+
+
+def test_inline_and_display_math_become_mathml_without_javascript():
+    html = render_markdown("Euler: $e^{i\\pi} + 1 = 0$\n\n$$\n\\frac{a}{b}\n$$")
+    assert '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline">' in html
+    assert 'display="block"' in html and "<mfrac>" in html
+    assert "<script" not in html
+
+
+def test_dollar_amounts_and_code_are_not_math():
+    assert "<math" not in render_markdown("It costs $5 and $10.")
+    assert "<code>$x$</code>" in render_markdown("`$x$`")
+
+
+def test_tex_that_does_not_parse_stays_visible():
+    html = render_markdown("Broken: $\\frac{$ here")
+    assert '<code class="math-error">$\\frac{$</code>' in html
+
+
+def test_mathml_cannot_carry_links_or_scripts():
+    html = render_markdown(
+        '<math><mi href="javascript:alert(1)">x</mi><maction actiontype="statusline">y'
+        "</maction><mtext><img src=x onerror=alert(1)></mtext></math>"
+    )
+    assert "javascript:" not in html and "onerror" not in html and "maction" not in html
+
+
+def test_quotes_and_dashes_stay_as_typed():
+    assert render_markdown('"Straight" -- quotes') == '<p>"Straight" -- quotes</p>'
+
+
+def test_iframes_are_kept_only_from_embed_hosts_and_sandboxed():
+    embed = render_markdown('<iframe src="https://player.vimeo.com/video/1" onload="x()"></iframe>')
+    assert 'src="https://player.vimeo.com/video/1"' in embed and "onload" not in embed
+    assert 'sandbox="allow-scripts' in embed
+    for source in ("https://evil.example/x", "http://www.youtube.com/embed/x", "javascript:x"):
+        assert "<iframe" not in render_markdown(f'<iframe src="{source}"></iframe>')
