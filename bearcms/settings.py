@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "wagtail.documents",
     "wagtail.images",
     "wagtail.search",
+    "wagtail.contrib.sitemaps",
     "wagtail.admin",
     "wagtail",
     "modelcluster",
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
 ]
@@ -75,6 +77,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    "blog.http_cache.ReaderCacheMiddleware",
     "blog.hosts.BlogHostMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -84,6 +88,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
+
+# Reader pages: seconds browsers (max-age) and the CDN (s-maxage) may keep them.
+READER_MAX_AGE = int(os.environ.get("READER_MAX_AGE", "60"))
+READER_S_MAXAGE = int(os.environ.get("READER_S_MAXAGE", "3600"))
 
 ROOT_URLCONF = "bearcms.urls"
 # Blog hosts get their own, much smaller URLconf (reader pages only; no admin).
