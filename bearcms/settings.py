@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "wagtail.images",
     "wagtail.search",
     "wagtail.contrib.sitemaps",
+    "wagtail.contrib.frontend_cache",
     "wagtail.admin",
     "wagtail",
     "modelcluster",
@@ -268,6 +269,16 @@ WAGTAIL_WORKFLOW_ENABLED = False
 # Avatars would come from Gravatar; the dashboard loads nothing from third-party hosts.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# Purge the CDN (Cloudflare) when blogs change: see blog/cdn.py.
+if os.environ.get("CLOUDFLARE_API_TOKEN") and os.environ.get("CLOUDFLARE_ZONE_ID"):
+    WAGTAILFRONTENDCACHE = {
+        "cloudflare": {
+            "BACKEND": "blog.cdn.CloudflareBackend",
+            "BEARER_TOKEN": os.environ["CLOUDFLARE_API_TOKEN"],
+            "ZONEID": os.environ["CLOUDFLARE_ZONE_ID"],
+            "API_URL": os.environ.get("CLOUDFLARE_API_URL", "https://api.cloudflare.com/client/v4"),
+        }
+    }
 WAGTAILMARKDOWN = {
     # EasyMDE would fetch Font Awesome from a CDN; the dashboard loads nothing
     # from third-party hosts.

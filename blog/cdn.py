@@ -1,0 +1,85 @@
+"""Purging the CDN when a blog changes (``wagtail.contrib.frontend_cache``, Cloudflare).
+
+Reader pages are cached by the CDN for ``READER_S_MAXAGE`` (``blog.http_cache``).
+Wagtail purges a page's own URL when it is published or unpublished; a post also
+appears on its blog's home, post index, feeds and sitemap, and a blog's settings
+(title, nav, theme) appear on every one of its pages, so those are purged here too.
+
+``CloudflareBackend`` is Wagtail's, with the API address configurable
+(``CLOUDFLARE_API_URL``) so that tests can stand a local recording server in for
+Cloudflare.
+"""
+
+import logging
+
+import requests
+from django.conf import settings
+from wagtail.contrib.frontend_cache.backends.cloudflare import (
+    CloudflareBackend as WagtailCloudflareBackend,
+)
+from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+from wagtail.signals import page_published, page_unpublished
+
+logger = logging.getLogger(__name__)
+
+CLOUDFLARE_API_URL = "https://api.cloudflare.com/client/v4"
+# The paths of a blog that list its posts (feeds answer on several guessed paths).
+LISTING_PATHS = [
+    "",
+    "blog/",
+    "feed/",
+    "feed/?type=rss",
+    "atom/",
+    "rss/",
+    "feed.xml",
+    "atom.xml",
+    "rss.xml",
+    "index.xml",
+    "sitemap.xml",
+]
+MAX_POSTS_PURGED = 1_000  # a blog-wide change purges at most this many post URLs
+
+
+class CloudflareBackend(WagtailCloudflareBackend):
+    def __init__(self, params):
+        self.api_url = params.pop("API_URL", CLOUDFLARE_API_URL).rstrip("/")
+        super().__init__(params)
+
+    def _purge_urls(self, urls):
+        headers = {"Authorization": f"Bearer {self.cloudflare_token}"}
+        endpoint = f"{self.api_url}/zones/{self.cloudflare_zoneid}/purge_cache"
+        try:
+            response = requests.post(endpoint, json={"files": urls}, headers=headers, timeout=10)
+            response.raise_for_status()
+        except requests.RequestException:
+            # A failed purge must not fail the publish: pages expire at s-maxage anyway.
+            logger.exception("Could not purge %d URLs from Cloudflare", len(urls))
+
+
+def blog_urls(blog, with_posts=False):
+    root = blog.get_url_parts()
+    if root is None:
+        return []
+    _site_id, root_url, root_path = root
+    base = root_url + root_path
+    urls = [base + path for path in LISTING_PATHS]
+    if with_posts:
+        posts = blog.get_children().live().order_by("-last_published_at")[:MAX_POSTS_PURGED]
+        urls += [base + post.slug + "/" for post in posts.only("slug")]
+    return urls
+
+
+def purge_after_publishing(sender, instance, **kwargs):
+    if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        return
+    from blog.models import BlogPage, PostPage
+
+    if isinstance(instance, PostPage):
+        purge_urls_from_cache(blog_urls(instance.blog))
+    elif isinstance(instance, BlogPage):
+        purge_urls_from_cache(blog_urls(instance, with_posts=True))
+
+
+def connect_signals():
+    page_published.connect(purge_after_publishing, dispatch_uid="bearcms-cdn-publish")
+    page_unpublished.connect(purge_after_publishing, dispatch_uid="bearcms-cdn-unpublish")

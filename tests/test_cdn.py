@@ -1,0 +1,90 @@
+"""Publishing purges the CDN: a local server stands in for Cloudflare's API."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from tests.conftest import host_client
+
+
+class RecordingHandler(BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.server.requests.append((self.path, dict(self.headers), json.loads(body)))
+        reply = json.dumps({"success": True, "errors": []}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(reply)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def cloudflare(settings):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), RecordingHandler)
+    server.requests = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.WAGTAILFRONTENDCACHE = {
+        "cloudflare": {
+            "BACKEND": "blog.cdn.CloudflareBackend",
+            "BEARER_TOKEN": "test-token",
+            "ZONEID": "zone1",
+            "API_URL": f"http://127.0.0.1:{server.server_port}/client/v4",
+        }
+    }
+    yield server
+    server.shutdown()
+
+
+def purged_urls(server):
+    return {url for _path, _headers, body in server.requests for url in body["files"]}
+
+
+def test_publishing_a_post_purges_it_and_the_pages_that_list_it(
+    cloudflare, make_blogger, make_post
+):
+    blog = make_blogger("cdnblog")
+    make_post(blog, slug="fresh")
+    urls = purged_urls(cloudflare)
+    base = "http://cdnblog.localhost:8000/"
+    assert {base + "fresh/", base, base + "blog/", base + "feed/", base + "sitemap.xml"} <= urls
+    path, headers, _body = cloudflare.requests[0]
+    assert path == "/client/v4/zones/zone1/purge_cache"
+    assert headers["Authorization"] == "Bearer test-token"
+    assert all(url.startswith(base) for url in urls)
+
+
+def test_changing_the_blog_purges_every_post(cloudflare, make_blogger, make_post):
+    blog = make_blogger("restyled")
+    make_post(blog, slug="one")
+    make_post(blog, slug="two")
+    cloudflare.requests.clear()
+    blog.theme = "dark"
+    blog.save_revision().publish()
+    base = "http://restyled.localhost:8000/"
+    assert {base, base + "one/", base + "two/", base + "feed/"} <= purged_urls(cloudflare)
+
+
+def test_a_cdn_that_is_down_does_not_stop_publishing(settings, make_blogger, make_post):
+    settings.WAGTAILFRONTENDCACHE = {
+        "cloudflare": {
+            "BACKEND": "blog.cdn.CloudflareBackend",
+            "BEARER_TOKEN": "t",
+            "ZONEID": "z",
+            "API_URL": "http://127.0.0.1:9/",  # nothing listens on the discard port
+        }
+    }
+    blog = make_blogger()
+    make_post(blog, slug="still-here")
+    assert host_client(blog).get("/still-here/").status_code == 200
+
+
+def test_nothing_is_sent_without_a_cdn(cloudflare, settings, make_blogger, make_post):
+    del settings.WAGTAILFRONTENDCACHE
+    make_post(make_blogger(), slug="quiet")
+    assert cloudflare.requests == []
