@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    "blog.page_cache.ReaderPageCacheMiddleware",
     "blog.http_cache.ReaderCacheMiddleware",
     "blog.hosts.BlogHostMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -93,6 +94,10 @@ MIDDLEWARE = [
 # Reader pages: seconds browsers (max-age) and the CDN (s-maxage) may keep them.
 READER_MAX_AGE = int(os.environ.get("READER_MAX_AGE", "60"))
 READER_S_MAXAGE = int(os.environ.get("READER_S_MAXAGE", "3600"))
+# Seconds a rendered reader page is kept in the app's cache (blog/page_cache.py); 0 = off.
+READER_PAGE_CACHE_SECONDS = int(
+    os.environ.get("READER_PAGE_CACHE_SECONDS", "0" if TESTING else "60")
+)
 
 ROOT_URLCONF = "bearcms.urls"
 # Blog hosts get their own, much smaller URLconf (reader pages only; no admin).

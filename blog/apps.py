@@ -7,9 +7,10 @@ class BlogConfig(AppConfig):
     name = "blog"
 
     def ready(self):
-        from blog import cdn, page_urls, site_cache, tenancy, tree_lookups
+        from blog import cdn, page_cache, page_urls, site_cache, tenancy, tree_lookups
 
         cdn.connect_signals()
+        page_cache.connect_signals()
         site_cache.connect_signals()
         page_urls.install()
         tenancy.connect_signals()
