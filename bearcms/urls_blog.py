@@ -9,16 +9,26 @@ from django.urls import path, re_path
 from wagtail import views as wagtail_views
 from wagtail.urls import serve_pattern
 
-from blog import views
+from blog import favicon, feeds, sitemaps, upvotes, views
 
 urlpatterns = [
     path("blog/", views.post_index, name="blog_post_index"),
+    path("favicon.svg", favicon.emoji_svg, name="blog_favicon_svg"),
+    path("favicon.ico", favicon.favicon_ico, name="blog_favicon_ico"),
+    path("sitemap.xml", sitemaps.sitemap, name="blog_sitemap"),
+    path("robots.txt", sitemaps.robots_txt, name="blog_robots_txt"),
+    path("feed/", feeds.feed, name="blog_feed"),
+    *(path(route, feeds.feed) for route in feeds.GUESSED_FEED_PATHS),
+    path("upvote/<int:post_id>/", upvotes.upvote, name="blog_upvote"),
 ]
 
 if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# A reader who mistypes an address stays on the blog: a 404 in its theme and navigation.
+handler404 = "blog.errors.not_found"
 
 # Only Wagtail's page-serving view: not its /_util/ login and password views.
 urlpatterns.append(re_path(serve_pattern, wagtail_views.serve, name="wagtail_serve"))

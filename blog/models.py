@@ -246,7 +246,9 @@ class BlogPage(TenantPageMixin, AncestorPathRestrictionsMixin, RenderedMarkdownM
 
 # Paths a blog's host answers itself (the post index, feeds, static files): a post
 # with one of these slugs could never be reached.
-RESERVED_POST_SLUGS = frozenset({"blog", "feed", "atom", "rss", "static", "media", "_util"})
+RESERVED_POST_SLUGS = frozenset(
+    {"blog", "feed", "atom", "rss", "static", "media", "_util", "upvote"}
+)
 
 
 class PostTag(TaggedItemBase):
@@ -371,6 +373,18 @@ class PostPage(TenantPageMixin, AncestorPathRestrictionsMixin, RenderedMarkdownM
 
     def is_visible_now(self):
         return self.published_date is not None and self.published_date <= timezone.now()
+
+    # Upvotes belong to the post, not to a revision (see blog.upvotes): a copy starts
+    # at 0, and publishing a revision saved before the latest upvotes keeps the count,
+    # read afresh because ``self`` may have been loaded long before (a few ms remain
+    # between this read and the publishing save; upvotes in them are lost).
+    exclude_fields_in_copy = ["upvote_count"]
+
+    def with_content_json(self, content):
+        page = super().with_content_json(content)
+        current = PostPage.objects.filter(pk=self.pk).values_list("upvote_count", flat=True)
+        page.upvote_count = current.first() or 0
+        return page
 
     def serve(self, request, *args, via_alias=False, **kwargs):
         if not self.is_visible_now():

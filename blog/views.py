@@ -20,17 +20,29 @@ def parse_tag_query(query):
     return include, exclude
 
 
-def post_index(request):
-    """``/blog/``: every published post of this blog, newest first; ``?q=`` filters tags."""
-    blog = request.blog
-    posts = blog.published_posts()
-    include, exclude = parse_tag_query(request.GET.get("q"))
+def tag_query_labels(query):
+    """``?q=a,-b`` as the labels shown to readers: ["a", "-b"]."""
+    include, exclude = parse_tag_query(query)
+    return include + [f"-{tag}" for tag in exclude]
+
+
+def filter_by_tags(posts, query):
+    """Posts with every tag to include and none to exclude (``?q=a,-b``), each once."""
+    include, exclude = parse_tag_query(query)
     for tag in include:
         posts = posts.filter(tags__name__iexact=tag)
     for tag in exclude:
         posts = posts.exclude(tags__name__iexact=tag)
     if include:
         posts = posts.distinct()  # a post tagged both "Python" and "python" matches twice
+    return posts
+
+
+def post_index(request):
+    """``/blog/``: every published post of this blog, newest first; ``?q=`` filters tags."""
+    blog = request.blog
+    query = request.GET.get("q")
+    posts = filter_by_tags(blog.published_posts(), query)
     all_tags = (
         PostTag.objects.filter(content_object__in=blog.published_posts())
         .values_list("tag__name", flat=True)
@@ -44,7 +56,7 @@ def post_index(request):
             "blog": blog,
             "page": blog,
             "posts": posts.only("title", "slug", "url_path", "published_date", "path", "depth"),
-            "tags": include + [f"-{tag}" for tag in exclude],
+            "tags": tag_query_labels(query),
             "all_tags": all_tags,
         },
     )

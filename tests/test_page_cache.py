@@ -75,3 +75,13 @@ def test_not_found_pages_and_other_hosts_are_not_cached(make_blogger):
     assert client.get("/missing/").status_code == 404
     assert queries_for(client, "/missing/")[1] > 0
     assert queries_for(host_client("localhost"), "/")[1] > 0
+
+
+def test_an_upvote_shows_at_once_on_the_cached_post(make_blogger, make_post):
+    blog = make_blogger()
+    make_post(blog, slug="liked")
+    client = host_client(blog, HTTP_ORIGIN=f"http://{blog.subdomain}.localhost")
+    assert "▲ 0" in client.get("/liked/").content.decode()
+    post_id = blog.get_children().get().id
+    assert client.post(f"/upvote/{post_id}/").status_code == 303
+    assert "▲ 1" in client.get("/liked/").content.decode()

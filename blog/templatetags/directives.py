@@ -1,0 +1,30 @@
+"""``{% directives page.body_html %}``: stored page HTML with its directives expanded.
+
+The tag takes the blog, the page and the request from the template context, so the
+templates need no more than the HTML to show (see ``blog.directives``).
+"""
+
+from django import template
+from django.utils.safestring import mark_safe
+
+from blog.directives import expand_directives
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def directives(context, html):
+    """Expand ``html`` (sanitised when saved) for this request; previews mark mistakes."""
+    request = context.get("request")
+    page = context.get("page")
+    blog = context.get("blog") or getattr(request, "blog", None) or getattr(page, "blog", None)
+    if blog is None:
+        return mark_safe(html or "")  # stored HTML was sanitised on save
+    expanded = expand_directives(
+        html,
+        blog=blog,
+        page=page,
+        request=request,
+        preview=bool(getattr(request, "is_preview", False)),
+    )
+    return mark_safe(expanded)  # sanitised on save; inserted values escaped

@@ -1,0 +1,199 @@
+"""Upvotes: one per reader per post, from this blog's own pages only, rate limited,
+counted on the post, and never a cookie or a raw IP address."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from blog import upvotes
+from blog.models import PostPage, Upvote
+from blog.tenancy import blog_hostname
+from tests.conftest import host_client
+
+UA = "Mozilla/5.0 (test reader)"
+
+
+def reader(blog, ip="203.0.113.7", user_agent=UA, origin=True, **headers):
+    """A client on the blog's host that sends, by default, the blog's own Origin."""
+    host = blog_hostname(blog.subdomain)
+    if origin:
+        headers.setdefault("HTTP_ORIGIN", f"http://{host}")
+    return host_client(blog, REMOTE_ADDR=ip, HTTP_USER_AGENT=user_agent, **headers)
+
+
+def upvote(client, post):
+    return client.post(f"/upvote/{post.id}/")
+
+
+def count(post):
+    return PostPage.objects.get(pk=post.pk).upvote_count
+
+
+@pytest.fixture
+def blog(make_blogger):
+    return make_blogger()
+
+
+@pytest.fixture
+def post(blog, make_post):
+    return make_post(blog, title="Vote for me", slug="vote-for-me")
+
+
+def test_an_upvote_counts_and_redirects_to_the_post(blog, post):
+    response = upvote(reader(blog), post)
+    assert response.status_code == 303
+    assert response["Location"] == "/vote-for-me/?upvoted#upvote"
+    assert count(post) == 1
+    assert Upvote.objects.filter(post=post).count() == 1
+
+
+def test_the_same_reader_upvoting_again_still_counts_once(blog, post):
+    client = reader(blog)
+    upvote(client, post)
+    response = upvote(client, post)
+    assert response.status_code == 303
+    assert count(post) == 1
+
+
+def test_another_user_agent_or_ip_counts_as_another_reader(blog, post):
+    upvote(reader(blog), post)
+    upvote(reader(blog, user_agent="Another browser"), post)
+    upvote(reader(blog, ip="198.51.100.1"), post)
+    assert count(post) == 3
+
+
+def test_a_post_without_origin_or_referer_is_refused(blog, post):
+    response = upvote(reader(blog, origin=False), post)
+    assert response.status_code == 403
+    assert count(post) == 0
+
+
+def test_a_foreign_origin_is_refused(blog, post, make_blogger):
+    other = blog_hostname(make_blogger().subdomain)
+    for origin in (f"http://{other}", "https://evil.example", "null", f"https://{other}:8000"):
+        response = upvote(reader(blog, HTTP_ORIGIN=origin), post)
+        assert response.status_code == 403, origin
+    assert count(post) == 0
+
+
+def test_the_blogs_own_referer_is_accepted_when_origin_is_absent(blog, post):
+    host = blog_hostname(blog.subdomain)
+    response = upvote(reader(blog, origin=False, HTTP_REFERER=f"http://{host}/vote-for-me/"), post)
+    assert response.status_code == 303
+    assert count(post) == 1
+
+
+def test_a_foreign_referer_is_refused(blog, post):
+    client = reader(blog, origin=False, HTTP_REFERER="http://evil.example/vote-for-me/")
+    assert upvote(client, post).status_code == 403
+    assert count(post) == 0
+
+
+def test_get_is_not_allowed(blog, post):
+    response = reader(blog).get(f"/upvote/{post.id}/")
+    assert response.status_code == 405
+    assert count(post) == 0
+
+
+def test_another_blogs_post_is_not_found_on_this_blogs_host(blog, make_blogger, make_post):
+    foreign = make_post(make_blogger())
+    assert upvote(reader(blog), foreign).status_code == 404
+    assert count(foreign) == 0
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"live": False},
+        {"published_date": timezone.now() + timezone.timedelta(days=1)},
+        {"is_page": True},
+    ],
+    ids=["draft", "scheduled", "page"],
+)
+def test_drafts_scheduled_posts_and_pages_cannot_be_upvoted(blog, make_post, fields):
+    hidden = make_post(blog, **fields)
+    assert upvote(reader(blog), hidden).status_code == 404
+    assert count(hidden) == 0
+
+
+def test_too_many_upvotes_from_one_ip_get_429_with_retry_after(blog, post, monkeypatch):
+    monkeypatch.setattr(upvotes, "RATE_LIMIT", 2)
+    for n in range(2):
+        assert upvote(reader(blog, user_agent=f"browser {n}"), post).status_code == 303
+    response = upvote(reader(blog, user_agent="browser 3"), post)
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= upvotes.RATE_WINDOW
+    assert count(post) == 2
+
+
+def test_the_rate_limit_is_per_ip(blog, post, monkeypatch):
+    monkeypatch.setattr(upvotes, "RATE_LIMIT", 1)
+    upvote(reader(blog), post)
+    assert upvote(reader(blog, ip="198.51.100.1"), post).status_code == 303
+    assert count(post) == 2
+
+
+def test_the_upvote_response_sets_no_cookie_and_is_not_cacheable(blog, post):
+    response = upvote(reader(blog), post)
+    assert "Set-Cookie" not in response.headers and not response.cookies
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_the_post_page_shows_the_count_and_the_form_and_sets_no_cookie(blog, post):
+    upvote(reader(blog), post)
+    response = reader(blog).get("/vote-for-me/")
+    html = response.content.decode()
+    assert f'<form method="post" action="/upvote/{post.id}/" id="upvote"' in html
+    assert "▲ 1</button>" in html
+    assert "<script" not in html
+    assert "Set-Cookie" not in response.headers and not response.cookies
+
+
+def test_a_page_shows_no_upvote_form(blog, make_post):
+    make_post(blog, title="About", slug="about", is_page=True)
+    assert "/upvote/" not in reader(blog).get("/about/").content.decode()
+
+
+def test_the_stored_hash_neither_is_nor_contains_the_ip(blog, post):
+    upvote(reader(blog, ip="203.0.113.7"), post)
+    stored = Upvote.objects.get(post=post).visitor_hash
+    assert len(stored) == 64
+    assert "203.0.113.7" not in stored and "203" not in stored
+
+
+def test_publishing_a_revision_saved_before_an_upvote_keeps_the_count(blog, post):
+    post.body = "Edited"
+    revision = post.save_revision(user=blog.owner)
+    upvote(reader(blog), post)
+    revision.publish()
+    assert count(post) == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_parallel_upvotes_are_all_counted(make_blogger, make_post):
+    """Threads need their own database connections, which in-memory SQLite cannot share."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: parallel connections to an in-memory SQLite DB fail")
+    blog = make_blogger()
+    post = make_post(blog)
+    readers = 12
+    barrier = threading.Barrier(readers)
+    statuses = []
+
+    def vote(n):
+        try:
+            client = reader(blog, ip=f"198.51.100.{n}")
+            barrier.wait(timeout=30)
+            statuses.append(upvote(client, post).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=vote, args=(n,)) for n in range(readers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [303] * readers
+    assert count(post) == readers == Upvote.objects.filter(post=post).count()
