@@ -1,7 +1,8 @@
 """Throughput of reader pages under gunicorn (2 workers), side by side with a constant view.
 
 Seeds ``--blogs`` blogs x ``--posts`` posts into a fresh database (PostgreSQL when one
-answers at ``--postgres``, like production; otherwise SQLite), starts gunicorn with 2
+answers at ``--postgres``, like production; otherwise SQLite), uses Redis for the shared
+cache when one answers on 127.0.0.1:6379 (else the file cache), starts gunicorn with 2
 sync workers on loopback and drives it with wrk (8 connections, random blogs and posts
 through a Lua script that sets the Host header) for each page in turn:
 
@@ -85,10 +86,24 @@ def choose_database(postgres_url):
     return postgres_url.rsplit("/", 1)[0] + "/bearcms_throughput", "PostgreSQL"
 
 
-def server_environment(database_url, port):
+def redis_url(url="redis://127.0.0.1:6379/14"):
+    """A Redis database for the shared cache, emptied, as production has; or None."""
+    try:
+        import redis
+
+        client = redis.Redis.from_url(url, socket_connect_timeout=2)
+        client.flushdb()
+    except Exception:
+        return None
+    return url
+
+
+def server_environment(database_url, port, cache_url):
     env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "REDIS_URL")}
     cache_dir = WORK_DIR / "throughput-cache"
     shutil.rmtree(cache_dir, ignore_errors=True)
+    if cache_url:
+        env["REDIS_URL"] = cache_url
     env.update(
         DJANGO_SETTINGS_MODULE="bench.settings",
         DATABASE_URL=database_url,
@@ -200,7 +215,8 @@ def main():
     WORK_DIR.mkdir(parents=True, exist_ok=True)
     database_url, database = choose_database(options.postgres)
     port = free_port()
-    env = server_environment(database_url, port)
+    cache_url = redis_url()
+    env = server_environment(database_url, port, cache_url)
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "bench_seed", "--blogs", str(options.blogs), "--posts", str(options.posts))
     server = start_gunicorn(env, port)
@@ -219,7 +235,7 @@ def main():
         "posts": options.posts,
         "duration": options.duration,
         "connections": options.connections,
-        "database": database,
+        "database": database + (", Redis cache" if cache_url else ", file cache"),
         "machine": f"{os.cpu_count()} CPUs, Python {platform.python_version()}",
         "date": time.strftime("%Y-%m-%d"),
     }
