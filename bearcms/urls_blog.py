@@ -20,6 +20,13 @@ urlpatterns = [
     path("feed/", feeds.feed, name="blog_feed"),
     *(path(route, feeds.feed) for route in feeds.GUESSED_FEED_PATHS),
     path("upvote/<int:post_id>/", upvotes.upvote, name="blog_upvote"),
+    # Wagtail links a password-protected page to its password form; blog hosts have no
+    # sessions to remember a password in, so that address leads nowhere.
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        views.not_public,
+        name="wagtailcore_authenticate_with_password",
+    ),
 ]
 
 if settings.DEBUG:

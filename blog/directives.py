@@ -21,6 +21,7 @@ from django.utils import dateformat, timezone, translation
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from blog.favicon import own_image
 from blog.models import PostPage, PostTag
 from blog.views import parse_tag_query
 
@@ -296,11 +297,10 @@ class _Expander:
         extras = []
         if options["description"] and post.meta_description:
             extras.append(format_html('<p class="description">{}</p>', post.meta_description))
-        if options["image"] and post.meta_image is not None:
+        image = own_image(self.blog, post.meta_image) if options["image"] else None
+        if image is not None:
             extras.append(
-                format_html(
-                    '<img src="{}" alt="{}" loading="lazy">', post.meta_image.file.url, post.title
-                )
+                format_html('<img src="{}" alt="{}" loading="lazy">', image.file.url, post.title)
             )
         if options["content"]:
             # body_html was sanitised when the post was saved.

@@ -87,6 +87,10 @@ class TenantPageMixin:
     def permissions_for_user(self, user):
         return TenantPagePermissionTester(user, self)
 
+    def serve_password_required_response(self, request, form, action_url):
+        # Blog hosts have no sessions, so a password form could never let anyone in.
+        raise Http404("This page is not public.")
+
 
 class AncestorPathRestrictionsMixin:
     """Find view restrictions with one query on the ancestors' paths.
@@ -227,11 +231,16 @@ class BlogPage(TenantPageMixin, AncestorPathRestrictionsMixin, RenderedMarkdownM
         return RouteResult(post, kwargs={"via_alias": True})
 
     def published_posts(self):
-        """Live, listed posts whose published date has come, newest first."""
+        """Live, listed posts whose published date has come, newest first.
+
+        Posts with a view restriction are never listed (nobody can set one from the
+        dashboard, see blog.permissions; this guards restrictions made any other way).
+        """
         return (
             PostPage.objects.child_of(self)
             .live()
             .filter(is_page=False, published_date__lte=timezone.now())
+            .exclude(view_restrictions__isnull=False)
             .order_by("-published_date")
         )
 

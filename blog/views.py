@@ -1,5 +1,6 @@
 """Reader views on blog hosts that are not Wagtail pages themselves."""
 
+from django.http import Http404
 from django.template.response import TemplateResponse
 
 from blog.models import PostTag
@@ -11,7 +12,7 @@ def parse_tag_query(query):
     """Split ``?q=a,-b`` into tags to include and tags to exclude (lowercased)."""
     include, exclude = [], []
     for raw in (query or "").split(",")[:MAX_TAG_FILTERS]:
-        tag = raw.strip()
+        tag = raw.replace("\x00", "").strip()  # PostgreSQL refuses NUL in a string
         if tag.startswith("-"):
             if tag[1:].strip():
                 exclude.append(tag[1:].strip())
@@ -60,3 +61,8 @@ def post_index(request):
             "all_tags": all_tags,
         },
     )
+
+
+def not_public(request, **kwargs):
+    """A page that is not public does not exist for readers (see bearcms/urls_blog.py)."""
+    raise Http404("This page is not public.")

@@ -436,3 +436,18 @@ def test_a_home_that_lists_posts_itself_gets_no_second_list(make_blogger, make_p
     blog.save_revision().publish()
     html = host_client(blog).get("/").content.decode()
     assert html.count("Listed once") == 1
+
+
+def test_posts_images_come_only_from_the_blogs_own_collection(make_blogger, make_post):
+    from wagtail.images import get_image_model
+    from wagtail.images.tests.utils import get_test_image_file
+
+    blog, other = make_blogger(), make_blogger()
+    theirs = get_image_model().objects.create(
+        title="theirs", file=get_test_image_file(), collection=other.collection
+    )
+    make_post(blog, title="Borrowed", meta_image=theirs)
+    blog.home_content = "{{ posts|image:true }}"
+    blog.save_revision().publish()
+    html = host_client(blog).get("/").content.decode()
+    assert "Borrowed" in html and theirs.file.url not in html

@@ -1,6 +1,7 @@
 """What a reader sees on a blog's own host."""
 
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from tests.conftest import host_client
 
@@ -129,3 +130,24 @@ def test_an_alias_of_a_draft_leads_nowhere(make_blogger, make_post):
     blog = make_blogger()
     make_post(blog, slug="draft", alias="/old/", live=False)
     assert host_client(blog).get("/old/").status_code == 404
+
+
+def test_a_password_protected_post_is_neither_served_nor_listed(make_blogger, make_post):
+    blog = make_blogger()
+    post = make_post(blog, slug="secret", title="Hidden title", body="TOPSECRETBODY")
+    PageViewRestriction.objects.create(page=post, restriction_type="password", password="pw")
+    blog.home_content = "{{ posts|content:true }}"
+    blog.save_revision().publish()
+    client = host_client(blog)
+    assert client.get("/secret/").status_code == 404
+    for path in ("/", "/blog/", "/feed/"):
+        html = client.get(path).content.decode()
+        assert "Hidden title" not in html and "TOPSECRETBODY" not in html, path
+
+
+def test_a_nul_byte_in_a_tag_query_is_harmless(make_blogger, make_post):
+    blog = make_blogger()
+    make_post(blog, title="Tagged", tags=["a"])
+    client = host_client(blog)
+    for path in ("/blog/?q=a%00", "/feed/?q=%00a"):
+        assert client.get(path).status_code == 200, path
