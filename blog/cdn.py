@@ -20,23 +20,13 @@ from wagtail.contrib.frontend_cache.backends.cloudflare import (
 from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
 from wagtail.signals import page_published, page_unpublished
 
+from blog.feeds import GUESSED_FEED_PATHS
+
 logger = logging.getLogger(__name__)
 
 CLOUDFLARE_API_URL = "https://api.cloudflare.com/client/v4"
 # The paths of a blog that list its posts (feeds answer on several guessed paths).
-LISTING_PATHS = [
-    "",
-    "blog/",
-    "feed/",
-    "feed/?type=rss",
-    "atom/",
-    "rss/",
-    "feed.xml",
-    "atom.xml",
-    "rss.xml",
-    "index.xml",
-    "sitemap.xml",
-]
+LISTING_PATHS = ["", "blog/", "feed/", "feed/?type=rss", *GUESSED_FEED_PATHS, "sitemap.xml"]
 MAX_POSTS_PURGED = 1_000  # a blog-wide change purges at most this many post URLs
 
 
