@@ -12,7 +12,6 @@ from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils import timezone
-from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
@@ -28,6 +27,7 @@ from wagtail.search import index
 from wagtail.url_routing import RouteResult
 from wagtailmarkdown.fields import MarkdownField
 
+from blog.discovery import hot_score, post_is_discoverable, refresh_blog_posts
 from blog.editor import MarkdownEditor
 from blog.forms import TenantPageForm
 from blog.markdown import MAX_MARKDOWN_LENGTH, render_markdown
@@ -92,6 +92,26 @@ class TenantPageMixin:
         raise Http404("This page is not public.")
 
 
+class RowStateMixin:
+    """Fields that belong to the page's row, not to its revisions.
+
+    Upvote counts and moderation flags change outside the editor. Publishing a revision
+    saved before such a change must not write the old value back, so these fields are
+    read afresh when a revision becomes a page (a few ms remain between this read and
+    the publishing save; a change landing in them is lost), and copies start without them.
+    """
+
+    row_state_fields = ()
+
+    def with_content_json(self, content):
+        page = super().with_content_json(content)
+        if self.pk and self.row_state_fields:
+            current = type(self).objects.filter(pk=self.pk).values(*self.row_state_fields).first()
+            for name, value in (current or {}).items():
+                setattr(page, name, value)
+        return page
+
+
 class AncestorPathRestrictionsMixin:
     """Find view restrictions with one query on the ancestors' paths.
 
@@ -106,7 +126,9 @@ class AncestorPathRestrictionsMixin:
         return PageViewRestriction.objects.filter(page__path__in=paths)
 
 
-class BlogPage(TenantPageMixin, AncestorPathRestrictionsMixin, RenderedMarkdownMixin, Page):
+class BlogPage(
+    TenantPageMixin, RowStateMixin, AncestorPathRestrictionsMixin, RenderedMarkdownMixin, Page
+):
     """A blog: its settings, home content and navigation; the root of one Site.
 
     Created only by ``blog.tenancy.create_blog`` (never from the admin), which also
@@ -173,6 +195,17 @@ class BlogPage(TenantPageMixin, AncestorPathRestrictionsMixin, RenderedMarkdownM
         validators=[MaxLengthValidator(10_000)],
         help_text="Leave empty to let every crawler in and point them at your sitemap.",
     )
+    email_notifications = models.BooleanField(
+        "email subscribers",
+        default=True,
+        help_text="Email your confirmed subscribers when a new post is published.",
+    )
+    # Set by staff only (blog.moderation), never in the blogger's forms or revisions.
+    reviewed = models.BooleanField(default=False, editable=False)
+    hidden = models.BooleanField(
+        default=False, editable=False, help_text="Hidden from discovery by staff."
+    )
+    blocked = models.BooleanField(default=False, editable=False)
 
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["blog.PostPage"]
@@ -188,7 +221,12 @@ class BlogPage(TenantPageMixin, AncestorPathRestrictionsMixin, RenderedMarkdownM
         FieldPanel("nav", widget=MarkdownEditor),
         FieldPanel("meta_description"),
         MultiFieldPanel(
-            [FieldPanel("lang"), FieldPanel("date_format"), FieldPanel("discoverable")],
+            [
+                FieldPanel("lang"),
+                FieldPanel("date_format"),
+                FieldPanel("discoverable"),
+                FieldPanel("email_notifications"),
+            ],
             heading="Blog settings",
         ),
         MultiFieldPanel(
@@ -213,6 +251,15 @@ class BlogPage(TenantPageMixin, AncestorPathRestrictionsMixin, RenderedMarkdownM
         verbose_name = "blog"
 
     markdown_fields = {"home_content": "home_html", "nav": "nav_html"}
+    row_state_fields = ("reviewed", "hidden", "blocked")
+    exclude_fields_in_copy = list(row_state_fields)
+
+    def save(self, *args, update_fields=None, **kwargs):
+        result = super().save(*args, update_fields=update_fields, **kwargs)
+        if update_fields is None:
+            # "discoverable" may have changed: the posts' listing follows it.
+            refresh_blog_posts(self)
+        return result
 
     def route(self, request, path_components):
         # Posts sit directly below the blog: fetch the specific PostPage in one query
@@ -256,7 +303,7 @@ class BlogPage(TenantPageMixin, AncestorPathRestrictionsMixin, RenderedMarkdownM
 # Paths a blog's host answers itself (the post index, feeds, static files): a post
 # with one of these slugs could never be reached.
 RESERVED_POST_SLUGS = frozenset(
-    {"blog", "feed", "atom", "rss", "static", "media", "_util", "upvote"}
+    {"blog", "feed", "atom", "rss", "static", "media", "_util", "upvote", "hit", "subscribe"}
 )
 
 
@@ -266,7 +313,9 @@ class PostTag(TaggedItemBase):
     )
 
 
-class PostPage(TenantPageMixin, AncestorPathRestrictionsMixin, RenderedMarkdownMixin, Page):
+class PostPage(
+    TenantPageMixin, RowStateMixin, AncestorPathRestrictionsMixin, RenderedMarkdownMixin, Page
+):
     """A post (or, with ``is_page``, a standalone page) written in Markdown.
 
     The fields are Bear Blog's post attributes. ``published_date`` in the future means
@@ -301,6 +350,16 @@ class PostPage(TenantPageMixin, AncestorPathRestrictionsMixin, RenderedMarkdownM
         default=True, help_text="Show this post in the platform's discovery feed."
     )
     upvote_count = models.PositiveIntegerField(default=0, editable=False)
+    # The blog this post belongs to, also its depth-2 ancestor: kept on the row so that
+    # discovery, analytics and subscriber mail find a post's blog without a tree query.
+    blog = models.ForeignKey(
+        BlogPage, null=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Discovery (blog.discovery): the "hot" score and whether the post may be listed.
+    score = models.FloatField(default=0, editable=False)
+    in_discovery = models.BooleanField(default=False, editable=False)
+    # When subscribers were emailed about this post (blog.subscriptions); null = not yet.
+    subscribers_notified_at = models.DateTimeField(null=True, editable=False)
     canonical_url = models.URLField(blank=True, max_length=500)
     meta_description = models.CharField(max_length=300, blank=True)
     meta_image = models.ForeignKey(
@@ -357,14 +416,13 @@ class PostPage(TenantPageMixin, AncestorPathRestrictionsMixin, RenderedMarkdownM
 
     class Meta:
         verbose_name = "post"
-        indexes = [models.Index(fields=["is_page", "published_date"])]
+        indexes = [
+            models.Index(fields=["is_page", "published_date"]),
+            models.Index(fields=["in_discovery", "-score"], name="discovery_trending"),
+            models.Index(fields=["in_discovery", "-published_date"], name="discovery_newest"),
+        ]
 
     markdown_fields = {"body": "body_html"}
-
-    @cached_property
-    def blog(self):
-        """The BlogPage this post belongs to (its depth-2 ancestor)."""
-        return BlogPage.objects.get(path=self.path[: self.steplen * 2])
 
     def clean(self):
         super().clean()
@@ -375,25 +433,26 @@ class PostPage(TenantPageMixin, AncestorPathRestrictionsMixin, RenderedMarkdownM
                 {"slug": f"“{self.slug}” is a path the blog uses itself. Choose another link."}
             )
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, update_fields=None, **kwargs):
         if self.live and self.published_date is None:
             self.published_date = timezone.now()
-        return super().save(*args, **kwargs)
+        blog_path = self.path[: self.steplen * 2]
+        if self.blog_id is None or self.blog.path != blog_path:
+            self.blog = BlogPage.objects.get(path=blog_path)
+        if update_fields is None:
+            # A full save is a publish, an unpublish or a new page: the listing and the
+            # score follow the content (draft saves touch a few bookkeeping fields only).
+            self.score = hot_score(self.upvote_count, self.first_published_at)
+            self.in_discovery = post_is_discoverable(self, self.blog)
+        return super().save(*args, update_fields=update_fields, **kwargs)
 
     def is_visible_now(self):
         return self.published_date is not None and self.published_date <= timezone.now()
 
-    # Upvotes belong to the post, not to a revision (see blog.upvotes): a copy starts
-    # at 0, and publishing a revision saved before the latest upvotes keeps the count,
-    # read afresh because ``self`` may have been loaded long before (a few ms remain
-    # between this read and the publishing save; upvotes in them are lost).
-    exclude_fields_in_copy = ["upvote_count"]
-
-    def with_content_json(self, content):
-        page = super().with_content_json(content)
-        current = PostPage.objects.filter(pk=self.pk).values_list("upvote_count", flat=True)
-        page.upvote_count = current.first() or 0
-        return page
+    # Upvotes (blog.upvotes) and the mail to subscribers belong to the post, not to a
+    # revision; a copy is a new post with neither.
+    row_state_fields = ("upvote_count", "subscribers_notified_at")
+    exclude_fields_in_copy = [*row_state_fields, "score", "in_discovery"]
 
     def serve(self, request, *args, via_alias=False, **kwargs):
         if not self.is_visible_now():
@@ -427,3 +486,97 @@ class Upvote(models.Model):
 
     def __str__(self):
         return f"Upvote of post {self.post_id}"
+
+
+class Hit(models.Model):
+    """One read of a post, counted by the pixel its page loads (see blog.analytics).
+
+    Nothing here identifies a reader: ``visitor_hash`` mixes IP address, user agent and
+    post with a salt that lives for one day, only to count a reader once per post and
+    day, and is scrubbed after 24 hours (``manage.py scrub_analytics``).
+    """
+
+    post = models.ForeignKey(PostPage, on_delete=models.CASCADE, related_name="hits")
+    # The post's blog, copied so that a blog's figures need no join.
+    blog = models.ForeignKey(BlogPage, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    day = models.DateField()
+    visitor_hash = models.CharField(max_length=64, null=True)
+    referrer_host = models.CharField(max_length=253, blank=True)
+    country = models.CharField(max_length=2, blank=True)
+    device = models.CharField(max_length=10, blank=True)
+    browser = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["blog", "created_at"]),
+            models.Index(fields=["post", "created_at"]),
+            models.Index(fields=["created_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "visitor_hash"], name="one_hit_per_reader_day")
+        ]
+
+    def __str__(self):
+        return f"Read of post {self.post_id} on {self.day}"
+
+
+class AnalyticsSalt(models.Model):
+    """The secret mixed into one day's visitor hashes; deleted when the day is over, so
+    that nobody, not even with the database and SECRET_KEY, can recompute old hashes."""
+
+    day = models.DateField(unique=True)
+    salt = models.CharField(max_length=64)
+
+    def __str__(self):
+        return f"Analytics salt of {self.day}"
+
+
+class Subscriber(models.Model):
+    """An email address that asked for a blog's new posts (see blog.subscriptions).
+
+    Unconfirmed until the reader follows the link in the confirmation email (double
+    opt-in); only confirmed subscribers are mailed. Unsubscribing deletes the row.
+    """
+
+    blog = models.ForeignKey(BlogPage, on_delete=models.CASCADE, related_name="email_subscribers")
+    email = models.EmailField(max_length=254)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["blog", "email"], name="one_subscription_per_email")
+        ]
+
+    def __str__(self):
+        return self.email
+
+
+class Delivery(models.Model):
+    """One new-post email to one subscriber: the outbox that makes the mail exactly-once.
+
+    Rows are created once per (post, subscriber) in the transaction that marks the post
+    notified; a sender claims a row before sending and stamps ``sent_at`` after, and a
+    failed send leaves it for a later attempt (see blog.subscriptions).
+    """
+
+    post = models.ForeignKey(PostPage, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        indexes = [models.Index(fields=["sent_at", "next_attempt_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "subscriber"], name="one_delivery_per_post")
+        ]
+
+    def __str__(self):
+        return f"Post {self.post_id} to subscriber {self.subscriber_id}"

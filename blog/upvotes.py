@@ -1,43 +1,28 @@
 """Upvotes: a JavaScript-free form POST on a post, one per reader, counted on the post.
 
-Blog hosts set no cookies, so neither a session nor Django's CSRF token can identify
-the reader or protect the form:
-
-* a reader is a salted HMAC of IP address, user agent and post (``visitor_hash``): enough
-  to refuse a second vote, and the raw IP is never stored, logged or used as a cache key;
-* cross-site forgery is refused by checking that the ``Origin`` header (or, from browsers
-  that send none, the ``Referer``) is this blog's own scheme, host and port;
-* a fixed-window counter per (hashed) IP in the shared cache limits how fast one address
-  can vote, so a script cannot inflate counts by cycling user agents.
+A reader is a salted HMAC of IP address, user agent and post (``visitor_hash``): enough
+to refuse a second vote, and the raw IP is never stored, logged or used as a cache key.
+The form is protected like every reader endpoint that writes (``blog.reader_requests``):
+same-origin check, and a per-IP rate limit so that a script cannot inflate counts by
+cycling user agents.
 """
 
-import time
-from urllib.parse import urlsplit
-
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.http import Http404, HttpResponse, HttpResponseForbidden, HttpResponseRedirect
+from django.http import Http404, HttpResponseForbidden, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from blog.discovery import hot_score
 from blog.models import PostPage, Upvote
 from blog.page_cache import forget_blog_pages
+from blog.reader_requests import client_ip, same_origin, seconds_until_allowed, too_many_requests
 
 RATE_LIMIT = 10  # upvotes per window from one IP address
 RATE_WINDOW = 60  # seconds
-
-
-def client_ip(request):
-    """The reader's IP address.
-
-    REMOTE_ADDR only, for now: behind a proxy it is the proxy's address. Trusted proxy
-    handling (X-Forwarded-For from known proxies only) comes with a later issue.
-    """
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def visitor_hash(request, post_id):
@@ -51,55 +36,22 @@ def visitor_hash(request, post_id):
     return salted_hmac("bearcms.upvotes.visitor", value, algorithm="sha256").hexdigest()
 
 
-def same_origin(request):
-    """Did this POST come from a page of this very blog (scheme, host and port)?
-
-    Browsers send ``Origin`` on every cross-site form POST; older ones and some privacy
-    settings send only ``Referer``. With neither, the request is refused: voting needs a
-    browser, not a script pretending to be one.
-    """
-    expected = f"{request.scheme}://{request.get_host()}".lower()
-    origin = request.META.get("HTTP_ORIGIN")
-    if origin is None:
-        referer = urlsplit(request.META.get("HTTP_REFERER", ""))
-        if not referer.scheme or not referer.netloc:
-            return False
-        origin = f"{referer.scheme}://{referer.netloc}"
-    return origin.lower() == expected
-
-
-def seconds_until_allowed(request):
-    """Count this request in its IP's fixed window; 0 when allowed, else the wait.
-
-    ``cache.add`` starts a window only if none is running, ``cache.incr`` is atomic in
-    Redis and LocMem, so parallel requests from web processes share one count.
-    """
-    now = int(time.time())
-    window = now // RATE_WINDOW
-    ip_hash = salted_hmac("bearcms.upvotes.rate", client_ip(request)).hexdigest()
-    key = f"upvote-rate:{ip_hash}:{window}"
-    cache.add(key, 0, timeout=RATE_WINDOW + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window expired between add and incr
-        cache.add(key, 1, timeout=RATE_WINDOW + 5)
-        count = 1
-    if count <= RATE_LIMIT:
-        return 0
-    return (window + 1) * RATE_WINDOW - now
-
-
 def record_upvote(post, visitor):
     """Count one upvote unless this reader gave one already; True if it counted.
 
     The unique (post, visitor_hash) constraint decides under concurrency, and the count
     moves with F() in the same transaction only when the insert succeeded, so it stays
-    equal to the number of Upvote rows on SQLite and PostgreSQL alike.
+    equal to the number of Upvote rows on SQLite and PostgreSQL alike. The discovery
+    score follows from the count read back inside the transaction: the row stays locked
+    by the update until commit, so the last upvote to commit writes the final score.
     """
     try:
         with transaction.atomic():
             Upvote.objects.create(post=post, visitor_hash=visitor)
-            PostPage.objects.filter(pk=post.pk).update(upvote_count=F("upvote_count") + 1)
+            row = PostPage.objects.filter(pk=post.pk)
+            row.update(upvote_count=F("upvote_count") + 1)
+            count = row.values_list("upvote_count", flat=True).get()
+            row.update(score=hot_score(count, post.first_published_at))
     except IntegrityError:
         return False
     return True
@@ -112,11 +64,9 @@ def upvote(request, post_id):
     """``POST /upvote/<post_id>/``: upvote a visible post of this blog, then show it again."""
     if not same_origin(request):
         return HttpResponseForbidden("Upvotes come only from this blog's own pages.")
-    wait = seconds_until_allowed(request)
+    wait = seconds_until_allowed(request, "upvote", RATE_LIMIT, RATE_WINDOW)
     if wait:
-        response = HttpResponse("Too many upvotes. Try again in a minute.", status=429)
-        response["Retry-After"] = str(wait)
-        return response
+        return too_many_requests("Too many upvotes. Try again in a minute.", wait)
     post = (
         PostPage.objects.child_of(request.blog)
         .live()

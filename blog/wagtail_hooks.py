@@ -5,6 +5,7 @@ from wagtail import hooks
 from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
+from wagtail.log_actions import LogFormatter
 
 from blog.admin_isolation import TenantPageFilterSet, visible_media, visible_pages
 from blog.admin_views import TenantSetPrivacyView
@@ -72,3 +73,17 @@ def check_move_destination(request, page, destination):
     """Stock Wagtail renders the move confirmation before checking the destination."""
     if not page.permissions_for_user(request.user).can_move_to(destination):
         raise PermissionDenied
+
+
+@hooks.register("register_log_actions")
+def register_moderation_log_action(actions):
+    @actions.register_action("bearcms.moderate")
+    class ModerateBlog(LogFormatter):
+        label = "Moderate blog"
+
+        def format_message(self, log_entry):
+            flags = log_entry.data.get("flags", {})
+            changes = ", ".join(
+                f"{name} {'set' if value else 'cleared'}" for name, value in flags.items()
+            )
+            return f"Moderated: {changes}"

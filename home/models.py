@@ -1,6 +1,7 @@
-"""The platform's landing page: the root of the default Site at BLOG_DOMAIN."""
+"""The platform's own models: the landing page, and readers' discovery preferences."""
 
 from django.conf import settings
+from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
@@ -24,3 +25,21 @@ class HomePage(TenantPageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["blog_domain"] = settings.BLOG_DOMAIN
         return context
+
+
+class HiddenBlog(models.Model):
+    """A signed-in reader's choice not to see a blog in their discovery feed."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hidden_blogs"
+    )
+    blog = models.ForeignKey("blog.BlogPage", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "blog"], name="hide_blog_once_per_reader")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} hides blog {self.blog_id}"

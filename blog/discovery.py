@@ -1,0 +1,73 @@
+"""Which posts reach the platform's discovery feed, and in what order.
+
+The views live in ``home.discover``; this module holds the rules they rely on, kept on
+the post row so that the feed is one indexed query at any size:
+
+* ``hot_score``: the time-invariant "hot" ranking Reddit and Bear use. A post's score
+  depends only on its upvotes and the moment it was first published, so it is computed
+  when either changes and never needs a periodic recomputation.
+* ``PostPage.in_discovery``: whether the post may be listed at all (the blog is
+  discoverable, reviewed, neither hidden nor blocked; the post is live, a post not a
+  page, marked discoverable and long enough). It is written whenever the post is saved
+  and, for all of a blog's posts at once, whenever the blog's settings or moderation
+  flags change (``refresh_blog_posts``). Time-dependent rules (the published date has
+  come, the anti-flood limit) are applied by the query itself.
+"""
+
+import math
+from datetime import UTC, datetime, timedelta
+
+from django.db.models.functions import Length
+
+EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
+FRESHNESS_UNIT = timedelta(days=14).total_seconds()
+MAX_COUNTED_UPVOTES = 30
+MIN_DISCOVERY_LENGTH = 150  # characters of Markdown; shorter posts are left out
+FLOOD_WINDOW = timedelta(hours=12)
+FLOOD_LIMIT = 3  # a blog with more posts than this in the window shows none of them
+
+
+def hot_score(upvotes, first_published_at):
+    """log10(min(upvotes, 30)) + (first published - 2020-01-01) / 14 days.
+
+    Ten upvotes are worth 14 days of freshness; upvotes beyond 30 stop counting. Fewer
+    than one upvote counts as one (log10 of 0 is undefined), so a new post starts at its
+    age alone. A post never published scores 0 and is not listed anyway.
+    """
+    if first_published_at is None:
+        return 0.0
+    votes = math.log10(max(1, min(upvotes, MAX_COUNTED_UPVOTES)))
+    return votes + (first_published_at - EPOCH).total_seconds() / FRESHNESS_UNIT
+
+
+def blog_is_discoverable(blog):
+    return blog.discoverable and blog.reviewed and not blog.hidden and not blog.blocked
+
+
+def post_is_discoverable(post, blog):
+    """The rules of ``in_discovery`` for one post (``refresh_blog_posts`` has them in SQL)."""
+    return (
+        blog_is_discoverable(blog)
+        and post.live
+        and post.make_discoverable
+        and not post.is_page
+        and len(post.body) >= MIN_DISCOVERY_LENGTH
+    )
+
+
+def refresh_blog_posts(blog):
+    """Rewrite ``in_discovery`` for every post of ``blog`` after its flags changed."""
+    from blog.models import PostPage
+
+    posts = PostPage.objects.filter(blog=blog)
+    if not blog_is_discoverable(blog):
+        posts.filter(in_discovery=True).update(in_discovery=False)
+        return
+    eligible = posts.alias(body_length=Length("body")).filter(
+        live=True,
+        make_discoverable=True,
+        is_page=False,
+        body_length__gte=MIN_DISCOVERY_LENGTH,
+    )
+    eligible.filter(in_discovery=False).update(in_discovery=True)
+    posts.exclude(pk__in=eligible.values("pk")).filter(in_discovery=True).update(in_discovery=False)

@@ -1,0 +1,73 @@
+"""What the reader endpoints that write (upvote, subscribe, hit) share.
+
+Blog hosts set no cookies, so neither a session nor Django's CSRF token can identify a
+reader or protect a form. Instead:
+
+* ``client_ip``: the reader's address, used only inside keyed hashes, never stored;
+* ``same_origin``: a POST must come from a page of this very blog (Origin, or Referer
+  from browsers that send no Origin);
+* ``seconds_until_allowed``: a fixed-window counter per (hashed) IP and endpoint in the
+  shared cache, so one address cannot flood an endpoint from many processes at once.
+"""
+
+import time
+from urllib.parse import urlsplit
+
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.crypto import salted_hmac
+
+
+def client_ip(request):
+    """The reader's IP address.
+
+    REMOTE_ADDR only, for now: behind a proxy it is the proxy's address. Trusted proxy
+    handling (X-Forwarded-For from known proxies only) comes with a later issue.
+    """
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def same_origin(request):
+    """Did this POST come from a page of this very blog (scheme, host and port)?
+
+    Browsers send ``Origin`` on every cross-site form POST; older ones and some privacy
+    settings send only ``Referer``. With neither, the request is refused: these forms
+    need a browser, not a script pretending to be one.
+    """
+    expected = f"{request.scheme}://{request.get_host()}".lower()
+    origin = request.META.get("HTTP_ORIGIN")
+    if origin is None:
+        referer = urlsplit(request.META.get("HTTP_REFERER", ""))
+        if not referer.scheme or not referer.netloc:
+            return False
+        origin = f"{referer.scheme}://{referer.netloc}"
+    return origin.lower() == expected
+
+
+def seconds_until_allowed(request, scope, limit, window):
+    """Count this request in its IP's fixed window for ``scope``; 0 when allowed, else
+    the seconds to wait.
+
+    ``cache.add`` starts a window only if none is running, ``cache.incr`` is atomic in
+    Redis and LocMem, so parallel requests from web processes share one count.
+    """
+    now = int(time.time())
+    current = now // window
+    ip_hash = salted_hmac("bearcms.reader.rate", client_ip(request)).hexdigest()
+    key = f"rate:{scope}:{ip_hash}:{current}"
+    cache.add(key, 0, timeout=window + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the window expired between add and incr
+        cache.add(key, 1, timeout=window + 5)
+        count = 1
+    if count <= limit:
+        return 0
+    return (current + 1) * window - now
+
+
+def too_many_requests(message, wait):
+    """A 429 that tells the reader (and their browser) when to try again."""
+    response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(wait)
+    return response
