@@ -1,4 +1,5 @@
-"""Migrating a database: the platform's landing page becomes the default Site's root."""
+"""Migrating a database: the platform's landing page becomes the default Site's root, and
+posts written before discovery learn their blog and their hot score."""
 
 import os
 import sqlite3
@@ -9,9 +10,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def manage(database, *args):
+def manage(database, *args, **environ):
     env = dict(
-        os.environ, DATABASE_URL=f"sqlite:///{database}", DJANGO_SETTINGS_MODULE="bearcms.settings"
+        os.environ,
+        DATABASE_URL=f"sqlite:///{database}",
+        DJANGO_SETTINGS_MODULE="bearcms.settings",
+        **environ,
     )
     result = subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
@@ -57,3 +61,23 @@ def test_an_edited_welcome_page_is_kept_beside_the_home_page(tmp_path):
     ]
     assert pages(database)[0][2] == 2  # the root counts both children
     assert default_site_root(database) == "homepage"
+
+
+def test_posts_written_before_discovery_learn_their_blog_and_score(tmp_path):
+    database = tmp_path / "posts.sqlite3"
+    manage(database, "migrate", "--noinput", "-v0")
+    manage(database, "seed_demo", DEBUG="true", CACHE_DIR=str(tmp_path / "cache"))
+    manage(database, "migrate", "blog", "0005", "--noinput", "-v0")  # before discovery
+    manage(database, "migrate", "--noinput", "-v0")
+    with sqlite3.connect(database) as db:
+        posts = db.execute(
+            "SELECT post.blog_id, blog.page_ptr_id, post.score, post.in_discovery "
+            "FROM blog_postpage post JOIN wagtailcore_page p ON p.id = post.page_ptr_id "
+            "JOIN wagtailcore_page b ON b.path = substr(p.path, 1, 8) "
+            "JOIN blog_blogpage blog ON blog.page_ptr_id = b.id"
+        ).fetchall()
+    assert posts
+    for blog_id, expected_blog_id, score, in_discovery in posts:
+        assert blog_id == expected_blog_id
+        assert score > 150  # (2026 - 2020) years of 14-day freshness units
+        assert not in_discovery  # no blog was reviewed before moderation existed
