@@ -1,4 +1,4 @@
-"""URLs of the platform host (BLOG_DOMAIN): landing, accounts, dashboard.
+"""URLs of the platform host (BLOG_DOMAIN): landing, accounts, dashboard, discovery.
 
 Blog hosts are routed to ``bearcms.urls_blog`` by ``blog.hosts.BlogHostMiddleware``
 and never reach these views.
@@ -27,6 +27,7 @@ urlpatterns = [
     ),
     # Wagtail's admin, guarded so that a blogger sees only their own blog (blog.admin_urls).
     path("dashboard/", include("blog.admin_urls")),
+    path("discover/", include("home.discover_urls")),
     path("documents/", include(wagtaildocs_urls)),
 ]
 

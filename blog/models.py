@@ -412,7 +412,16 @@ class PostPage(
         ),
     ]
     settings_panels = []
-    search_fields = Page.search_fields + [index.SearchField("body")]
+    search_fields = Page.search_fields + [
+        index.SearchField("body"),
+        # What discovery's search filters on (home.discover): read from the post's own
+        # row at query time, so a moderation change needs no reindexing.
+        index.FilterField("in_discovery"),
+        index.FilterField("published_date"),
+        index.FilterField("blog"),
+        index.FilterField("lang"),
+        index.RelatedFields("blog", [index.FilterField("lang")]),
+    ]
 
     class Meta:
         verbose_name = "post"

@@ -31,7 +31,7 @@ from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Page, Site, Workflow
 
-from blog.models import BlogPage, PostPage
+from blog.models import BlogPage, Hit, PostPage, Subscriber
 
 ADMIN_PREFIX = "dashboard/"
 STAFF_MENU_ITEMS = {"settings", "sites", "users", "groups", "reports"}
@@ -51,6 +51,8 @@ MARKER_NAMES = [
     "document_title",
     "document_file",
     "document_tag",
+    "subscriber_email",
+    "referrer_host",
 ]
 
 
@@ -99,6 +101,12 @@ def make_tenant(make_blogger, make_post):
         uploaded_by_user=owner,
     )
     document.tags.add(m.document_tag)
+    subscriber = Subscriber.objects.create(
+        blog=blog, email=f"{m.subscriber_email}@example.org", confirmed_at=timezone.now()
+    )
+    hit = Hit.objects.create(
+        post=post, blog=blog, day=timezone.now().date(), referrer_host=f"{m.referrer_host}.example"
+    )
     session = EditingSession.objects.create(
         user=owner,
         content_type=ContentType.objects.get_for_model(Page),
@@ -118,6 +126,8 @@ def make_tenant(make_blogger, make_post):
         workflow_state=workflow_state,
         task_state=workflow_state.current_task_state,
         session=session,
+        subscriber=subscriber,
+        hit=hit,
     )
 
 
@@ -142,6 +152,8 @@ MODEL_PARAMS = [
 MODELS = [
     ("blog", "postpage"),
     ("blog", "blogpage"),
+    ("blog", "subscriber"),
+    ("blog", "hit"),
     ("wagtailcore", "page"),
     ("wagtailimages", "image"),
     ("wagtaildocs", "document"),
@@ -167,7 +179,15 @@ def parameter_values(b, a):
     """Candidate values for each URL parameter name: B's objects first, then A's own
     (whose pages must not list B in their filters either). Unknown names get B's blog."""
     pages = [b.blog.pk, b.post.pk, a.blog.pk, a.post.pk]
-    others = [b.image.pk, b.document.pk, b.owner.pk, b.blog.group_id, b.blog.collection_id]
+    others = [
+        b.image.pk,
+        b.document.pk,
+        b.owner.pk,
+        b.blog.group_id,
+        b.blog.collection_id,
+        b.subscriber.pk,
+        b.hit.pk,
+    ]
     return {
         "parent_page_id": pages,
         "page_id": pages,
@@ -212,12 +232,17 @@ def query_strings(b):
         f"child_of={b.blog.pk}",
         f"descendant_of={b.blog.pk}",
         f"id={b.blog.pk}&id={b.post.pk}",
+        f"blog={b.blog.pk}",
+        f"post={b.post.pk}",
+        f"days=365&blog={b.blog.pk}",
+        f"format=csv&blog={b.blog.pk}",
+        "export=csv",
     ]
 
 
 def bulk_queries(b):
     """Object lists for bulk-action confirmation pages: B's objects by id, or "all"."""
-    ids = [b.blog.pk, b.post.pk, b.image.pk, b.document.pk, b.owner.pk]
+    ids = [b.blog.pk, b.post.pk, b.image.pk, b.document.pk, b.owner.pk, b.subscriber.pk]
     return [
         "&".join(f"id={pk}" for pk in ids),
         "id=all",
@@ -272,9 +297,12 @@ def urls_for(route, name, params, values, fallback):
 
 def leaked_markers(url, response, markers):
     """B's markers in a 200 response, except those the URL itself carries (echoed filters)."""
-    if response.status_code != 200 or getattr(response, "streaming", False):
+    if response.status_code != 200:
         return []
-    body = response.content.decode(errors="replace")
+    if getattr(response, "streaming", False):  # CSV exports, served files
+        body = b"".join(response.streaming_content).decode(errors="replace")
+    else:
+        body = response.content.decode(errors="replace")
     return [name for name, value in vars(markers).items() if value in body and value not in url]
 
 

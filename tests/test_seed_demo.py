@@ -18,6 +18,14 @@ def test_the_demo_blog_is_seeded_once_and_served(db, settings):
     assert blog.get_children().count() == 4
 
 
+def test_the_demo_posts_are_listed_on_the_discovery_feed(db, settings, platform_client):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    html = platform_client.get("/discover/").content.decode()
+    assert "Code, tables and footnotes" in html and "Hello, world" in html
+    assert "About" not in html  # a page, not a post
+
+
 def test_the_demo_login_works_on_the_platform(db, settings, client):
     settings.DEBUG = True
     call_command("seed_demo")

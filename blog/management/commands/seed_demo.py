@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from blog.models import BlogPage, PostPage
+from blog.moderation import set_blog_flags
 from blog.tenancy import create_blog
 
 DEMO_EMAIL = "demo@example.com"
@@ -27,7 +28,9 @@ POSTS = [
         "hello-world",
         ["meta"],
         10,
-        "My first post, written in *Markdown*.\n\nIt has a list:\n\n- one\n- two\n",
+        "My first post, written in *Markdown*.\n\nIt has a list:\n\n- one\n- two\n\n"
+        "Staff have reviewed this blog, so its posts of 150 characters or more are listed "
+        "in the platform's discovery feed too.\n",
     ),
     (
         "Code, tables and footnotes",
@@ -62,7 +65,10 @@ class Command(BaseCommand):
         if not User.objects.filter(email=STAFF_EMAIL).exists():
             staff = User.objects.create_superuser("staff", STAFF_EMAIL, STAFF_PASSWORD)
             EmailAddress.objects.create(user=staff, email=STAFF_EMAIL, verified=True, primary=True)
-        if BlogPage.objects.filter(subdomain="demo").exists():
+        existing = BlogPage.objects.filter(subdomain="demo").first()
+        if existing is not None:
+            # Seeded before discovery needed a review: list it now.
+            set_blog_flags(existing, reviewed=True)
             self.stdout.write("The demo blog exists already.")
             return
         user = User.objects.create_user("demo", DEMO_EMAIL, DEMO_PASSWORD)
@@ -70,6 +76,8 @@ class Command(BaseCommand):
         blog = create_blog(user, "demo", title="Demo blog")
         blog.home_content = HOME
         blog.save_revision(user=user).publish()
+        # Reviewed, as staff would, so that /discover/ lists the demo posts.
+        set_blog_flags(blog, reviewed=True)
         now = timezone.now()
         for title, slug, tags, days_ago, body in POSTS:
             post = PostPage(

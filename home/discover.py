@@ -1,0 +1,277 @@
+"""The platform's discovery feed: ``/discover/``, its search and its Atom feed.
+
+Which posts may be listed, and their "hot" score, are decided when posts and blogs are
+saved (``blog.discovery``) and stored on the post's row. A request therefore runs one
+indexed query for the page of posts (``discovery_trending`` or ``discovery_newest``),
+one for its count (capped, see ``MAX_PAGES``) and one small aggregate for the anti-flood
+rule, whatever the number of blogs. The blog comes with each post in the same query,
+and links are built from the blog's subdomain, so no query runs per listed post.
+
+Nothing here is kept in the app's cache: a blog staff hide is gone from the next
+response. Anonymous responses may be kept by browsers and the CDN for a minute; a
+signed-in reader's page has their own hidden blogs left out, so it is never shared.
+"""
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.syndication.views import Feed
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from blog.discovery import FLOOD_LIMIT, FLOOD_WINDOW
+from blog.feeds import AtomFeed as BlogAtomFeed
+from blog.feeds import PagedFeedMixin
+from blog.models import BlogPage, PostPage
+from blog.tenancy import blog_hostname
+from home.models import HiddenBlog
+
+PAGE_SIZE = 20
+# Pages beyond this are a 404: counting every listed post would cost more as the platform
+# grows, while nobody pages through more than a thousand posts (search finds older ones).
+MAX_PAGES = 50
+PUBLIC_MAX_AGE = 60  # seconds browsers and the CDN may keep an anonymous reader's page
+MAX_QUERY_LENGTH = 200  # longer search queries are cut: they only cost the database
+# Searches are for words: punctuation means nothing to either full-text index, and a
+# stray double quote is a syntax error in SQLite's MATCH (modelsearch passes it through).
+WORD = re.compile(r"\w+")
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{1,8})*$")
+# What an entry shows and links to; everything else stays in the database.
+ENTRY_FIELDS = (
+    "title",
+    "slug",
+    "published_date",
+    "last_published_at",
+    "translation_key",
+    "upvote_count",
+    "meta_description",
+    "blog",
+    "blog__title",
+    "blog__subdomain",
+)
+
+
+def flooded_blog_ids(now):
+    """Blogs that published more than ``FLOOD_LIMIT`` posts within ``FLOOD_WINDOW``.
+
+    One aggregate over the few posts of the last hours (``published_date`` is indexed).
+    """
+    return [
+        row["blog_id"]
+        for row in PostPage.objects.filter(
+            live=True,
+            is_page=False,
+            published_date__gt=now - FLOOD_WINDOW,
+            published_date__lte=now,
+            blog__isnull=False,
+        )
+        .order_by()  # pages are ordered by tree path, which would split the groups
+        .values("blog_id")
+        .annotate(posts=Count("id"))
+        .filter(posts__gt=FLOOD_LIMIT)
+    ]
+
+
+def language_filter(code):
+    """Posts in language ``code``: the post's own ``lang``, or its blog's when empty.
+
+    ``de`` matches ``de``, ``de-CH`` and ``de-AT``; ``de-CH`` matches only ``de-CH`` and
+    its subtags. Case does not matter (language tags are case-insensitive).
+    """
+
+    def matches(field):
+        return Q(**{f"{field}__iexact": code}) | Q(**{f"{field}__istartswith": f"{code}-"})
+
+    return matches("lang") | (Q(lang="") & matches("blog__lang"))
+
+
+def discoverable_posts(reader=None, lang=""):
+    """The posts discovery may show right now, less those the signed-in ``reader`` hid."""
+    now = timezone.now()
+    posts = PostPage.objects.filter(in_discovery=True, published_date__lte=now)
+    flooded = flooded_blog_ids(now)
+    if flooded:
+        posts = posts.exclude(blog_id__in=flooded)
+    if reader is not None and reader.is_authenticated:
+        hidden = HiddenBlog.objects.filter(user=reader).values("blog_id")
+        posts = posts.exclude(blog_id__in=hidden)
+    if lang:
+        posts = posts.filter(language_filter(lang))
+    return posts.select_related("blog").only(*ENTRY_FIELDS)
+
+
+def post_url(post):
+    """The post's address on its blog's host, built from the blog loaded with it.
+
+    ``post.get_url()`` would give the same address but looks up each blog's Site (one
+    query per blog on a cold cache); a post sits directly below its blog, so its path is
+    its slug. ``tests/test_discover.py`` checks that both agree.
+    """
+    port = "" if settings.SITE_PORT in (80, 443) else f":{settings.SITE_PORT}"
+    host = blog_hostname(post.blog.subdomain)
+    return f"{settings.SITE_SCHEME}://{host}{port}/{post.slug}/"
+
+
+def requested_language(request):
+    code = request.GET.get("lang", "").strip().lower()[:35]
+    return code if LANGUAGE_CODE.match(code) else ""
+
+
+def paginate(request, posts, **params):
+    """The requested page of ``posts`` (a 404 for a page that is not there) and links to
+    its neighbours, which keep the non-empty ``params`` of this one."""
+    params = {name: value for name, value in params.items() if value}
+    paginator = Paginator(posts[: PAGE_SIZE * MAX_PAGES], PAGE_SIZE)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except InvalidPage as error:
+        raise Http404("There is no such page of posts.") from error
+    for post in page:
+        post.discovery_url = post_url(post)
+
+    def page_link(number):
+        query = {**params, "page": number} if number > 1 else params
+        return f"{request.path}?{urlencode(query)}" if query else request.path
+
+    return {
+        "page": page,
+        "previous_url": page_link(page.previous_page_number()) if page.has_previous() else None,
+        "next_url": page_link(page.next_page_number()) if page.has_next() else None,
+    }
+
+
+def reader_response(request, template, context):
+    """Render for this reader: shared caching when anonymous, none when signed in."""
+    if request.user.is_authenticated:
+        context["hidden_blogs"] = (
+            HiddenBlog.objects.filter(user=request.user)
+            .select_related("blog")
+            .only("blog__title", "blog__subdomain")
+            .order_by("blog__title")
+        )
+    response = render(request, template, context)
+    if request.user.is_authenticated:
+        add_never_cache_headers(response)  # so that hiding a blog shows at once
+    else:
+        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    return response
+
+
+def ordering(newest):
+    # Trending ties (same upvotes, same second) go to the newer post.
+    return ["-published_date"] if newest else ["-score", "-published_date"]
+
+
+def discover(request):
+    """``/discover/``: trending posts, or the newest with ``?newest=1``; ``?lang=de``."""
+    newest = request.GET.get("newest") == "1"
+    lang = requested_language(request)
+    posts = discoverable_posts(request.user, lang).order_by(*ordering(newest))
+    pages = paginate(request, posts, newest="1" if newest else "", lang=lang)
+    context = {"newest": newest, "lang": lang, **pages}
+    return reader_response(request, "home/discover.html", context)
+
+
+def search(request):
+    """``/discover/search/?q=``: discoverable posts matching words, best match first.
+
+    Wagtail's database search backend: SQLite's FTS5 here, PostgreSQL's full-text search
+    on Postgres (it picks by the connection). Its filters run on the post rows themselves.
+    """
+    query = " ".join(WORD.findall(request.GET.get("q", "")[:MAX_QUERY_LENGTH]))
+    lang = requested_language(request)
+    context = {"query": query, "lang": lang, "page": None}
+    if query:
+        results = discoverable_posts(request.user, lang).search(query)
+        context.update(paginate(request, results, q=query, lang=lang))
+    return reader_response(request, "home/discover_search.html", context)
+
+
+@require_POST
+@login_required
+def set_blog_hidden(request, blog_id, hidden):
+    """Hide a blog from (or show it again in) the signed-in reader's own discovery feed."""
+    blog = get_object_or_404(BlogPage, pk=blog_id)
+    if hidden:
+        HiddenBlog.objects.get_or_create(user=request.user, blog=blog)
+    else:
+        HiddenBlog.objects.filter(user=request.user, blog=blog).delete()
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=False):
+        back = reverse("discover")
+    response = HttpResponseRedirect(back)
+    response.status_code = 303  # "see the feed again": a GET
+    return response
+
+
+class DiscoveryAtomFeed(PagedFeedMixin, Atom1Feed):
+    """Atom with XML-unsafe characters removed (``blog.feeds``), without paging links."""
+
+
+@dataclass
+class FeedContent:
+    posts: list
+    newest: bool
+    url: str
+
+
+class DiscoveryFeed(Feed):
+    """``/discover/feed/``: the first page of trending posts, or ``?newest=1`` the newest.
+
+    The same for every reader (feed readers have no session), so the hidden blogs of
+    whoever is signed in are not left out here.
+    """
+
+    feed_type = DiscoveryAtomFeed
+
+    def get_object(self, request):
+        newest = request.GET.get("newest") == "1"
+        posts = list(discoverable_posts().order_by(*ordering(newest))[:PAGE_SIZE])
+        for post in posts:
+            post.discovery_url = post_url(post)
+        return FeedContent(posts, newest, request.build_absolute_uri(request.get_full_path()))
+
+    def title(self, obj):
+        return "Newest posts on bearcms" if obj.newest else "Trending posts on bearcms"
+
+    def link(self, obj):
+        return reverse("discover") + ("?newest=1" if obj.newest else "")
+
+    def feed_url(self, obj):
+        return obj.url
+
+    def items(self, obj):
+        return obj.posts
+
+    # An entry has the title, id and dates it has in its blog's own feed.
+    item_title = BlogAtomFeed.item_title
+    item_guid = BlogAtomFeed.item_guid
+    item_guid_is_permalink = False
+    item_pubdate = BlogAtomFeed.item_pubdate
+    item_updateddate = BlogAtomFeed.item_updateddate
+    item_description = BlogAtomFeed.item_description  # the summary: its meta description
+
+    def item_link(self, post):
+        return post.discovery_url
+
+    def item_author_name(self, post):
+        return post.blog.title
+
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+        return response
+
+
+feed = DiscoveryFeed()

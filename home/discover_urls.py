@@ -1,0 +1,23 @@
+"""``/discover/``: the discovery feed, its search, its Atom feed and a reader's hidden blogs."""
+
+from django.urls import path
+
+from home import discover
+
+urlpatterns = [
+    path("", discover.discover, name="discover"),
+    path("search/", discover.search, name="discover_search"),
+    path("feed/", discover.feed, name="discover_feed"),
+    path(
+        "blogs/<int:blog_id>/hide/",
+        discover.set_blog_hidden,
+        {"hidden": True},
+        name="discover_hide_blog",
+    ),
+    path(
+        "blogs/<int:blog_id>/show/",
+        discover.set_blog_hidden,
+        {"hidden": False},
+        name="discover_show_blog",
+    ),
+]
