@@ -100,6 +100,9 @@ READER_S_MAXAGE = int(os.environ.get("READER_S_MAXAGE", "3600"))
 READER_PAGE_CACHE_SECONDS = int(
     os.environ.get("READER_PAGE_CACHE_SECONDS", "0" if TESTING else "60")
 )
+# The request header (in request.META form) in which the CDN names the reader's country
+# (blog.analytics); Cloudflare's CF-IPCountry by default.
+ANALYTICS_COUNTRY_HEADER = os.environ.get("ANALYTICS_COUNTRY_HEADER", "HTTP_CF_IPCOUNTRY")
 
 ROOT_URLCONF = "bearcms.urls"
 # Blog hosts get their own, much smaller URLconf (reader pages only; no admin).

@@ -7,11 +7,20 @@ class BlogConfig(AppConfig):
     name = "blog"
 
     def ready(self):
-        from blog import cdn, page_cache, page_urls, site_cache, tenancy, tree_lookups
+        from blog import (
+            cdn,
+            page_cache,
+            page_urls,
+            site_cache,
+            subscriber_mail,
+            tenancy,
+            tree_lookups,
+        )
 
         cdn.connect_signals()
         page_cache.connect_signals()
         site_cache.connect_signals()
         page_urls.install()
         tenancy.connect_signals()
+        subscriber_mail.connect_signals()
         tree_lookups.install()

@@ -23,6 +23,7 @@ from django.utils.safestring import mark_safe
 
 from blog.favicon import own_image
 from blog.models import PostPage, PostTag
+from blog.subscriptions import signup_form
 from blog.views import parse_tag_query
 
 # The most posts one {{ posts }} lists: an explicit larger limit is lowered to this, and
@@ -209,7 +210,7 @@ class _Expander:
         if name == "tags":
             return self.tag_cloud()
         if name == "email-signup":
-            return ""  # the subscribe form arrives with subscriptions
+            return signup_form()
         if name in BLOG_DIRECTIVES:
             return getattr(self, name)()
         if name in POST_DIRECTIVES:

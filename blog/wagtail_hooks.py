@@ -87,3 +87,6 @@ def register_moderation_log_action(actions):
                 f"{name} {'set' if value else 'cleared'}" for name, value in flags.items()
             )
             return f"Moderated: {changes}"
+
+
+from blog import analytics_admin, subscribers_admin  # noqa: E402, F401  (their hooks)

@@ -290,8 +290,12 @@ def test_tags_leaves_out_tags_of_drafts_and_other_blogs(blog, make_blogger, make
     )
 
 
-def test_email_signup_renders_nothing_for_now(blog):
-    assert expand(blog, "Before\n\n{{ email-signup }}\n\nAfter") == "<p>Before</p>\n\n<p>After</p>"
+def test_email_signup_renders_the_subscribe_form_in_place(blog):
+    html = expand(blog, "Before\n\n{{ email-signup }}\n\nAfter")
+    before, form, after = html.partition('<form class="email-signup" method="post"')
+    assert before.startswith("<p>Before</p>") and form
+    assert 'action="/subscribe/"' in after and 'type="email" name="email"' in after
+    assert after.rstrip().endswith("<p>After</p>")
 
 
 # Post-level directives.

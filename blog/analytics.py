@@ -1,0 +1,179 @@
+"""Counting reads without cookies, JavaScript or anything that follows a reader around.
+
+A post's page carries a 1x1 image, ``/hit/<post id>/``. The page itself can be cached
+by the CDN and the app and never writes; the pixel is never cached, so every page view
+that loads images asks for it once, and that request records the read (``hit``).
+
+A read is stored as a ``Hit``: post, blog, time, referrer host, country, device class
+and browser family, and ``visitor_hash``, an HMAC of IP address, user agent and post
+keyed with a salt that exists for one UTC day (``AnalyticsSalt``). The unique
+(day, visitor_hash) constraint counts each reader once per post and day at the cost of
+nothing but the INSERT that tolerates the duplicate. The IP address is never stored;
+``manage.py scrub_analytics`` blanks hashes older than 24 hours and deletes past days'
+salts, after which even someone with the database and SECRET_KEY cannot tell whether two
+old reads came from the same reader.
+
+Bots, other blogs' posts, drafts, scheduled posts and flooding addresses get the same
+pixel and are not counted: an ``<img>`` has no use for a 404.
+"""
+
+import base64
+import datetime
+import hashlib
+import hmac
+import re
+import secrets
+from urllib.parse import parse_qs, urlsplit
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.http import HttpResponse
+from django.http.request import split_domain_port
+from django.utils import timezone
+
+from blog.models import AnalyticsSalt, Hit, PostPage
+from blog.reader_requests import client_ip, seconds_until_allowed
+from blog.user_agents import browser_family, device_class, is_bot
+
+# The smallest transparent GIF: 1x1, one transparent colour.
+PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
+RATE_LIMIT = 120  # hits per window from one IP address: a reader skimming a whole blog
+RATE_WINDOW = 60  # seconds
+MAX_POST_ID = 2**31 - 1  # page ids are 32-bit integers in PostgreSQL
+REFERRER_PARAMS = ("ref", "utm_source")
+MAX_REFERRER_LENGTH = 253
+COUNTRY = re.compile(r"[A-Z]{2}")
+# Cloudflare's codes for "unknown" and "Tor": no country.
+NO_COUNTRY = frozenset({"XX", "T1"})
+
+# This process's copy of today's salt: {day: salt}, one entry.
+_salts = {}
+
+
+def daily_salt(day):
+    """The secret of ``day`` (a UTC date), made by whichever process needs it first."""
+    salt = _salts.get(day)
+    if salt is None:
+        # get_or_create retries the read when another process inserted the day first.
+        row, _created = AnalyticsSalt.objects.get_or_create(
+            day=day, defaults={"salt": secrets.token_hex(32)}
+        )
+        salt = row.salt
+        _salts.clear()
+        _salts[day] = salt
+    return salt
+
+
+def visitor_hash(salt, ip, user_agent, post_id):
+    message = f"{ip}\n{user_agent}\n{post_id}".encode()
+    return hmac.new(salt.encode(), message, hashlib.sha256).hexdigest()
+
+
+def clean_label(value):
+    """A referrer as a short, lowercase, printable label; hostile input stays inert."""
+    value = "".join(ch for ch in value if ch.isprintable()).strip().lower()
+    return value.removeprefix("www.")[:MAX_REFERRER_LENGTH]
+
+
+def url_parts(url):
+    """``(host, query)`` of a URL; empty for a malformed one (e.g. a broken IPv6 literal)."""
+    try:
+        parts = urlsplit(url)
+        return parts.hostname or "", parts.query
+    except ValueError:
+        return "", ""
+
+
+def referrer_host(request):
+    """Where the reader came from, as far as a pixel can tell.
+
+    The pixel's Referer is the post's own page, so the page's referrer is lost: what is
+    left is a ``ref`` or ``utm_source`` parameter in the page's address, or the Referer's
+    host when the pixel was loaded by a page elsewhere (a feed reader, an archive, an
+    embed). Empty means direct or unknown.
+    """
+    host, query = url_parts(request.META.get("HTTP_REFERER", ""))
+    params = parse_qs(query)
+    for name in REFERRER_PARAMS:
+        if params.get(name):
+            source = params[name][0]
+            # ?ref=https://example.com/some/page keeps the host only, like a Referer.
+            return clean_label(url_parts(source)[0] if "://" in source else source)
+    own_host, _port = split_domain_port(request._get_raw_host())
+    if host and host != own_host:
+        return clean_label(host)
+    return ""
+
+
+def country(request):
+    """The CDN's two-letter country code for the reader, or "" when it has none."""
+    code = request.META.get(settings.ANALYTICS_COUNTRY_HEADER, "").strip().upper()
+    if COUNTRY.fullmatch(code) and code not in NO_COUNTRY:
+        return code
+    return ""
+
+
+def is_visible_post(blog, post_id, now):
+    """Is ``post_id`` a live post of ``blog`` that readers may see now?"""
+    if post_id > MAX_POST_ID:
+        return False
+    return PostPage.objects.filter(
+        id=post_id, blog=blog, live=True, published_date__lte=now
+    ).exists()
+
+
+def record_hit(request, post_id):
+    """Count one read of ``post_id`` on ``request.blog``, unless a bot or a flood asks,
+    or readers cannot see that post. A second read by the same reader on the same day
+    changes nothing."""
+    user_agent = request.META.get("HTTP_USER_AGENT", "")
+    if is_bot(user_agent) or seconds_until_allowed(request, "hit", RATE_LIMIT, RATE_WINDOW):
+        return
+    now = timezone.now()
+    if not is_visible_post(request.blog, post_id, now):
+        return
+    day = now.astimezone(datetime.UTC).date()
+    hit = Hit(
+        post_id=post_id,
+        blog_id=request.blog.id,
+        created_at=now,
+        day=day,
+        visitor_hash=visitor_hash(daily_salt(day), client_ip(request), user_agent, post_id),
+        referrer_host=referrer_host(request),
+        country=country(request),
+        device=device_class(user_agent),
+        browser=browser_family(user_agent),
+    )
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Waiting for the disk to confirm each read would cost most of the request;
+            # a crash can lose the last fraction of a second of reads, never corrupt.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        Hit.objects.bulk_create([hit], ignore_conflicts=True)
+
+
+def pixel_response():
+    response = HttpResponse(PIXEL, content_type="image/gif")
+    # Never cached, by the browser or the CDN: each view of the page must reach us.
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+def hit(request, post_id):
+    """``GET /hit/<post_id>/``: record a read (see ``record_hit``), always answer the pixel."""
+    if request.method == "GET":
+        record_hit(request, post_id)
+    return pixel_response()
+
+
+def scrub(now=None):
+    """Forget who read what: blank visitor hashes older than 24 hours and delete the salts
+    of days before yesterday (UTC). Returns (hashes blanked, salts deleted); idempotent."""
+    now = now or timezone.now()
+    blanked = Hit.objects.filter(
+        created_at__lt=now - datetime.timedelta(hours=24), visitor_hash__isnull=False
+    ).update(visitor_hash=None)
+    yesterday = now.astimezone(datetime.UTC).date() - datetime.timedelta(days=1)
+    deleted, _ = AnalyticsSalt.objects.filter(day__lt=yesterday).delete()
+    return blanked, deleted
