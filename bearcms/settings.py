@@ -80,6 +80,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "blog.analytics.HitPixelMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "blog.page_cache.ReaderPageCacheMiddleware",
     "blog.http_cache.ReaderCacheMiddleware",

@@ -188,6 +188,22 @@ def test_the_pixel_is_an_uncached_gif_without_cookies(blog, post):
     assert not response.has_header("ETag")
 
 
+def test_a_read_costs_one_lookup_and_one_insert(blog, post):
+    read(blog, post.id)  # today's salt and the host are known from now on
+    with CaptureQueriesContext(connection) as queries:
+        read(blog, post.id, user_agent=f"{FIREFOX} another reader")
+    statements = [q["sql"].split()[0].upper() for q in queries]
+    assert [s for s in statements if s in {"SELECT", "INSERT", "UPDATE", "DELETE"}] == [
+        "SELECT",
+        "INSERT",
+    ]
+    assert Hit.objects.count() == 2
+
+
+def test_the_pixel_is_only_on_blog_hosts(platform_client, post):
+    assert platform_client.get(f"/hit/{post.id}/").status_code == 404
+
+
 def test_a_flooding_address_gets_the_pixel_and_stops_counting(blog, post, monkeypatch):
     monkeypatch.setattr(analytics, "RATE_LIMIT", 2)
     for n in range(4):
