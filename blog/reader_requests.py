@@ -48,19 +48,18 @@ def seconds_until_allowed(request, scope, limit, window):
     """Count this request in its IP's fixed window for ``scope``; 0 when allowed, else
     the seconds to wait.
 
-    ``cache.add`` starts a window only if none is running, ``cache.incr`` is atomic in
-    Redis and LocMem, so parallel requests from web processes share one count.
+    ``cache.incr`` is atomic in Redis and LocMem, so parallel requests from web processes
+    share one count; only the first request of a window pays a second round trip, for
+    ``cache.add``, which starts the window unless a parallel request just did.
     """
     now = int(time.time())
     current = now // window
     ip_hash = salted_hmac("bearcms.reader.rate", client_ip(request)).hexdigest()
     key = f"rate:{scope}:{ip_hash}:{current}"
-    cache.add(key, 0, timeout=window + 5)
     try:
         count = cache.incr(key)
-    except ValueError:  # the window expired between add and incr
-        cache.add(key, 1, timeout=window + 5)
-        count = 1
+    except ValueError:  # no window yet
+        count = 1 if cache.add(key, 1, timeout=window + 5) else cache.incr(key)
     if count <= limit:
         return 0
     return (current + 1) * window - now
