@@ -1,12 +1,21 @@
 """The benchmark's bulk seeding writes blogs the real app serves like any other."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from wagtail.images import get_image_model
-from wagtail.models import Collection, Page, Site
+from wagtail.models import Collection, Page, PageLogEntry, Revision, Site
 from wagtail.permissions import policy_registry
 
+from blog.discovery import (
+    MIN_DISCOVERY_LENGTH,
+    hot_score,
+    post_is_discoverable,
+    refresh_blog_posts,
+)
 from blog.models import BlogPage, PostPage
 from blog.tenancy import create_blog
 from tests.conftest import host_client
@@ -88,3 +97,88 @@ def test_blogs_created_after_seeding_go_after_the_seeded_ones(seeded):
     assert BlogPage.objects.filter(subdomain="bench22").exists()
     with pytest.raises(CommandError, match="bench21"):
         call_command("bench_seed", blogs=1, posts=1, start=21, verbosity=0)
+
+
+@pytest.fixture
+def platform_mix(db):
+    call_command("bench_seed", blogs=60, posts=10, prefix="mix", verbosity=0)
+    return list(PostPage.objects.select_related("blog").order_by("path"))
+
+
+def test_seeded_posts_are_listed_in_discovery_exactly_by_its_rules(platform_mix):
+    for post in platform_mix:
+        assert post.blog.path == post.path[:8]
+        assert post.in_discovery == post_is_discoverable(post, post.blog), post.title
+        assert post.score == pytest.approx(hot_score(post.upvote_count, post.first_published_at))
+    # What an editor would open is the same post.
+    revised = platform_mix[0].get_latest_revision().as_object()
+    assert (revised.body, revised.in_discovery) == (
+        platform_mix[0].body,
+        platform_mix[0].in_discovery,
+    )
+    # The SQL version of the rules, run over every blog, agrees and changes nothing.
+    listed = {post.id for post in platform_mix if post.in_discovery}
+    for blog in BlogPage.objects.all():
+        refresh_blog_posts(blog)
+    assert set(PostPage.objects.filter(in_discovery=True).values_list("id", flat=True)) == listed
+
+
+def test_seeded_platform_has_the_mix_discovery_must_sort_out(platform_mix):
+    blogs = {post.blog for post in platform_mix}
+    now = timezone.now()
+    assert 0.3 < sum(blog.reviewed for blog in blogs) / len(blogs) < 0.7
+    assert {blog.lang for blog in blogs} >= {"en", "de", "fr"}
+    assert any(not blog.discoverable or blog.hidden for blog in blogs)
+    listed = [post for post in platform_mix if post.in_discovery]
+    assert 0.2 * len(platform_mix) < len(listed) < 0.6 * len(platform_mix)
+    assert any(post.is_page for post in platform_mix)
+    long_enough = [post for post in platform_mix if len(post.body) >= MIN_DISCOVERY_LENGTH]
+    assert 0.8 * len(platform_mix) < len(long_enough) < len(platform_mix)
+    assert all(now - timedelta(days=366) < post.published_date < now for post in platform_mix)
+    assert all(post.first_published_at == post.published_date for post in platform_mix)
+    assert len({post.upvote_count for post in platform_mix}) > 40
+    assert max(post.upvote_count for post in platform_mix) <= 50
+    assert len({post.score for post in platform_mix}) == len(platform_mix)
+
+
+def test_each_blogs_first_post_is_listed_on_its_home(platform_mix):
+    first_posts = [post for post in platform_mix if post.slug == "post-1"]
+    assert len(first_posts) == 60
+    assert not any(post.is_page for post in first_posts)
+    for post in first_posts[:10]:
+        assert f">{post.title}<" in host_client(post.blog).get("/").content.decode()
+
+
+def test_the_discovery_feed_lists_seeded_posts_by_score(platform_mix, platform_client):
+    listed = sorted(
+        (post for post in platform_mix if post.in_discovery), key=lambda post: -post.score
+    )
+    page = platform_client.get("/discover/").content.decode()
+    # ">Post 1 of mix1<" and not "Post 1 of mix12": titles are link texts.
+    first, second = (f">{post.title}<" for post in listed[:2])
+    assert first in page
+    assert page.index(first) < page.index(second)
+    unlisted = next(post for post in platform_mix if not post.in_discovery)
+    assert f">{unlisted.title}<" not in page
+
+
+def test_the_reviewed_fraction_decides_which_blogs_reach_discovery(db):
+    call_command("bench_seed", blogs=10, posts=3, reviewed_fraction=0, verbosity=0)
+    assert not BlogPage.objects.filter(reviewed=True).exists()
+    assert not PostPage.objects.filter(in_discovery=True).exists()
+    call_command("bench_seed", blogs=10, posts=3, start=11, reviewed_fraction=1, verbosity=0)
+    assert BlogPage.objects.filter(reviewed=True).count() == 10
+    assert PostPage.objects.filter(in_discovery=True, blog__reviewed=True).exists()
+
+
+def test_seeding_without_history_serves_the_same_blogs(db):
+    call_command("bench_seed", blogs=5, posts=3, history=False, verbosity=0)
+    assert not Revision.objects.exists()
+    assert not PageLogEntry.objects.exists()
+    assert all(not problems for problems in Page.find_problems())
+    blog = BlogPage.objects.get(subdomain="bench2")
+    response = host_client(blog).get("/post-1/")
+    assert response.status_code == 200
+    assert "<h1>Post 1 of bench2</h1>" in response.content.decode()
+    for post in PostPage.objects.all():
+        assert post.in_discovery == post_is_discoverable(post, post.blog)

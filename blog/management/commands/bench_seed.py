@@ -1,4 +1,4 @@
-"""Seed N blogs x M posts quickly, for the scale benchmark (bench/run.py).
+"""Seed N blogs x M posts quickly, for the benchmarks (bench/run.py, bench/discover.py).
 
 ``blog.tenancy.create_blog`` makes one blog in about twenty queries, through treebeard,
 which would take hours at 100,000 blogs. This command writes the same rows in bulk: it
@@ -9,6 +9,22 @@ image permissions, an owner in the group with a verified email address) plus ``-
 published posts, each with a live revision, its audit-log entries and a tag, so the
 dashboard and the explorer see the data a real blogger would have.
 
+The posts also look like a real platform's to the discovery feed (``blog.discovery``,
+bench/discover.py): first published at random moments of the past year, with 0 to 50
+upvotes and the ``score`` that follows from both, bodies of a few hundred characters
+(about one in ten shorter than discovery's minimum), a few of them pages or not
+discoverable. A share of the blogs is reviewed (``--reviewed-fraction``), a few are
+hidden by staff or not discoverable, and they are written in a handful of languages.
+``in_discovery`` is what ``post_is_discoverable`` says of each post. Every blog's
+first post is a listed post, so each home page lists it. The choices are random but
+the same on every run (each blog draws from a generator seeded with its name).
+
+Revisions and audit-log entries are half the rows written and half the time.
+``--no-history`` skips them for benchmarks that read neither (the discovery feed):
+100,000 blogs x 10 posts then take about 14 minutes on PostgreSQL on 2 cores instead of
+nearly half an hour. Pages seeded so have no revision, so the dashboard's history and
+"recent edits" are empty for them.
+
 Blogs are ``<prefix><n>.<BLOG_DOMAIN>`` owned by user ``<prefix><n>`` (email
 ``<prefix><n>@example.com``, password ``bench-password``). Seeded pages are not in the
 search index (``manage.py update_index`` adds them). Run it on a database nobody else is
@@ -16,6 +32,7 @@ writing to: page and revision ids are assigned here, not by the database.
 """
 
 import copy
+import random
 import time
 import uuid
 from datetime import timedelta
@@ -44,6 +61,7 @@ from wagtail.models import (
     Site,
 )
 
+from blog.discovery import hot_score, post_is_discoverable
 from blog.markdown import render_markdown
 from blog.models import DEFAULT_NAV, BlogPage, PostPage, PostTag
 from blog.site_cache import PLATFORM, host_key, root_key
@@ -54,17 +72,35 @@ ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # treebeard's MP_Node alphabe
 STEPLEN = 4
 TAG = "bench"
 HOME = "Welcome to this benchmark blog. It has a few posts; they are below."
-BODY = """A benchmark post with a little of everything a post has.
-
-Some *emphasis*, a [link](https://example.com/) and a list:
-
-- one
-- two
-
-```python
-print("hello")
-```
-"""
+PARAGRAPHS = (
+    "A benchmark post with a little of everything a post has. Some *emphasis*, a "
+    "[link](https://example.com/) and a list:\n\n- one\n- two",
+    "The sourdough starter needed three days this time: the kitchen is colder in "
+    "November, and the jar sat by the window. Next week I will try the oven light.",
+    '```python\nprint("hello")\n```',
+    "Notes from the walk along the river: herons, two kingfishers, and a bicycle "
+    "somebody had left in the reeds since the summer. The water was higher than usual.",
+    "## What I am reading\n\nA long book about the history of maps, slowly, a chapter "
+    "every evening. It turns out most borders were drawn by people who never saw them.",
+    "Small update on the garden: the tomatoes are done, the kale keeps going, and the "
+    "rosemary survived another year against every expectation.",
+)
+# Posts of 1 to 4 paragraphs, a few hundred characters; one in ten is a short note,
+# shorter than discovery's minimum length.
+BODIES = tuple(
+    "\n\n".join(PARAGRAPHS[(first + i) % len(PARAGRAPHS)] for i in range(count))
+    for first in range(len(PARAGRAPHS))
+    for count in (2, 3, 4)
+)
+SHORT_BODIES = ("Back from holiday, more soon.", "A quick note: the newsletter moved.")
+SHORT_BODY_SHARE = 0.1
+LANGUAGES = {"en": 60, "de": 15, "fr": 10, "es": 8, "ja": 7}  # blog.lang: weight
+HIDDEN_SHARE = 0.02  # blogs hidden from discovery by staff
+UNDISCOVERABLE_SHARE = 0.05  # blogs whose blogger turned discovery off
+PAGE_SHARE = 0.03  # posts that are standalone pages
+UNLISTED_SHARE = 0.03  # posts not marked discoverable
+MAX_UPVOTES = 50
+SPREAD = timedelta(days=365)  # posts were first published within the past year
 
 
 def path_step(number):
@@ -109,10 +145,12 @@ def insert_child_rows(model, objs, batch_size):
 class Seeder:
     """Writes the rows of ``blogs`` blogs with ``posts`` posts each, one batch at a time."""
 
-    def __init__(self, posts, prefix, batch_size):
+    def __init__(self, posts, prefix, batch_size, reviewed_fraction, history):
         self.posts = posts
         self.prefix = prefix
         self.batch_size = batch_size
+        self.reviewed_fraction = reviewed_fraction
+        self.history = history
         self.now = timezone.now()
         self.password = make_password(PASSWORD)
         self.locale_id = Locale.get_default().id
@@ -138,14 +176,15 @@ class Seeder:
         self.collection_root = Collection.get_first_root_node()
         self.nav_html = render_markdown(DEFAULT_NAV)
         self.home_html = render_markdown(HOME)
-        self.body_html = render_markdown(BODY)
+        self.bodies = [(body, render_markdown(body)) for body in BODIES]
+        self.short_bodies = [(body, render_markdown(body)) for body in SHORT_BODIES]
         # What a revision stores is the page's serialised form: make it once per page type
         # from an unsaved page, then change only what differs from page to page.
         self.blog_revision = BlogPage(
             id=1, content_type_id=self.blog_ct, locale_id=self.locale_id, **self.blog_fields()
         ).serializable_data()
         self.post_revision = PostPage(
-            id=1, content_type_id=self.post_ct, locale_id=self.locale_id, **self.post_fields()
+            id=1, content_type_id=self.post_ct, locale_id=self.locale_id
         ).serializable_data()
 
     def blog_fields(self):
@@ -156,8 +195,31 @@ class Seeder:
             "nav_html": self.nav_html,
         }
 
-    def post_fields(self):
-        return {"body": BODY, "body_html": self.body_html}
+    def blog_flags(self, rng):
+        """What the blogger chose and staff decided, as a real platform's mix of blogs."""
+        return {
+            "lang": rng.choices(list(LANGUAGES), weights=list(LANGUAGES.values()))[0],
+            "discoverable": rng.random() >= UNDISCOVERABLE_SHARE,
+            "reviewed": rng.random() < self.reviewed_fraction,
+            "hidden": rng.random() < HIDDEN_SHARE,
+        }
+
+    def post_fields(self, rng, number, blog):
+        """A post's content and discovery fields; the first post of a blog is always listed."""
+        short = rng.random() < SHORT_BODY_SHARE
+        body, body_html = rng.choice(self.short_bodies if short else self.bodies)
+        return {
+            "body": body,
+            "body_html": body_html,
+            "is_page": number > 1 and rng.random() < PAGE_SHARE,
+            "make_discoverable": rng.random() >= UNLISTED_SHARE,
+            "upvote_count": rng.randint(0, MAX_UPVOTES),
+            "blog_id": blog.id,
+        }
+
+    def publication_dates(self, rng):
+        """When each post was first published, oldest first (post-1 is the oldest)."""
+        return sorted(self.now - rng.random() * SPREAD for _ in range(self.posts))
 
     def names(self, numbers):
         subdomains = [f"{self.prefix}{number}" for number in numbers]
@@ -223,7 +285,9 @@ class Seeder:
         blogs, posts, revisions, log_entries, tagged = [], [], [], [], []
         for i, subdomain in enumerate(subdomains):
             user, group, collection = users[i], groups[i], collections[i]
-            created = self.now - timedelta(days=self.posts + 1, seconds=i)
+            rng = random.Random(subdomain)
+            dates = self.publication_dates(rng)
+            created = (dates[0] if dates else self.now) - timedelta(days=1, seconds=i)
             blog = BlogPage(
                 id=page_id,
                 page_ptr_id=page_id,
@@ -238,10 +302,11 @@ class Seeder:
                 group_id=group.id,
                 collection_id=collection.id,
                 **self.blog_fields(),
+                **self.blog_flags(rng),
             )
             page_id += 1
             pages = [(blog, self.blog_ct, self.blog_revision, created)]
-            for number in range(1, self.posts + 1):
+            for number, published in enumerate(dates, start=1):
                 title = f"Post {number} of {subdomain}"
                 post = PostPage(
                     id=page_id,
@@ -253,11 +318,11 @@ class Seeder:
                     draft_title=title,
                     slug=f"post-{number}",
                     url_path=f"{blog.url_path}post-{number}/",
-                    published_date=created + timedelta(days=number),
-                    **self.post_fields(),
+                    published_date=published,
+                    **self.post_fields(rng, number, blog),
                 )
                 page_id += 1
-                pages.append((post, self.post_ct, self.post_revision, post.published_date))
+                pages.append((post, self.post_ct, self.post_revision, published))
                 posts.append(post)
                 tagged.append(PostTag(content_object_id=post.id, tag_id=self.tag.id))
             blogs.append(blog)
@@ -270,61 +335,14 @@ class Seeder:
                 page.has_unpublished_changes = False
                 page.first_published_at = page.last_published_at = when
                 page.latest_revision_created_at = when
-                page.latest_revision_id = page.live_revision_id = revision_id
-                content = copy.copy(template)
-                content.update(
-                    {
-                        field: getattr(page, attname)
-                        for field, attname in (
-                            ("pk", "id"),
-                            ("path", "path"),
-                            ("depth", "depth"),
-                            ("title", "title"),
-                            ("draft_title", "draft_title"),
-                            ("slug", "slug"),
-                            ("url_path", "url_path"),
-                            ("owner", "owner_id"),
-                            ("translation_key", "translation_key"),
-                        )
-                    }
-                )
-                if page is blog:
-                    content.update(subdomain=subdomain, group=group.id, collection=collection.id)
-                else:
-                    content["published_date"] = page.published_date
-                    content["tagged_items"] = [
-                        {"pk": None, "tag": self.tag.id, "content_object": page.id}
-                    ]
-                revisions.append(
-                    Revision(
-                        id=revision_id,
-                        content_type_id=content_type,
-                        base_content_type_id=self.page_ct,
-                        object_id=str(page.id),
-                        created_at=when,
-                        user_id=user.id,
-                        object_str=page.title,
-                        content=content,
-                    )
-                )
-                actions = ["wagtail.create", "wagtail.publish"]
                 if page is not blog:
-                    actions.insert(1, "wagtail.edit")  # what the dashboard's recent edits read
-                log_entries.extend(
-                    PageLogEntry(
-                        content_type_id=content_type,
-                        label=page.title,
-                        action=action,
-                        timestamp=when,
-                        content_changed=True,
-                        page_id=page.id,
-                        revision_id=None if action == "wagtail.create" else revision_id,
-                        user_id=user.id,
-                        data={},
-                    )
-                    for action in actions
-                )
-                revision_id += 1
+                    page.score = hot_score(page.upvote_count, when)
+                    page.in_discovery = post_is_discoverable(page, blog)
+                if self.history:
+                    page.latest_revision_id = page.live_revision_id = revision_id
+                    revisions.append(self.revision(page, revision_id, template, content_type))
+                    log_entries.extend(self.log_entries(page, revision_id, content_type))
+                    revision_id += 1
 
         size = self.batch_size
         # Parent rows first (Page's columns of the BlogPage/PostPage objects), then children.
@@ -358,6 +376,79 @@ class Seeder:
         self.forget(blogs)
         return len(blogs), len(posts)
 
+    # What differs from page to page in a revision's content: (key, attribute of the page).
+    REVISION_FIELDS = (
+        ("pk", "id"),
+        ("path", "path"),
+        ("depth", "depth"),
+        ("title", "title"),
+        ("draft_title", "draft_title"),
+        ("slug", "slug"),
+        ("url_path", "url_path"),
+        ("owner", "owner_id"),
+        ("translation_key", "translation_key"),
+    )
+    BLOG_REVISION_FIELDS = (
+        ("subdomain", "subdomain"),
+        ("group", "group_id"),
+        ("collection", "collection_id"),
+        ("lang", "lang"),
+        ("discoverable", "discoverable"),
+        ("reviewed", "reviewed"),
+        ("hidden", "hidden"),
+    )
+    POST_REVISION_FIELDS = (
+        ("body", "body"),
+        ("body_html", "body_html"),
+        ("published_date", "published_date"),
+        ("is_page", "is_page"),
+        ("make_discoverable", "make_discoverable"),
+        ("upvote_count", "upvote_count"),
+        ("blog", "blog_id"),
+        ("score", "score"),
+        ("in_discovery", "in_discovery"),
+    )
+
+    def revision(self, page, revision_id, template, content_type):
+        """The page's live revision: its serialised form, as publishing would store it."""
+        is_blog = isinstance(page, BlogPage)
+        fields = self.REVISION_FIELDS + (
+            self.BLOG_REVISION_FIELDS if is_blog else self.POST_REVISION_FIELDS
+        )
+        content = copy.copy(template)
+        content.update({key: getattr(page, attname) for key, attname in fields})
+        if not is_blog:
+            content["tagged_items"] = [{"pk": None, "tag": self.tag.id, "content_object": page.id}]
+        return Revision(
+            id=revision_id,
+            content_type_id=content_type,
+            base_content_type_id=self.page_ct,
+            object_id=str(page.id),
+            created_at=page.first_published_at,
+            user_id=page.owner_id,
+            object_str=page.title,
+            content=content,
+        )
+
+    def log_entries(self, page, revision_id, content_type):
+        actions = ["wagtail.create", "wagtail.publish"]
+        if isinstance(page, PostPage):
+            actions.insert(1, "wagtail.edit")  # what the dashboard's recent edits read
+        return [
+            PageLogEntry(
+                content_type_id=content_type,
+                label=page.title,
+                action=action,
+                timestamp=page.first_published_at,
+                content_changed=True,
+                page_id=page.id,
+                revision_id=None if action == "wagtail.create" else revision_id,
+                user_id=page.owner_id,
+                data={},
+            )
+            for action in actions
+        ]
+
     def forget(self, blogs):
         """What signals would have invalidated: hosts cached as missing, Wagtail's Site list."""
         keys = [host_key(blog_hostname(blog.subdomain)) for blog in blogs]
@@ -386,12 +477,32 @@ class Command(BaseCommand):
         )
         parser.add_argument("--start", type=int, default=1, help="The first n.")
         parser.add_argument("--batch-size", type=int, default=5000, help="Blogs per batch.")
+        parser.add_argument(
+            "--reviewed-fraction",
+            type=float,
+            default=0.5,
+            help="Share of the blogs staff have reviewed (only those reach discovery).",
+        )
+        parser.add_argument(
+            "--no-history",
+            action="store_false",
+            dest="history",
+            help="Write no revisions and audit-log entries (faster; see the module's docstring).",
+        )
 
     def handle(self, *args, blogs, posts, prefix, start, batch_size, **options):
         if blogs < 0 or posts < 0 or batch_size < 1:
             raise CommandError("--blogs and --posts must be >= 0, --batch-size >= 1.")
+        if not 0 <= options["reviewed_fraction"] <= 1:
+            raise CommandError("--reviewed-fraction is a share between 0 and 1.")
         started = time.perf_counter()
-        seeder = Seeder(posts=posts, prefix=prefix, batch_size=batch_size)
+        seeder = Seeder(
+            posts=posts,
+            prefix=prefix,
+            batch_size=batch_size,
+            reviewed_fraction=options["reviewed_fraction"],
+            history=options["history"],
+        )
         made_blogs = made_posts = 0
         for first in range(start, start + blogs, batch_size):
             numbers = range(first, min(first + batch_size, start + blogs))
