@@ -12,6 +12,8 @@ the post row so that the feed is one indexed query at any size:
   and, for all of a blog's posts at once, whenever the blog's settings or moderation
   flags change (``refresh_blog_posts``). Time-dependent rules (the published date has
   come, the anti-flood limit) are applied by the query itself.
+* ``PostPage.discovery_lang``: the post's primary language (its own or its blog's), so
+  that the language filter walks an index of its own instead of every listed post.
 """
 
 import math
@@ -40,6 +42,17 @@ def hot_score(upvotes, first_published_at):
     return votes + (first_published_at - EPOCH).total_seconds() / FRESHNESS_UNIT
 
 
+def primary_language(code):
+    """The language of a tag like ``de-CH``, lowercase: ``de``. Discovery filters on it,
+    so regional variants are listed together and one indexed value serves the filter."""
+    return (code or "").strip().lower().split("-", 1)[0][:8]
+
+
+def post_language(post, blog):
+    """The primary language a post is written in: its own, or else its blog's."""
+    return primary_language(post.lang or blog.lang)
+
+
 def blog_is_discoverable(blog):
     return blog.discoverable and blog.reviewed and not blog.hidden and not blog.blocked
 
@@ -56,10 +69,14 @@ def post_is_discoverable(post, blog):
 
 
 def refresh_blog_posts(blog):
-    """Rewrite ``in_discovery`` for every post of ``blog`` after its flags changed."""
+    """Rewrite ``in_discovery`` and ``discovery_lang`` for every post of ``blog`` after
+    its settings or flags changed."""
     from blog.models import PostPage
 
     posts = PostPage.objects.filter(blog=blog)
+    # Posts without a language of their own speak the blog's, which may have changed.
+    language = primary_language(blog.lang)
+    posts.filter(lang="").exclude(discovery_lang=language).update(discovery_lang=language)
     if not blog_is_discoverable(blog):
         posts.filter(in_discovery=True).update(in_discovery=False)
         return

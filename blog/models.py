@@ -27,7 +27,7 @@ from wagtail.search import index
 from wagtail.url_routing import RouteResult
 from wagtailmarkdown.fields import MarkdownField
 
-from blog.discovery import hot_score, post_is_discoverable, refresh_blog_posts
+from blog.discovery import hot_score, post_is_discoverable, post_language, refresh_blog_posts
 from blog.editor import MarkdownEditor
 from blog.forms import TenantPageForm
 from blog.markdown import MAX_MARKDOWN_LENGTH, render_markdown
@@ -358,6 +358,7 @@ class PostPage(
     # Discovery (blog.discovery): the "hot" score and whether the post may be listed.
     score = models.FloatField(default=0, editable=False)
     in_discovery = models.BooleanField(default=False, editable=False)
+    discovery_lang = models.CharField(max_length=8, blank=True, editable=False)
     # When subscribers were emailed about this post (blog.subscriptions); null = not yet.
     subscribers_notified_at = models.DateTimeField(null=True, editable=False)
     canonical_url = models.URLField(blank=True, max_length=500)
@@ -419,8 +420,7 @@ class PostPage(
         index.FilterField("in_discovery"),
         index.FilterField("published_date"),
         index.FilterField("blog"),
-        index.FilterField("lang"),
-        index.RelatedFields("blog", [index.FilterField("lang")]),
+        index.FilterField("discovery_lang"),
     ]
 
     class Meta:
@@ -429,6 +429,13 @@ class PostPage(
             models.Index(fields=["is_page", "published_date"]),
             models.Index(fields=["in_discovery", "-score"], name="discovery_trending"),
             models.Index(fields=["in_discovery", "-published_date"], name="discovery_newest"),
+            models.Index(
+                fields=["in_discovery", "discovery_lang", "-score"], name="discovery_lang_trending"
+            ),
+            models.Index(
+                fields=["in_discovery", "discovery_lang", "-published_date"],
+                name="discovery_lang_newest",
+            ),
         ]
 
     markdown_fields = {"body": "body_html"}
@@ -453,6 +460,7 @@ class PostPage(
             # score follow the content (draft saves touch a few bookkeeping fields only).
             self.score = hot_score(self.upvote_count, self.first_published_at)
             self.in_discovery = post_is_discoverable(self, self.blog)
+            self.discovery_lang = post_language(self, self.blog)
         return super().save(*args, update_fields=update_fields, **kwargs)
 
     def is_visible_now(self):
@@ -461,7 +469,7 @@ class PostPage(
     # Upvotes (blog.upvotes) and the mail to subscribers belong to the post, not to a
     # revision; a copy is a new post with neither.
     row_state_fields = ("upvote_count", "subscribers_notified_at")
-    exclude_fields_in_copy = [*row_state_fields, "score", "in_discovery"]
+    exclude_fields_in_copy = [*row_state_fields, "score", "in_discovery", "discovery_lang"]
 
     def serve(self, request, *args, via_alias=False, **kwargs):
         if not self.is_visible_now():

@@ -14,6 +14,7 @@ from blog.discovery import (
     MIN_DISCOVERY_LENGTH,
     hot_score,
     post_is_discoverable,
+    post_language,
     refresh_blog_posts,
 )
 from blog.models import BlogPage, PostPage
@@ -109,6 +110,7 @@ def test_seeded_posts_are_listed_in_discovery_exactly_by_its_rules(platform_mix)
     for post in platform_mix:
         assert post.blog.path == post.path[:8]
         assert post.in_discovery == post_is_discoverable(post, post.blog), post.title
+        assert post.discovery_lang == post_language(post, post.blog)
         assert post.score == pytest.approx(hot_score(post.upvote_count, post.first_published_at))
     # What an editor would open is the same post.
     revised = platform_mix[0].get_latest_revision().as_object()

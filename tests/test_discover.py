@@ -337,6 +337,18 @@ def test_discovery_is_not_served_on_blog_hosts(make_blog, publish):
 # Language
 
 
+def test_a_blog_changing_its_language_moves_its_posts_to_the_new_one(
+    platform_client, make_blog, publish
+):
+    blog = make_blog()
+    publish(blog, "Bonjour")
+    publish(blog, "Hello", lang="en")
+    blog.lang = "fr"
+    blog.save_revision().publish()
+    assert titles(platform_client.get("/discover/?lang=fr")) == ["Bonjour"]
+    assert titles(platform_client.get("/discover/?lang=en")) == ["Hello"]
+
+
 def test_the_language_filter_uses_the_posts_language_or_else_its_blogs(
     platform_client, make_blog, publish
 ):
@@ -358,7 +370,12 @@ def test_the_language_filter_uses_the_posts_language_or_else_its_blogs(
         "Deutsch im englischen Blog",
         "Grüezi",
     ]
-    assert titles(platform_client.get("/discover/?lang=de-ch")) == ["Grüezi"]
+    # Regional variants are one language: de-CH lists all German posts.
+    assert sorted(titles(platform_client.get("/discover/?lang=de-ch"))) == [
+        "Auf Deutsch",
+        "Deutsch im englischen Blog",
+        "Grüezi",
+    ]
     assert sorted(titles(platform_client.get("/discover/?lang=en"))) == [
         "English",
         "In English, on a German blog",

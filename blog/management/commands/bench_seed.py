@@ -61,7 +61,7 @@ from wagtail.models import (
     Site,
 )
 
-from blog.discovery import hot_score, post_is_discoverable
+from blog.discovery import hot_score, post_is_discoverable, post_language
 from blog.markdown import render_markdown
 from blog.models import DEFAULT_NAV, BlogPage, PostPage, PostTag
 from blog.site_cache import PLATFORM, host_key, root_key
@@ -338,6 +338,7 @@ class Seeder:
                 if page is not blog:
                     page.score = hot_score(page.upvote_count, when)
                     page.in_discovery = post_is_discoverable(page, blog)
+                    page.discovery_lang = post_language(page, blog)
                 if self.history:
                     page.latest_revision_id = page.live_revision_id = revision_id
                     revisions.append(self.revision(page, revision_id, template, content_type))
@@ -407,6 +408,7 @@ class Seeder:
         ("blog", "blog_id"),
         ("score", "score"),
         ("in_discovery", "in_discovery"),
+        ("discovery_lang", "discovery_lang"),
     )
 
     def revision(self, page, revision_id, template, content_type):
