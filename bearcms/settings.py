@@ -94,6 +94,11 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
 ]
 
+# Addresses (or networks) of the proxies in front of the app, e.g. Caddy on the same box
+# (127.0.0.1) or a load balancer's network: only from these is X-Forwarded-For believed
+# when the reader's address is needed (rate limits, upvote and analytics hashes).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+
 # Reader pages: seconds browsers (max-age) and the CDN (s-maxage) may keep them.
 READER_MAX_AGE = int(os.environ.get("READER_MAX_AGE", "60"))
 READER_S_MAXAGE = int(os.environ.get("READER_S_MAXAGE", "3600"))
@@ -246,10 +251,10 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"bearcms <noreply@{BLOG_DOMAIN}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# --- Background tasks (django-tasks): mail to subscribers, retries. Inline by default
-# (development, tests); TASKS_BACKEND=database queues them in the database for a worker
-# process (`manage.py db_worker`, the Procfile's worker).
-TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")
+# --- Background tasks (django-tasks): mail to subscribers, retries. In production they
+# are queued in the database for a worker process (`manage.py db_worker`, the Procfile's
+# worker), so that publishing never waits for mail; inline in development and tests.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate" if DEBUG or TESTING else "database")
 TASKS = {
     "default": {
         "BACKEND": {

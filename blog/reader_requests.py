@@ -3,28 +3,55 @@
 Blog hosts set no cookies, so neither a session nor Django's CSRF token can identify a
 reader or protect a form. Instead:
 
-* ``client_ip``: the reader's address, used only inside keyed hashes, never stored;
+* ``client_ip``: the reader's address (behind trusted proxies, from X-Forwarded-For),
+  used only inside keyed hashes, never stored;
 * ``same_origin``: a POST must come from a page of this very blog (Origin, or Referer
   from browsers that send no Origin);
 * ``seconds_until_allowed``: a fixed-window counter per (hashed) IP and endpoint in the
   shared cache, so one address cannot flood an endpoint from many processes at once.
 """
 
+import functools
+import ipaddress
 import time
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.crypto import salted_hmac
 
 
+@functools.cache
+def trusted_proxies():
+    return [ipaddress.ip_network(value, strict=False) for value in settings.TRUSTED_PROXIES]
+
+
+def is_trusted_proxy(address):
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in trusted_proxies())
+
+
 def client_ip(request):
     """The reader's IP address.
 
-    REMOTE_ADDR only, for now: behind a proxy it is the proxy's address. Trusted proxy
-    handling (X-Forwarded-For from known proxies only) comes with a later issue.
+    ``REMOTE_ADDR``, unless that is one of ``TRUSTED_PROXIES`` (Caddy, a load balancer,
+    the CDN): then the right-most ``X-Forwarded-For`` address that is not a trusted
+    proxy, the one the outermost trusted proxy saw. Addresses further left are whatever
+    the client claimed and are never believed.
     """
-    return request.META.get("REMOTE_ADDR", "")
+    remote = request.META.get("REMOTE_ADDR", "")
+    if not is_trusted_proxy(remote):
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    hops = [hop for hop in hops if hop]
+    for hop in reversed(hops):
+        if not is_trusted_proxy(hop):
+            return hop
+    return hops[0] if hops else remote
 
 
 def same_origin(request):

@@ -28,9 +28,10 @@ from smtplib import SMTPException, SMTPRecipientsRefused
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import F, Min, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -42,10 +43,14 @@ from blog.models import Delivery, PostPage, Subscriber
 
 logger = logging.getLogger(__name__)
 
-# Posts dated this long before their first publication are archive imports, not news,
-# and the periodic command looks back this far for scheduled posts whose date has come.
+# A post is news while its published date is at most this old: older posts published for
+# the first time (back-dated, imported) or republished after an edit are not mailed.
 NEWS_WINDOW = timedelta(days=7)
 CONFIRM_LINK_MAX_AGE = timedelta(days=7)
+# Anyone can type any address into a blog's form: an unconfirmed address gets at most one
+# confirmation email in this time, however often it is submitted.
+CONFIRMATION_RESEND_AFTER = timedelta(days=1)
+CONFIRMATION_SENT_KEY = "bearcms:confirmation-sent:{}"
 # A claim outlives any single send (EMAIL_TIMEOUT is seconds); if the sender dies, the
 # delivery becomes due again after it.
 CLAIM_DURATION = timedelta(minutes=10)
@@ -188,8 +193,12 @@ def send_confirmation(subscriber_id, attempt=1):
     )
     if subscriber is None:  # confirmed or unsubscribed in the meantime
         return
+    sent_key = CONFIRMATION_SENT_KEY.format(subscriber_id)
+    if cache.get(sent_key):
+        return  # one link a day: the form must not make us mail someone over and over
     try:
         confirmation_message(subscriber).send()
+        cache.set(sent_key, True, timeout=CONFIRMATION_RESEND_AFTER.total_seconds())
     except MAIL_ERRORS as error:
         logger.warning("Confirmation mail to subscriber %s failed: %s", subscriber_id, error)
         if attempt < MAX_ATTEMPTS and can_defer(send_confirmation):
@@ -200,10 +209,9 @@ def send_confirmation(subscriber_id, attempt=1):
 # --- New-post mail ---------------------------------------------------------------------
 
 
-def is_archive_import(post):
-    """Dated more than NEWS_WINDOW before it was first published: old news."""
-    published = post.first_published_at or timezone.now()
-    return post.published_date < published - NEWS_WINDOW
+def is_news(post, now):
+    """Dated within NEWS_WINDOW of now: worth an email (see NEWS_WINDOW)."""
+    return post.published_date >= now - NEWS_WINDOW
 
 
 def notify_after_publishing(sender, instance, **kwargs):
@@ -242,7 +250,7 @@ def notify_post(post_id):
         if not claimed.update(subscribers_notified_at=now):
             return False
         blog = post.blog
-        if blog.email_notifications and not blog.blocked and not is_archive_import(post):
+        if blog.email_notifications and not blog.blocked and is_news(post, now):
             subscribers = blog.email_subscribers.filter(confirmed_at__isnull=False)
             Delivery.objects.bulk_create(
                 [Delivery(post_id=post_id, subscriber_id=pk, next_attempt_at=now)
@@ -288,13 +296,12 @@ def claim_delivery(delivery_id):
 
 
 def record_failure(delivery, error):
-    attempts = delivery.attempts + 1
-    Delivery.objects.filter(pk=delivery.pk).update(
-        attempts=attempts,
-        last_error=f"{type(error).__name__}: {error}"[:500],
-        next_attempt_at=timezone.now() + retry_delay(attempts),
-        claimed_until=None,
-    )
+    """Count a failed attempt on the row (not on the copy read before the claim) and set
+    the next one after the backoff."""
+    row = Delivery.objects.filter(pk=delivery.pk)
+    row.update(attempts=F("attempts") + 1, last_error=f"{type(error).__name__}: {error}"[:500])
+    attempts = row.values_list("attempts", flat=True).get()
+    row.update(next_attempt_at=timezone.now() + retry_delay(attempts), claimed_until=None)
     if attempts >= MAX_ATTEMPTS:
         logger.error("Gave up mailing %s after %d attempts: %s", delivery, attempts, error)
     else:

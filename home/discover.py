@@ -38,6 +38,7 @@ from blog.tenancy import blog_hostname
 from home.models import HiddenBlog
 
 PAGE_SIZE = 20
+MAX_PAGE_ID = 2**31 - 1  # page ids are 32-bit integers in PostgreSQL
 # Pages beyond this are a 404: counting every listed post would cost more as the platform
 # grows, while nobody pages through more than a thousand posts (search finds older ones).
 MAX_PAGES = 50
@@ -189,6 +190,8 @@ def search(request):
 @login_required
 def set_blog_hidden(request, blog_id, hidden):
     """Hide a blog from (or show it again in) the signed-in reader's own discovery feed."""
+    if blog_id > MAX_PAGE_ID:  # SQLite cannot even compare a bigger integer
+        raise Http404("No such blog.")
     blog = get_object_or_404(BlogPage, pk=blog_id)
     if hidden:
         HiddenBlog.objects.get_or_create(user=request.user, blog=blog)

@@ -398,6 +398,7 @@ def test_staff_see_platform_totals_and_one_blog_on_request(
     assert ["Other post", "3", "0", "Other blog"] in rows
     assert client.get(f"{ANALYTICS_URL}?blog=999999").status_code == 404
     assert client.get(f"{ANALYTICS_URL}?blog=x").status_code == 404
+    assert client.get(f"{ANALYTICS_URL}?blog=²").status_code == 404
 
 
 def test_a_blogger_never_sees_another_blogs_figures(make_blogger, make_post, login):

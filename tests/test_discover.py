@@ -293,6 +293,7 @@ def test_hiding_needs_a_signed_in_reader_and_a_post(make_blog, make_blogger, log
     reader = login(make_blogger().owner)
     assert reader.get(f"/discover/blogs/{blog.id}/hide/").status_code == 405
     assert reader.post("/discover/blogs/999999/hide/").status_code == 404
+    assert reader.post(f"/discover/blogs/{10**24}/hide/").status_code == 404
     assert not HiddenBlog.objects.exists()
 
 

@@ -72,14 +72,15 @@ def test_posts_written_before_discovery_learn_their_blog_and_score(tmp_path):
     with sqlite3.connect(database) as db:
         posts = db.execute(
             "SELECT post.blog_id, blog.page_ptr_id, post.score, post.in_discovery, "
-            "post.discovery_lang "
+            "post.discovery_lang, post.subscribers_notified_at "
             "FROM blog_postpage post JOIN wagtailcore_page p ON p.id = post.page_ptr_id "
             "JOIN wagtailcore_page b ON b.path = substr(p.path, 1, 8) "
             "JOIN blog_blogpage blog ON blog.page_ptr_id = b.id"
         ).fetchall()
     assert posts
-    for blog_id, expected_blog_id, score, in_discovery, language in posts:
+    for blog_id, expected_blog_id, score, in_discovery, language, notified in posts:
         assert blog_id == expected_blog_id
         assert score > 150  # (2026 - 2020) years of 14-day freshness units
         assert not in_discovery  # no blog was reviewed before moderation existed
         assert language == "en"  # the demo blog's
+        assert notified  # already public: never mailed as new when next edited

@@ -21,10 +21,11 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from blog.models import Delivery, PostPage, Subscriber
+from blog.moderation import set_blog_flags
 from blog.subscriber_mail import claim_delivery, subscriber_link
 from blog.tenancy import blog_hostname
 from tests.conftest import host_client
-from tests.test_dashboard_posts import add_url, edit_url, post_form
+from tests.test_dashboard_posts import DATE_FORMAT, add_url, edit_url, post_form
 from tests.test_email_smtp import Inbox, free_port
 
 LINK = re.compile(r"https?://[^\s<>\"]+/subscribe/(?:confirm|unsubscribe)/[^\s<>\"]+/")
@@ -217,6 +218,23 @@ def test_subscribing_a_confirmed_address_again_looks_the_same_and_sends_nothing(
     assert Subscriber.objects.count() == 1
 
 
+def test_an_address_gets_one_confirmation_a_day_however_often_it_is_submitted(
+    blog, reader, smtp, django_capture_on_commit_callbacks
+):
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert subscribe(reader, blog, "victim@example.com").status_code == 200
+    assert len(received(smtp)) == 1
+
+
+def test_a_blocked_blog_takes_no_subscribers(blog, reader, smtp):
+    set_blog_flags(blog, blocked=True)
+    response = subscribe(reader, blog, "late@example.com")
+    assert response.status_code == 403
+    assert "takes no new subscribers" in response.content.decode()
+    assert not Subscriber.objects.exists()
+
+
 def test_the_form_answers_even_when_the_mail_server_is_down(
     blog, reader, smtp, django_capture_on_commit_callbacks
 ):
@@ -344,6 +362,22 @@ def test_republishing_a_post_sends_nothing_new(
         assert admin.post(edit_url(post), data).status_code == 302
     call_command("send_subscriber_mail")
     assert len(smtp.messages) == 1
+
+
+def test_editing_a_post_older_than_subscriptions_does_not_mail_it_as_new(
+    blog, admin, smtp, make_post, django_capture_on_commit_callbacks
+):
+    old = make_post(blog, published_date=timezone.now() - timezone.timedelta(days=400))
+    PostPage.objects.filter(pk=old.pk).update(subscribers_notified_at=None)  # before 0006
+    confirmed_subscriber(blog)
+    fields = {"title": "Typo fixed", "body": "Changed", "slug": old.slug}
+    fields["published_date"] = old.published_date.strftime(DATE_FORMAT)
+    data = post_form(**fields) | {"action-publish": "action-publish"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin.post(edit_url(old), data).status_code == 302
+    assert PostPage.objects.get(pk=old.pk).title == "Typo fixed"
+    call_command("send_subscriber_mail")
+    assert not smtp.messages
 
 
 def test_a_back_dated_post_is_an_archive_import_and_not_mailed(

@@ -2,30 +2,49 @@
 
 import django.db.models.deletion
 import django.utils.timezone
+from django.utils import timezone
 from django.conf import settings
 from django.db import migrations, models
 
-from blog.discovery import hot_score
+import math
+from datetime import UTC, datetime, timedelta
+
+
+def hot_score(upvotes, first_published_at):
+    """blog.discovery.hot_score as it was when this migration was written (a migration
+    must not change when the app's formula does)."""
+    if first_published_at is None:
+        return 0.0
+    votes = math.log10(max(1, min(upvotes, 30)))
+    age = first_published_at - datetime(2020, 1, 1, tzinfo=UTC)
+    return votes + age.total_seconds() / timedelta(days=14).total_seconds()
 
 
 def fill_post_blog_and_score(apps, schema_editor):
-    """Existing posts learn their blog (the depth-2 ancestor) and their hot score.
+    """Existing posts learn their blog (the depth-2 ancestor) and their hot score, and
+    those readers can already see count as mailed: subscribers (none yet) must never get
+    an old post as new when it is next edited.
 
     No blog is reviewed yet, so no post is in discovery: in_discovery stays False.
     """
+    now = timezone.now()
     BlogPage = apps.get_model("blog", "BlogPage")
     PostPage = apps.get_model("blog", "PostPage")
     blog_ids = dict(BlogPage.objects.values_list("path", "pk"))
-    posts = PostPage.objects.only("path", "upvote_count", "first_published_at")
+    posts = PostPage.objects.only(
+        "path", "upvote_count", "first_published_at", "live", "published_date"
+    )
     batch = []
     for post in posts.iterator(chunk_size=1000):
         post.blog_id = blog_ids.get(post.path[:8])
         post.score = hot_score(post.upvote_count, post.first_published_at)
+        if post.live and post.published_date is not None and post.published_date <= now:
+            post.subscribers_notified_at = now
         batch.append(post)
         if len(batch) == 1000:
-            PostPage.objects.bulk_update(batch, ["blog", "score"])
+            PostPage.objects.bulk_update(batch, ["blog", "score", "subscribers_notified_at"])
             batch = []
-    PostPage.objects.bulk_update(batch, ["blog", "score"])
+    PostPage.objects.bulk_update(batch, ["blog", "score", "subscribers_notified_at"])
 
 
 class Migration(migrations.Migration):

@@ -3,7 +3,10 @@
 from django.conf import settings
 from django.db import migrations, models
 
-from blog.discovery import primary_language
+
+def primary_language(code):
+    """blog.discovery.primary_language as it was when this migration was written."""
+    return (code or "").strip().lower().split("-", 1)[0][:8]
 
 
 def fill_discovery_lang(apps, schema_editor):
