@@ -29,10 +29,11 @@ run: $(VENV)/.runtime
 	@echo ""
 	@echo "  Platform (landing, sign-up):  http://localhost:$(PORT)/"
 	@echo "  Demo blog:                    http://demo.localhost:$(PORT)/"
+	@echo "  Discovery feed:               http://localhost:$(PORT)/discover/"
 	@echo "  Dashboard:                    http://localhost:$(PORT)/dashboard/"
 	@echo "  Log in as the demo blogger:   demo@example.com / demo-blogger-pass"
 	@echo "  Log in as staff:              staff@example.com / staff-admin-pass"
-	@echo "  Emails (sign-up confirmation, password reset) are printed below."
+	@echo "  Emails (sign-up confirmation, password reset, subscribers) are printed below."
 	@echo ""
 	DEBUG=true SITE_PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
