@@ -1,8 +1,19 @@
-"""django-allauth adapter: redirects after login stay on the platform host."""
+"""django-allauth adapter: safe redirects, and account mail that cannot break a request."""
+
+import logging
+import smtplib
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.utils.http import url_has_allowed_host_and_scheme
+
+logger = logging.getLogger(__name__)
+
+
+def masked(address):
+    """``s***@example.com``: enough to find the case in the logs, not the whole address."""
+    local, _, domain = str(address).rpartition("@")
+    return f"{local[:1]}***@{domain}" if local else "***"
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -14,3 +25,13 @@ class AccountAdapter(DefaultAccountAdapter):
             allowed_hosts={settings.BLOG_DOMAIN, self.request.get_host()},
             require_https=self.request.is_secure(),
         )
+
+    def send_mail(self, template_prefix, email, context):
+        # Sign-up, password reset and confirmation resend all send through here. A mail
+        # outage or a wrong SMTP password must not turn them into a 500 (or roll back a
+        # sign-up): log it and go on; the person can ask for the mail again. OSError
+        # covers refused connections, timeouts and TLS failures.
+        try:
+            super().send_mail(template_prefix, email, context)
+        except (smtplib.SMTPException, OSError) as error:
+            logger.error("Could not send %s to %s: %s", template_prefix, masked(email), error)
