@@ -334,10 +334,25 @@ if DEBUG and not TESTING:
             )
         }
 
+# --- Logging: one line per record on stdout (the platform's log collector reads it);
+# ERROR records also go to Slack when SLACK_WEBHOOK_URL is set (bearcms/slack_logging.py:
+# posted from a background thread, rate-limited, never slowing a request).
+SLACK_WEBHOOK_URL = os.environ.get("SLACK_WEBHOOK_URL", "")
+SLACK_TIMEOUT = float(os.environ.get("SLACK_TIMEOUT", "5"))
+SLACK_RATE_LIMIT = int(os.environ.get("SLACK_RATE_LIMIT", "10"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "line",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
@@ -346,3 +361,14 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+if SLACK_WEBHOOK_URL:
+    # On the root logger only: django.request's records propagate to it, so a handler on
+    # both would post every failed request twice.
+    LOGGING["handlers"]["slack"] = {
+        "class": "bearcms.slack_logging.SlackWebhookHandler",
+        "level": "ERROR",
+        "webhook_url": SLACK_WEBHOOK_URL,
+        "timeout": SLACK_TIMEOUT,
+        "max_per_window": SLACK_RATE_LIMIT,
+    }
+    LOGGING["root"]["handlers"].append("slack")
