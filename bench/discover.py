@@ -28,7 +28,6 @@ something is slow.
 
 import argparse
 import json
-import math
 import os
 import platform
 import re
@@ -38,12 +37,19 @@ import subprocess
 import sys
 import tempfile
 import time
-import warnings
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-WORK_DIR = BASE_DIR / "var" / "bench"
-RESULTS_DIR = BASE_DIR / "bench" / "results"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.run import (  # noqa: E402
+    BASE_DIR,
+    RESULTS_DIR,
+    WORK_DIR,
+    percentile,
+    setup_django,
+    write_atomically,
+)
+
 SEARCH_WORD = "sourdough"  # in a sixth of the seeded bodies (bench_seed's PARAGRAPHS)
 # (name, path, as whom, what a 200 response must contain)
 PAGES = (
@@ -163,27 +169,6 @@ def prepare_database(options, blogs):
         timings["index_seconds"] = round(time.perf_counter() - seeded, 1)
     record.write_text(json.dumps(timings))
     return {**timings, "reused": False}
-
-
-def setup_django():
-    sys.path.insert(0, str(BASE_DIR))
-    warnings.filterwarnings("ignore", message="No directory at")
-
-    import django
-    from django.conf import settings
-
-    # Serve static URLs without collectstatic's manifest (as DEBUG does).
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    django.setup()
-
-
-def percentile(values, fraction):
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
 def make_clients():
@@ -410,12 +395,6 @@ def markdown(report):
             lines += ["", "```"]
             lines += [plan["plan"], "```"]
     return "\n".join(lines) + "\n"
-
-
-def write_atomically(path, text):
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text)
-    tmp.replace(path)
 
 
 def main():

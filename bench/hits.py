@@ -43,6 +43,7 @@ from bench.throughput import (  # noqa: E402
     PYTHON,
     RESULTS_DIR,
     WORK_DIR,
+    choose_database,
     free_port,
     manage,
     redis_url,
@@ -80,24 +81,6 @@ def parse_args():
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--no-write", action="store_true")
     return parser.parse_args()
-
-
-def choose_database(postgres_url):
-    """A fresh PostgreSQL database of this benchmark's own, else a fresh SQLite file."""
-    try:
-        import psycopg2
-
-        connection = psycopg2.connect(postgres_url, connect_timeout=3)
-    except Exception:
-        database = WORK_DIR / "hits.sqlite3"
-        database.unlink(missing_ok=True)
-        return f"sqlite:///{database}", "SQLite"
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {DATABASE_NAME}")
-        cursor.execute(f"CREATE DATABASE {DATABASE_NAME}")
-    connection.close()
-    return postgres_url.rsplit("/", 1)[0] + "/" + DATABASE_NAME, "PostgreSQL"
 
 
 def django_shell(env, code):
@@ -237,7 +220,7 @@ def report(results, meta):
 def main():
     options = parse_args()
     WORK_DIR.mkdir(parents=True, exist_ok=True)
-    database_url, database = choose_database(options.postgres)
+    database_url, database = choose_database(options.postgres, DATABASE_NAME)
     port = free_port()
     cache_url = redis_url("redis://127.0.0.1:6379/13")
     env = server_environment(database_url, port, cache_url)

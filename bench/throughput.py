@@ -68,22 +68,23 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def choose_database(postgres_url):
-    """A fresh PostgreSQL database when the server answers, else a fresh SQLite file."""
+def choose_database(postgres_url, name="bearcms_throughput"):
+    """A fresh PostgreSQL database ``name`` when the server answers, else a fresh SQLite
+    file of that name."""
     try:
         import psycopg2
 
         connection = psycopg2.connect(postgres_url, connect_timeout=3)
     except Exception:
-        database = WORK_DIR / "throughput.sqlite3"
+        database = WORK_DIR / f"{name}.sqlite3"
         database.unlink(missing_ok=True)
         return f"sqlite:///{database}", "SQLite"
     connection.autocommit = True
     with connection.cursor() as cursor:
-        cursor.execute("DROP DATABASE IF EXISTS bearcms_throughput")
-        cursor.execute("CREATE DATABASE bearcms_throughput")
+        cursor.execute(f"DROP DATABASE IF EXISTS {name}")
+        cursor.execute(f"CREATE DATABASE {name}")
     connection.close()
-    return postgres_url.rsplit("/", 1)[0] + "/bearcms_throughput", "PostgreSQL"
+    return postgres_url.rsplit("/", 1)[0] + "/" + name, "PostgreSQL"
 
 
 def redis_url(url="redis://127.0.0.1:6379/14"):

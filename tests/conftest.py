@@ -1,8 +1,10 @@
 """Shared fixtures: small factories for bloggers and posts, and host-aware clients."""
 
 import itertools
+import socket
 
 import pytest
+from aiosmtpd.controller import Controller
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -88,3 +90,39 @@ def login(db):
         return client
 
     return make
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it is given."""
+
+    def __init__(self):
+        self.messages = []
+        self.sessions = []  # (over TLS?, authenticated login) for each message
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.rcpt_tos, envelope.content.decode("utf-8", "replace")))
+        self.sessions.append((session.ssl is not None, session.login_data))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_inbox(settings):
+    """A real SMTP server (aiosmtpd) Django sends to; ``down()`` points Django at a closed
+    port instead and ``up()`` back."""
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    inbox.down = lambda: setattr(settings, "EMAIL_PORT", free_port())
+    inbox.up = lambda: setattr(settings, "EMAIL_PORT", port)
+    yield inbox
+    controller.stop()

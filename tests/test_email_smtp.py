@@ -8,7 +8,6 @@ failure, such as a wrong password, is a logged error and never breaks the reques
 import logging
 import shutil
 import smtplib
-import socket
 import ssl
 import subprocess
 
@@ -21,42 +20,11 @@ from django.test import Client
 
 from blog.models import BlogPage, Subscriber
 from blog.tenancy import blog_hostname
-from tests.conftest import PASSWORD, host_client
+from tests.conftest import PASSWORD, Inbox, free_port, host_client
 
 SMTP_USER = "postmaster@mail.example.com"
 SMTP_PASSWORD = "smtp-secret-Zq81"
 WRONG_PASSWORD = "wrong-secret-Xk42"
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message it is given."""
-
-    def __init__(self):
-        self.messages = []
-        self.sessions = []  # (over TLS?, authenticated login) for each message
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, envelope.content.decode("utf-8", "replace")))
-        self.sessions.append((session.ssl is not None, session.login_data))
-        return "250 Message accepted for delivery"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_inbox(settings):
-    inbox, port = Inbox(), free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    yield inbox
-    controller.stop()
 
 
 def authenticator(server, session, envelope, mechanism, auth_data):

@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import path
 
 from bearcms.slack_logging import SlackWebhookHandler
+from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,12 +40,6 @@ urlpatterns = [
     path("boom/", crashing_view),
     path("logs-error/", view_that_logs_an_error),
 ]
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for(predicate, timeout=5.0):

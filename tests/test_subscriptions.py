@@ -13,7 +13,6 @@ from unittest import mock
 from urllib.parse import urlsplit
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
@@ -26,25 +25,13 @@ from blog.subscriber_mail import claim_delivery, subscriber_link
 from blog.tenancy import blog_hostname
 from tests.conftest import host_client
 from tests.test_dashboard_posts import DATE_FORMAT, add_url, edit_url, post_form
-from tests.test_email_smtp import Inbox, free_port
 
 LINK = re.compile(r"https?://[^\s<>\"]+/subscribe/(?:confirm|unsubscribe)/[^\s<>\"]+/")
 
 
 @pytest.fixture
-def smtp(settings):
-    """A running SMTP server; ``smtp.down()`` points Django at a closed port instead."""
-    inbox, port = Inbox(), free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 5
-    inbox.down = lambda: setattr(settings, "EMAIL_PORT", free_port())
-    inbox.up = lambda: setattr(settings, "EMAIL_PORT", port)
-    yield inbox
-    controller.stop()
+def smtp(smtp_inbox):
+    return smtp_inbox
 
 
 def received(inbox):
