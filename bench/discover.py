@@ -35,7 +35,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -46,6 +45,7 @@ from bench.run import (  # noqa: E402
     RESULTS_DIR,
     WORK_DIR,
     percentile,
+    run_workers,
     setup_django,
     write_atomically,
 )
@@ -402,21 +402,7 @@ def main():
     WORK_DIR.mkdir(parents=True, exist_ok=True)
     if options.worker is not None:
         return worker(options)
-    runs = []
-    for blogs in options.blogs:
-        print(f"N = {blogs:,} blogs x {options.posts} posts", flush=True)
-        with tempfile.NamedTemporaryFile(suffix=".json") as output:
-            command = [
-                sys.executable,
-                __file__,
-                "--worker",
-                str(blogs),
-                "--output",
-                output.name,
-                *sys.argv[1:],
-            ]
-            subprocess.run(command, check=True)  # noqa: S603 (this script, our arguments)
-            runs.append(json.loads(Path(output.name).read_text()))
+    runs = run_workers(__file__, options)
     report = {
         "date": time.strftime("%Y-%m-%d"),
         "posts_per_blog": options.posts,

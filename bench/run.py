@@ -358,25 +358,32 @@ def write_atomically(path, text):
     tmp.replace(path)
 
 
-def main():
-    options = parse_args()
-    if options.worker is not None:
-        return worker(options)
+def run_workers(script, options):
+    """Run ``script --worker N`` once per size N, each in a process of its own (a fresh
+    Django with its own database), and return what each wrote."""
     runs = []
     for blogs in options.blogs:
         print(f"N = {blogs:,} blogs x {options.posts} posts", flush=True)
         with tempfile.NamedTemporaryFile(suffix=".json") as output:
             command = [
                 sys.executable,
-                __file__,
+                script,
                 "--worker",
                 str(blogs),
                 "--output",
                 output.name,
                 *sys.argv[1:],
             ]
-            subprocess.run(command, check=True)  # noqa: S603 (this script, our arguments)
+            subprocess.run(command, check=True)  # noqa: S603 (a script of ours, our arguments)
             runs.append(json.loads(Path(output.name).read_text()))
+    return runs
+
+
+def main():
+    options = parse_args()
+    if options.worker is not None:
+        return worker(options)
+    runs = run_workers(__file__, options)
     report = {
         "date": time.strftime("%Y-%m-%d"),
         "commit": git_commit(),
