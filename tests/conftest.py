@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from blog.models import PostPage
 from blog.tenancy import blog_hostname, create_blog
+from tests import seaweedfs as s3_server
 
 PASSWORD = "a-long-test-password-1"
 _counter = itertools.count(1)
@@ -126,3 +127,12 @@ def smtp_inbox(settings):
     inbox.up = lambda: setattr(settings, "EMAIL_PORT", port)
     yield inbox
     controller.stop()
+
+
+@pytest.fixture(scope="session")
+def seaweedfs(tmp_path_factory):
+    """A real S3-compatible server (SeaweedFS) for the whole run; anonymous access is
+    refused. Tests create their own bucket (``seaweedfs.create_bucket(name)``)."""
+    process, server = s3_server.start(tmp_path_factory.mktemp("seaweedfs"), free_port)
+    yield server
+    s3_server.stop(process)
