@@ -194,8 +194,44 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+
+
+def s3_media_storage(env):
+    """Uploads (images, renditions, documents) in an S3 bucket, as the environment says.
+
+    Readers fetch them from the CDN (AWS_S3_CUSTOM_DOMAIN) or, with a public-read ACL,
+    from the bucket: then URLs are unsigned, because signed ones expire while reader
+    pages stay cached. The keys are not options: django-storages reads them from the
+    environment, and Wagtail copies a storage's options into every file-deletion task,
+    which the database task backend keeps in a table.
+    """
+    custom_domain = env.get("AWS_S3_CUSTOM_DOMAIN") or None
+    default_acl = env.get("AWS_DEFAULT_ACL") or None  # DigitalOcean Spaces: public-read
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": env.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env.get("AWS_S3_REGION_NAME") or None,
+            "addressing_style": env.get("AWS_S3_ADDRESSING_STYLE") or None,
+            "signature_version": "s3v4",
+            "custom_domain": custom_domain,
+            "default_acl": default_acl,
+            "querystring_auth": not (custom_domain or default_acl == "public-read"),
+            "file_overwrite": False,
+            # An upload never replaces a stored object (a taken name gets a suffix), so
+            # a URL keeps meaning the same bytes: browsers and the CDN may keep it a year.
+            "object_parameters": {"CacheControl": "public, max-age=31536000"},
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        s3_media_storage(os.environ)
+        if os.environ.get("AWS_STORAGE_BUCKET_NAME")
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -291,6 +327,12 @@ WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+# Images: the upload limit (also the Markdown editor's), the formats accepted (no SVG: it
+# can carry scripts), and the form every upload passes, which strips location metadata.
+IMAGE_MAX_UPLOAD_MB = int(os.environ.get("IMAGE_MAX_UPLOAD_MB", "10"))
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = IMAGE_MAX_UPLOAD_MB * 1024 * 1024
+WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "gif", "webp"]
+WAGTAILIMAGES_IMAGE_FORM_BASE = "blog.image_uploads.ImageUploadForm"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Bloggers publish their own posts; staff moderate whole blogs, not single revisions.
 # (Wagtail's default workflow would offer bloggers "Submit to Moderators approval".)

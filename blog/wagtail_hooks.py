@@ -89,4 +89,4 @@ def register_moderation_log_action(actions):
             return f"Moderated: {changes}"
 
 
-from blog import analytics_admin, subscribers_admin  # noqa: E402, F401  (their hooks)
+from blog import analytics_admin, editor_uploads, subscribers_admin  # noqa: E402, F401  (their hooks)

@@ -196,3 +196,28 @@ def open_the_editor(page, platform, blog, shoot):
     page.goto(f"{platform}/dashboard/pages/add/blog/postpage/{blog.id}/", wait_until="networkidle")
     page.wait_for_selector(".EasyMDEContainer .CodeMirror")
     shoot("editor")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_image_picked_in_the_editor_is_uploaded_and_inserted(
+    live_server, browser_page, shoot, artifacts, make_blogger, tmp_path
+):
+    from PIL import Image as PILImage
+    from wagtail.images import get_image_model
+
+    blog = make_blogger("pictures")
+    photo = tmp_path / "garden.jpg"
+    PILImage.new("RGB", (64, 48), (200, 80, 40)).save(photo)
+    page = browser_page
+    with kept_on_failure(page, artifacts):
+        open_the_editor(page, live_server.url, blog, shoot)
+        with page.expect_file_chooser() as chooser:
+            page.click(".editor-toolbar button.upload-image")
+        chooser.value.set_files(photo)
+        page.wait_for_function("document.querySelector('#id_body').value.includes('](')")
+        shoot("image-inserted")
+    image = get_image_model().objects.get()
+    assert image.collection_id == blog.collection_id
+    url = image.renditions.get().url
+    assert page.input_value("#id_body") == f"![]({url})"
+    assert page.requested_hosts == {"localhost"}

@@ -1,0 +1,89 @@
+"""Images uploaded from the Markdown editor, into the collection of the blog being written.
+
+EasyMDE (the editor, see ``blog.editor``) posts a dropped, pasted or picked file as
+``image`` to ``/dashboard/images/upload-from-editor/<page_id>/``, where ``page_id`` is
+the page being edited (or, while adding a post, its parent). The image goes into that
+page's blog's collection, never one named by the request: the URL guard
+(``blog.admin_isolation``) answers 404 when a blogger names another blog's page, and
+Wagtail's collection permissions must allow adding images there, so staff upload into
+the blog whose page they edit when they hold that permission (superusers do) and are
+refused otherwise.
+
+The file is validated and cleaned by Wagtail's own image form (size, type, pixels, and
+our location stripping in ``blog.image_uploads``). The editor inserts the URL of a
+``max-1600x1600`` rendition rather than the original: re-encoded by Wagtail, it keeps
+pages small (a phone photo is 3-10 MB) and carries no metadata at all. Renditions are
+kept until the image is deleted, so the URL stays valid. GIFs are inserted as
+originals, since a rendition would stop an animation.
+"""
+
+import os
+
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.views.decorators.http import require_POST
+from wagtail import hooks
+from wagtail.images import get_image_model
+from wagtail.images.forms import get_image_form
+from wagtail.models import Page
+from wagtail.permissions import policy_registry
+
+from blog.models import BlogPage
+from blog.permissions import ROOT_DEPTH
+
+RENDITION = "max-1600x1600"
+ORIGINAL_EXTENSIONS = {".gif"}
+
+
+def blog_collection(user, page):
+    """The collection of ``page``'s blog if ``user`` may add images to it, else None."""
+    blog = BlogPage.objects.filter(path=page.path[: ROOT_DEPTH * Page.steplen]).first()
+    if blog is None or blog.collection_id is None:
+        return None
+    policy = policy_registry.get_by_type(get_image_model())
+    allowed = policy.collections_user_has_permission_for(user, "add")
+    return allowed.filter(pk=blog.collection_id).first()
+
+
+def error(message, status):
+    return JsonResponse({"error": message}, status=status)
+
+
+@require_POST
+def upload_from_editor(request, page_id):
+    page = get_object_or_404(Page, pk=page_id)
+    collection = blog_collection(request.user, page)
+    if collection is None:
+        return error("You cannot add images to this blog.", 403)
+    upload = request.FILES.get("image")
+    if upload is None:
+        return error("Choose an image to upload.", 400)
+    model = get_image_model()
+    title = os.path.splitext(upload.name)[0][:255] or upload.name
+    form = get_image_form(model, fields=["title", "file"])(
+        {"title": title, "collection": collection.pk},
+        {"file": upload},
+        user=request.user,
+        instance=model(collection=collection, uploaded_by_user=request.user),
+    )
+    if not form.is_valid():
+        messages = [message for errors in form.errors.values() for message in errors]
+        return error(" ".join(messages), 400)
+    image = form.save()
+    if os.path.splitext(image.file.name)[1].lower() in ORIGINAL_EXTENSIONS:
+        url = image.file.url
+    else:
+        url = image.get_rendition(RENDITION).url
+    return JsonResponse({"data": {"filePath": url}})
+
+
+@hooks.register("register_admin_urls")
+def register_editor_upload_url():
+    return [
+        path(
+            "images/upload-from-editor/<int:page_id>/",
+            upload_from_editor,
+            name="bearcms_editor_image_upload",
+        )
+    ]
