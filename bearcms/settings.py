@@ -43,9 +43,16 @@ BLOG_DOMAIN = os.environ.get("BLOG_DOMAIN", "localhost").strip().lower().rstrip(
 SITE_PORT = int(os.environ.get("SITE_PORT", "8000" if DEBUG or TESTING else "443"))
 SITE_SCHEME = "https" if SITE_PORT == 443 else "http"
 
-# Custom domains come later; every host is checked by blog.hosts instead, which answers
-# 404 for hosts that are no blog. Django's own check still guards the platform host.
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", f"{BLOG_DOMAIN},.{BLOG_DOMAIN}")
+# Blogs answer on any custom domain a blogger sets, so Django's host list cannot name
+# them: blog.hosts checks every host instead (one indexed lookup) and answers 404 for
+# hosts that are no blog, before any view could use the Host header.
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "*")
+# The name bloggers point their custom domain's CNAME record at: the host of the Caddy
+# that serves custom domains (caddy/Caddyfile).
+CUSTOM_DOMAIN_TARGET = os.environ.get("CUSTOM_DOMAIN_TARGET", f"domains.{BLOG_DOMAIN}")
+# Whether /caddy/ask/ also lets Caddy get on-demand certificates for the platform host and
+# its blogs' subdomains (the staging box does; production uses a wildcard certificate).
+CADDY_ASK_SUBDOMAINS = env_bool("CADDY_ASK_SUBDOMAINS")
 
 INSTALLED_APPS = [
     "home",

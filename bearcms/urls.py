@@ -11,11 +11,13 @@ from wagtail import views as wagtail_views
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.urls import serve_pattern
 
+from blog.custom_domains import caddy_ask
 from home import views as home_views
 from home.signup import BlogSignupView
 
 urlpatterns = [
     path("healthz", home_views.healthz, name="healthz"),
+    path("caddy/ask/", caddy_ask, name="caddy_ask"),
     path("accounts/signup/", BlogSignupView.as_view(), name="account_signup"),
     path("accounts/", include("allauth.urls")),
     # One way in: allauth's login (email verification, rate limits). Wagtail's own

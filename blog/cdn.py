@@ -14,13 +14,16 @@ import logging
 
 import requests
 from django.conf import settings
+from django.db.models.signals import post_save
 from wagtail.contrib.frontend_cache.backends.cloudflare import (
     CloudflareBackend as WagtailCloudflareBackend,
 )
 from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+from wagtail.models import Site
 from wagtail.signals import page_published, page_unpublished
 
 from blog.feeds import GUESSED_FEED_PATHS
+from blog.site_cache import previous_hostname
 
 logger = logging.getLogger(__name__)
 
@@ -46,17 +49,24 @@ class CloudflareBackend(WagtailCloudflareBackend):
             logger.exception("Could not purge %d URLs from Cloudflare", len(urls))
 
 
-def blog_urls(blog, with_posts=False):
+def blog_urls(blog, with_posts=False, root_url=None):
+    """The URLs of ``blog``'s listings (and posts), on its host or on ``root_url``."""
     root = blog.get_url_parts()
     if root is None:
         return []
-    _site_id, root_url, root_path = root
-    base = root_url + root_path
+    _site_id, current_root_url, root_path = root
+    base = (root_url or current_root_url) + root_path
     urls = [base + path for path in LISTING_PATHS]
     if with_posts:
         posts = blog.get_children().live().order_by("-last_published_at")[:MAX_POSTS_PURGED]
         urls += [base + post.slug + "/" for post in posts.only("slug")]
     return urls
+
+
+def purge_post(post):
+    """A post that has just become visible: its own URL and its blog's listings."""
+    if getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        purge_urls_from_cache([post.get_full_url(), *blog_urls(post.blog)])
 
 
 def purge_after_publishing(sender, instance, **kwargs):
@@ -70,6 +80,23 @@ def purge_after_publishing(sender, instance, **kwargs):
         purge_urls_from_cache(blog_urls(instance, with_posts=True))
 
 
+def purge_previous_host(sender, instance, created, **kwargs):
+    """A blog moving to or from a custom domain leaves its pages cached under its old
+    host: purge them there, so that the old host's redirect is what readers get."""
+    previous = previous_hostname(instance)
+    if created or not previous or previous == instance.hostname:
+        return
+    if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        return
+    from blog.models import BlogPage
+
+    blog = BlogPage.objects.filter(pk=instance.root_page_id).first()
+    if blog is not None:
+        old_root_url = Site(hostname=previous, port=instance.port).root_url
+        purge_urls_from_cache(blog_urls(blog, with_posts=True, root_url=old_root_url))
+
+
 def connect_signals():
     page_published.connect(purge_after_publishing, dispatch_uid="bearcms-cdn-publish")
     page_unpublished.connect(purge_after_publishing, dispatch_uid="bearcms-cdn-unpublish")
+    post_save.connect(purge_previous_host, sender=Site, dispatch_uid="bearcms-cdn-site")

@@ -1,9 +1,11 @@
 """Admin forms of the blog pages."""
 
+from django.conf import settings
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.images import get_image_model
 from wagtail.permissions import policy_registry
 
+from blog.custom_domains import validate_custom_domain
 from blog.editor import enable_image_uploads
 
 IMAGE_FIELDS = ("meta_image", "favicon_image")
@@ -14,12 +16,20 @@ class TenantPageForm(WagtailAdminPageForm):
 
     It offers and accepts only images from the collections the editor may choose from:
     the chooser widget already lists just those, but the form field would take any image
-    id posted to it, and the editor would then show another blog's image. Its Markdown
+    id posted to it, and the editor would then show another blog's image. A blog's
+    custom domain is checked here, where the blogger can correct it. Its Markdown
     editors upload images into the blog's collection (``blog.editor_uploads``).
     """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "custom_domain" in self.fields:
+            self.fields["custom_domain"].help_text = (
+                "Your own domain, like blog.example.com. First add a DNS record for it: "
+                f"a CNAME pointing at {settings.CUSTOM_DOMAIN_TARGET}. Your blog moves there "
+                "when you publish; your old address redirects to it. Leave empty to use "
+                "your subdomain."
+            )
         if page_id := self.instance.pk or getattr(self.parent_page, "pk", None):
             enable_image_uploads(self, page_id)
         if self.for_user is None:
@@ -30,3 +40,8 @@ class TenantPageForm(WagtailAdminPageForm):
                 self.fields[name].queryset = images.instances_user_has_permission_for(
                     self.for_user, "choose"
                 )
+
+    def clean_custom_domain(self):
+        """Normalised (lowercase, punycode) and checked: a hostname, not the platform's,
+        not another blog's."""
+        return validate_custom_domain(self.cleaned_data.get("custom_domain"), self.instance) or None

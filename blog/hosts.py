@@ -5,14 +5,17 @@ that scans the Site table, and serves the default site for unknown hosts. Here t
 (port ignored) is one indexed, cached lookup (``blog.site_cache``), and:
 
 * the platform host (``BLOG_DOMAIN``) gets the default Site and the full URLconf;
-* a blog's host gets the reader-only URLconf and ``request.blog``, loaded once;
+* a blog's host (its Site's hostname: the subdomain, or the custom domain when it has
+  one) gets the reader-only URLconf and ``request.blog``, loaded once;
+* the subdomain of a blog that moved to a custom domain gets a permanent redirect there
+  (``blog.custom_domains``);
 * any other host, or a blog that is not live, gets a 404 and never the default site.
 
 ``request._wagtail_site`` is set for all of them; every Wagtail view honours it.
 """
 
 from django.conf import settings
-from django.http import HttpResponseNotFound
+from django.http import HttpResponseNotFound, HttpResponsePermanentRedirect
 from django.http.request import split_domain_port
 from django.template.loader import render_to_string
 from wagtail.models import Site
@@ -24,8 +27,9 @@ SITE_FIELDS = ("id", "hostname", "port", "site_name", "root_page_id", "is_defaul
 MAX_HOST_LENGTH = 253  # DNS's limit; longer "hosts" are junk
 
 
-def resolve_site_for_host(host):
-    """Return the Site serving ``host`` (lowercase, no port), or None.
+def host_entry(host):
+    """What ``host`` (lowercase, no port) is, from the shared cache: a Site's fields, or
+    ``{"moved_to": domain}`` for the subdomain of a blog now on its own domain, or None.
 
     ``BLOG_DOMAIN`` always means the platform's default Site; no other host falls back
     to it.
@@ -33,13 +37,39 @@ def resolve_site_for_host(host):
 
     def lookup():
         if host == settings.BLOG_DOMAIN:
-            sites = Site.objects.filter(is_default_site=True)
-        else:
-            sites = Site.objects.filter(hostname=host, is_default_site=False)
-        return sites.values(*SITE_FIELDS).first()
+            return Site.objects.filter(is_default_site=True).values(*SITE_FIELDS).first()
+        site = Site.objects.filter(hostname=host, is_default_site=False).values(*SITE_FIELDS)
+        if site := site.first():
+            return site
+        subdomain = host.removesuffix("." + settings.BLOG_DOMAIN)
+        if subdomain != host:
+            moved_to = (
+                BlogPage.objects.filter(subdomain=subdomain, custom_domain__isnull=False)
+                .values_list("custom_domain", flat=True)
+                .first()
+            )
+            return {"moved_to": moved_to} if moved_to else None
+        return None
 
-    data = cached(host_key(host), lookup)
-    return Site(**data) if data else None
+    return cached(host_key(host), lookup)
+
+
+def resolve_site_for_host(host):
+    """The Site serving ``host`` (lowercase, no port), or None."""
+    data = host_entry(host)
+    return Site(**data) if data and "moved_to" not in data else None
+
+
+def redirect_to_custom_domain(request, domain):
+    """The subdomain's answer once the blog has its own domain: the same path there.
+
+    Browsers keep a 301 for good unless told otherwise; an hour lets a blogger who removes
+    the domain get their subdomain back the same day.
+    """
+    root_url = Site(hostname=domain, port=settings.SITE_PORT).root_url
+    response = HttpResponsePermanentRedirect(root_url + request.get_full_path())
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 class BlogHostMiddleware:
@@ -51,9 +81,10 @@ class BlogHostMiddleware:
     def __call__(self, request):
         # The raw host: Django's ALLOWED_HOSTS check still runs later, in get_host().
         host, _port = split_domain_port(request._get_raw_host())
-        site = None
-        if host and len(host) <= MAX_HOST_LENGTH:
-            site = resolve_site_for_host(host)
+        entry = host_entry(host) if host and len(host) <= MAX_HOST_LENGTH else None
+        if entry and "moved_to" in entry:
+            return redirect_to_custom_domain(request, entry["moved_to"])
+        site = Site(**entry) if entry else None
         if site is not None and not site.is_default_site:
             request.urlconf = settings.BLOG_URLCONF
             # Every reader view needs the blog: load it once, as the site's root page,

@@ -27,6 +27,7 @@ from wagtail.search import index
 from wagtail.url_routing import RouteResult
 from wagtailmarkdown.fields import MarkdownField
 
+from blog.custom_domains import sync_site_hostname
 from blog.discovery import hot_score, post_is_discoverable, post_language, refresh_blog_posts
 from blog.editor import MarkdownEditor
 from blog.forms import TenantPageForm
@@ -189,6 +190,16 @@ class BlogPage(
         related_name="+",
         help_text="Or an image from your blog as the icon (used instead of the emoji).",
     )
+    # Unique when set (null when not, so that blogs without one never collide);
+    # blog.custom_domains keeps the Site's hostname in step with it.
+    custom_domain = models.CharField(
+        max_length=253,
+        unique=True,
+        null=True,
+        blank=True,
+        error_messages={"unique": "This domain is already used by another blog."},
+        help_text="Your own domain, like blog.example.com. Leave empty to use your subdomain.",
+    )
     robots_txt = models.TextField(
         "robots.txt",
         blank=True,
@@ -238,6 +249,7 @@ class BlogPage(
             ],
             heading="Look",
         ),
+        FieldPanel("custom_domain"),
         FieldPanel("robots_txt"),
     ]
     edit_handler = TabbedInterface(
@@ -255,10 +267,13 @@ class BlogPage(
     exclude_fields_in_copy = list(row_state_fields)
 
     def save(self, *args, update_fields=None, **kwargs):
+        self.custom_domain = self.custom_domain or None
         result = super().save(*args, update_fields=update_fields, **kwargs)
         if update_fields is None:
             # "discoverable" may have changed: the posts' listing follows it.
             refresh_blog_posts(self)
+            # So may the custom domain: the Site follows it.
+            sync_site_hostname(self)
         return result
 
     def route(self, request, path_components):

@@ -64,6 +64,11 @@ def _remember_previous_site(sender, instance, **kwargs):
     instance._bearcms_previous = previous or {}
 
 
+def previous_hostname(site):
+    """The hostname ``site`` had before the save now being handled (None if new)."""
+    return getattr(site, "_bearcms_previous", {}).get("hostname")
+
+
 def _site_changed(sender, instance, **kwargs):
     previous = getattr(instance, "_bearcms_previous", {})
     hosts = {instance.hostname, previous.get("hostname"), settings.BLOG_DOMAIN}

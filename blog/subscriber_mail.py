@@ -40,6 +40,7 @@ from django_tasks import task
 from wagtail.signals import page_published
 
 from blog.models import Delivery, PostPage, Subscriber
+from blog.page_cache import forget_blog_pages
 
 logger = logging.getLogger(__name__)
 
@@ -352,8 +353,15 @@ def send_deliveries(deliveries):
 
 
 def send_subscriber_mail():
-    """The periodic pass: notify scheduled posts whose date has come, then send every
-    due delivery (first attempts left over and retries). Returns how many failed."""
+    """The periodic pass: scheduled posts whose date has come, then every due delivery
+    (first attempts left over and retries). Returns how many failed.
+
+    A scheduled post appears on its own once its date has come, except where pages were
+    cached before: so the first run to claim it also forgets its blog's cached pages and
+    purges them from the CDN, and readers see it within one run of the command.
+    """
+    from blog.cdn import purge_post  # not at the top: blog.cdn imports this module
+
     now = timezone.now()
     due_posts = PostPage.objects.live().filter(
         is_page=False,
@@ -361,8 +369,10 @@ def send_subscriber_mail():
         published_date__lte=now,
         published_date__gte=now - NEWS_WINDOW,
     )
-    for post_id in due_posts.values_list("pk", flat=True):
-        notify_post(post_id)
+    for post in due_posts.select_related("blog"):
+        if notify_post(post.pk):
+            forget_blog_pages(post.blog_id)
+            purge_post(post)
     return send_deliveries(Delivery.objects.all())
 
 

@@ -18,8 +18,9 @@ def masked(address):
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_safe_url(self, url):
-        # allauth trusts ALLOWED_HOSTS, which covers every blog's subdomain: a ?next=
-        # there would land a freshly logged-in user on a page any blogger controls.
+        # allauth trusts ALLOWED_HOSTS, which admits every blog's host (blog.hosts checks
+        # hosts instead): a ?next= there would land a freshly logged-in user on a page
+        # any blogger controls.
         return url_has_allowed_host_and_scheme(
             url,
             allowed_hosts={settings.BLOG_DOMAIN, self.request.get_host()},

@@ -5,7 +5,8 @@ saved (``blog.discovery``) and stored on the post's row. A request therefore run
 indexed query for the page of posts (``discovery_trending`` or ``discovery_newest``),
 one for its count (capped, see ``MAX_PAGES``) and one small aggregate for the anti-flood
 rule, whatever the number of blogs. The blog comes with each post in the same query,
-and links are built from the blog's subdomain, so no query runs per listed post.
+and links are built from the blog's host (its custom domain or subdomain), so no query
+runs per listed post.
 
 Nothing here is kept in the app's cache: a blog staff hide is gone from the next
 response. Anonymous responses may be kept by browsers and the CDN for a minute; a
@@ -30,11 +31,11 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from blog.custom_domains import blog_host
 from blog.discovery import FLOOD_LIMIT, FLOOD_WINDOW, primary_language
 from blog.feeds import AtomFeed as BlogAtomFeed
 from blog.feeds import PagedFeedMixin
 from blog.models import BlogPage, PostPage
-from blog.tenancy import blog_hostname
 from home.models import HiddenBlog
 
 PAGE_SIZE = 20
@@ -60,6 +61,7 @@ ENTRY_FIELDS = (
     "blog",
     "blog__title",
     "blog__subdomain",
+    "blog__custom_domain",
 )
 
 
@@ -107,8 +109,7 @@ def post_url(post):
     its slug. ``tests/test_discover.py`` checks that both agree.
     """
     port = "" if settings.SITE_PORT in (80, 443) else f":{settings.SITE_PORT}"
-    host = blog_hostname(post.blog.subdomain)
-    return f"{settings.SITE_SCHEME}://{host}{port}/{post.slug}/"
+    return f"{settings.SITE_SCHEME}://{blog_host(post.blog)}{port}/{post.slug}/"
 
 
 def requested_language(request):

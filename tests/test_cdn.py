@@ -5,7 +5,10 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.core.management import call_command
+from django.utils import timezone
 
+from blog.models import PostPage
 from tests.conftest import host_client
 
 
@@ -68,6 +71,33 @@ def test_changing_the_blog_purges_every_post(cloudflare, make_blogger, make_post
     blog.save_revision().publish()
     base = "http://restyled.localhost:8000/"
     assert {base, base + "one/", base + "two/", base + "feed/"} <= purged_urls(cloudflare)
+
+
+def test_moving_to_a_custom_domain_purges_both_hosts(cloudflare, make_blogger, make_post):
+    blog = make_blogger("moving")
+    make_post(blog, slug="one")
+    cloudflare.requests.clear()
+    blog.custom_domain = "moving.example.com"
+    blog.save_revision().publish()
+    old, new = "http://moving.localhost:8000/", "http://moving.example.com:8000/"
+    urls = purged_urls(cloudflare)
+    # The old host's pages go, so that readers there meet the redirect at once.
+    assert {old, old + "one/", old + "feed/", new, new + "one/"} <= urls
+
+
+def test_a_scheduled_post_is_purged_when_its_date_has_come(cloudflare, make_blogger, make_post):
+    blog = make_blogger("scheduler")
+    later = timezone.now() + timezone.timedelta(hours=2)
+    post = make_post(blog, slug="later", published_date=later)
+    call_command("send_subscriber_mail")
+    cloudflare.requests.clear()
+    PostPage.objects.filter(pk=post.pk).update(published_date=timezone.now())
+    call_command("send_subscriber_mail")
+    base = "http://scheduler.localhost:8000/"
+    assert {base + "later/", base, base + "feed/", base + "sitemap.xml"} <= purged_urls(cloudflare)
+    cloudflare.requests.clear()
+    call_command("send_subscriber_mail")
+    assert not cloudflare.requests  # once, not on every run
 
 
 def test_a_cdn_that_is_down_does_not_stop_publishing(settings, make_blogger, make_post):

@@ -339,6 +339,24 @@ def test_a_scheduled_post_is_mailed_when_the_command_runs_after_its_date(
     assert len(smtp.messages) == 1
 
 
+def test_a_scheduled_post_shows_on_the_cached_home_once_the_command_runs(
+    blog, admin, smtp, django_capture_on_commit_callbacks, settings
+):
+    settings.READER_PAGE_CACHE_SECONDS = 60
+    later = (timezone.now() + timezone.timedelta(hours=2)).strftime("%Y-%m-%d %H:%M")
+    post = publish(
+        admin, blog, django_capture_on_commit_callbacks, title="Due now", published_date=later
+    )
+    reader = host_client(blog)
+    assert "Due now" not in reader.get("/").content.decode()  # now in the page cache
+    PostPage.objects.filter(pk=post.pk).update(
+        published_date=timezone.now() - timezone.timedelta(minutes=1)
+    )
+    assert "Due now" not in reader.get("/").content.decode()  # still the cached page
+    call_command("send_subscriber_mail")
+    assert "Due now" in reader.get("/").content.decode()
+
+
 def test_republishing_a_post_sends_nothing_new(
     blog, admin, smtp, django_capture_on_commit_callbacks
 ):

@@ -1,7 +1,8 @@
 """``manage.py send_subscriber_mail``: run every few minutes (cron, Heroku Scheduler).
 
-Mails scheduled posts whose date has come and retries deliveries that failed; both are
-idempotent, so overlapping runs are harmless (see ``blog.subscriber_mail``).
+Makes scheduled posts whose date has come show everywhere at once (the app's page cache
+and the CDN are refreshed) and mails them, and retries deliveries that failed; all of it
+is idempotent, so overlapping runs are harmless (see ``blog.subscriber_mail``).
 """
 
 from django.core.management.base import BaseCommand
@@ -10,7 +11,7 @@ from blog.subscriber_mail import send_subscriber_mail
 
 
 class Command(BaseCommand):
-    help = "Email subscribers about posts whose date has come, and retry failed emails."
+    help = "Show and email posts whose scheduled date has come; retry failed emails."
 
     def handle(self, **options):
         failed = send_subscriber_mail()
