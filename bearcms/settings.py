@@ -149,9 +149,12 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work at once (and is what Litestream replicates).
+    # The busy timeout (seconds) makes a writer wait for a lock held by another process
+    # (a gunicorn worker, the task worker, Litestream's checkpoint) instead of failing.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
     }
 
 # Host resolution and page URLs are cached (blog.site_cache); every web process must see the

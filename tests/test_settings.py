@@ -1,9 +1,16 @@
 """Production configuration: `check --deploy` is clean, and nothing serves without a key."""
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+import requests
+
+from tests import gunicorn_server
+from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {
@@ -58,10 +65,64 @@ def test_production_cookies_are_host_only_and_secure():
     ]  # fmt: skip
 
 
-def test_static_files_collect_into_the_compressed_manifest(tmp_path):
-    env = dict(PRODUCTION_ENV, STATIC_ROOT=str(tmp_path))
-    result = run(["manage.py", "collectstatic", "--noinput", "-v0"], env)
+def test_production_trusts_the_proxys_scheme_and_the_platform_origin_and_sends_hsts():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SECURE_PROXY_SSL_HEADER, s.CSRF_TRUSTED_ORIGINS, s.SECURE_SSL_REDIRECT, "
+        "s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS)"
+    )
+    result = run(["-c", code], PRODUCTION_ENV)
+    assert result.stdout.split() == [
+        "('HTTP_X_FORWARDED_PROTO',", "'https')", "['https://blogs.example.org']", "True",
+        "31536000", "True",
+    ]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def static_root(tmp_path_factory):
+    """``collectstatic`` as the build runs it, into a folder of the tests' own."""
+    root = tmp_path_factory.mktemp("staticfiles")
+    result = run(["manage.py", "collectstatic", "--noinput", "-v0"], static_env(root))
     assert result.returncode == 0, result.stderr
-    manifest = (tmp_path / "staticfiles.json").read_text()
-    assert "vendor/font-awesome/font-awesome-editor.css" in manifest
-    assert list(tmp_path.glob("vendor/font-awesome/font-awesome-editor.*.css.gz"))
+    return root
+
+
+def static_env(root):
+    return dict(PRODUCTION_ENV, STATIC_ROOT=str(root))
+
+
+def test_static_files_collect_into_the_compressed_manifest(static_root):
+    manifest = json.loads((static_root / "staticfiles.json").read_text())
+    hashed = manifest["paths"]["vendor/font-awesome/font-awesome-editor.css"]
+    assert hashed != "vendor/font-awesome/font-awesome-editor.css"
+    assert (static_root / f"{hashed}.gz").exists()
+
+
+def test_whitenoise_serves_hashed_static_files_for_ever_and_compressed(static_root, tmp_path):
+    manifest = json.loads((static_root / "staticfiles.json").read_text())
+    hashed = manifest["paths"]["vendor/font-awesome/font-awesome-editor.css"]
+    port = free_port()
+    server = gunicorn_server.start(
+        static_env(static_root), port, cwd=tmp_path, log_path=tmp_path / "gunicorn.log"
+    )
+    # As the platform's proxy sends it: the production host, over HTTPS.
+    headers = {"Host": PRODUCTION_ENV["BLOG_DOMAIN"], "X-Forwarded-Proto": "https"}
+
+    def get(name, encoding="identity"):
+        url = f"http://127.0.0.1:{port}/static/{name}"
+        return requests.get(url, headers={**headers, "Accept-Encoding": encoding}, timeout=10)
+
+    try:
+        plain, gzipped = get(hashed), get(hashed, encoding="gzip")
+        unhashed = get("vendor/font-awesome/font-awesome-editor.css")
+    finally:
+        gunicorn_server.stop(server)
+    assert plain.status_code == 200
+    assert plain.headers["Cache-Control"] == "max-age=315360000, public, immutable"
+    assert "Content-Encoding" not in plain.headers
+    assert gzipped.headers["Content-Encoding"] == "gzip"
+    assert gzipped.text == plain.text  # requests decompressed it
+    assert int(gzipped.headers["Content-Length"]) < int(plain.headers["Content-Length"])
+    # A name without a hash may change on the next deploy: cached briefly only.
+    assert unhashed.status_code == 200
+    assert "immutable" not in unhashed.headers["Cache-Control"]
