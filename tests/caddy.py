@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests import programs
 from tests.conftest import free_port
 from tests.programs import program
 
@@ -141,9 +142,4 @@ def _listens(port):
 
 
 def stop(caddy):
-    caddy.process.terminate()
-    try:
-        caddy.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        caddy.process.kill()
-        caddy.process.wait()
+    programs.stop(caddy.process)

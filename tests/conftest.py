@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from blog.models import PostPage
 from blog.tenancy import blog_hostname, create_blog
+from tests import programs
 from tests import seaweedfs as s3_server
 
 PASSWORD = "a-long-test-password-1"
@@ -135,4 +136,4 @@ def seaweedfs(tmp_path_factory):
     refused. Tests create their own bucket (``seaweedfs.create_bucket(name)``)."""
     process, server = s3_server.start(tmp_path_factory.mktemp("seaweedfs"), free_port)
     yield server
-    s3_server.stop(process)
+    programs.stop(process)

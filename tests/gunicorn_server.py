@@ -12,7 +12,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from tests.programs import program
+from tests.programs import program, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 NOT_INHERITED = {
@@ -58,12 +58,3 @@ def answers(port):
         return False
     finally:
         connection.close()
-
-
-def stop(process):
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()

@@ -1,7 +1,8 @@
-"""Where the real programs the tests start live: the virtualenv's bin/ (caddy, weed,
-litestream from their PyPI wheels), then PATH."""
+"""The real programs the tests start: where they live (the virtualenv's bin/ for caddy,
+weed and litestream from their PyPI wheels, then PATH) and how they are stopped."""
 
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -15,3 +16,13 @@ def program(name):
     if found is None:
         raise RuntimeError(f"`{name}` is missing: `make test` installs it")
     return found
+
+
+def stop(process, timeout=10):
+    """Ask ``process`` to stop (SIGTERM: a clean shutdown), then make it."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -114,12 +114,3 @@ def start(directory, free_port, timeout=30):
             time.sleep(0.1)
     process.kill()
     raise RuntimeError(f"SeaweedFS did not start: see {directory / 'weed.log'}")
-
-
-def stop(process):
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests import gunicorn_server
+from tests import gunicorn_server, programs
 from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,7 +116,7 @@ def test_whitenoise_serves_hashed_static_files_for_ever_and_compressed(static_ro
         plain, gzipped = get(hashed), get(hashed, encoding="gzip")
         unhashed = get("vendor/font-awesome/font-awesome-editor.css")
     finally:
-        gunicorn_server.stop(server)
+        programs.stop(server)
     assert plain.status_code == 200
     assert plain.headers["Cache-Control"] == "max-age=315360000, public, immutable"
     assert "Content-Encoding" not in plain.headers

@@ -30,7 +30,7 @@ import redis
 import requests
 
 from tests import caddy as caddy_server
-from tests import gunicorn_server
+from tests import gunicorn_server, programs
 from tests.conftest import PASSWORD, free_port
 from tests.gunicorn_server import NOT_INHERITED, ROOT
 
@@ -125,7 +125,7 @@ def dynos(shared_services, tmp_path):
         yield ports, caddy.http_port, empty_dirs
     finally:
         for process in processes:
-            gunicorn_server.stop(process)
+            programs.stop(process)
         caddy_server.stop(caddy)
 
 
