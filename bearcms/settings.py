@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -53,6 +54,12 @@ CUSTOM_DOMAIN_TARGET = os.environ.get("CUSTOM_DOMAIN_TARGET", f"domains.{BLOG_DO
 # Whether /caddy/ask/ also lets Caddy get on-demand certificates for the platform host and
 # its blogs' subdomains (the staging box does; production uses a wildcard certificate).
 CADDY_ASK_SUBDOMAINS = env_bool("CADDY_ASK_SUBDOMAINS")
+# A blog takes a custom domain only once a DNS TXT record proves it is the blogger's
+# (blog.domain_ownership); off by default in development, where domains are made up.
+CUSTOM_DOMAIN_VERIFICATION = env_bool("CUSTOM_DOMAIN_VERIFICATION", not DEBUG)
+# DNS servers ("host" or "host:port") for that check; the system's resolver when empty.
+DNS_NAMESERVERS = env_list("DNS_NAMESERVERS")
+DNS_LOOKUP_SECONDS = float(os.environ.get("DNS_LOOKUP_SECONDS", "5"))
 
 INSTALLED_APPS = [
     "home",
@@ -210,13 +217,20 @@ def s3_media_storage(env):
     """Uploads (images, renditions, documents) in an S3 bucket, as the environment says.
 
     Readers fetch them from the CDN (AWS_S3_CUSTOM_DOMAIN) or, with a public-read ACL,
-    from the bucket: then URLs are unsigned, because signed ones expire while reader
-    pages stay cached. The keys are not options: django-storages reads them from the
-    environment, and Wagtail copies a storage's options into every file-deletion task,
-    which the database task backend keeps in a table.
+    from the bucket, by plain URLs: a signed URL would expire, yet the editor writes image
+    URLs into posts for good. So one of the two is required. The keys are not options:
+    django-storages reads them from the environment, and Wagtail copies a storage's
+    options into every file-deletion task, which the database task backend keeps in a
+    table.
     """
     custom_domain = env.get("AWS_S3_CUSTOM_DOMAIN") or None
     default_acl = env.get("AWS_DEFAULT_ACL") or None  # DigitalOcean Spaces: public-read
+    if not (custom_domain or default_acl == "public-read"):
+        raise ImproperlyConfigured(
+            "With AWS_STORAGE_BUCKET_NAME, readers need a way to the images: set "
+            "AWS_S3_CUSTOM_DOMAIN (the CDN in front of the bucket) or "
+            "AWS_DEFAULT_ACL=public-read."
+        )
     return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -227,7 +241,7 @@ def s3_media_storage(env):
             "signature_version": "s3v4",
             "custom_domain": custom_domain,
             "default_acl": default_acl,
-            "querystring_auth": not (custom_domain or default_acl == "public-read"),
+            "querystring_auth": False,
             "file_overwrite": False,
             # An upload never replaces a stored object (a taken name gets a suffix), so
             # a URL keeps meaning the same bytes: browsers and the CDN may keep it a year.
@@ -236,6 +250,8 @@ def s3_media_storage(env):
     }
 
 
+# The media CDN's host (a blog may not claim it as its own domain).
+AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN", "").strip().lower()
 STORAGES = {
     "default": (
         s3_media_storage(os.environ)
@@ -341,6 +357,10 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 # can carry scripts), and the form every upload passes, which strips location metadata.
 IMAGE_MAX_UPLOAD_MB = int(os.environ.get("IMAGE_MAX_UPLOAD_MB", "10"))
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = IMAGE_MAX_UPLOAD_MB * 1024 * 1024
+# Pixels, not bytes, decide the memory an image takes to decode: a small file can hold a
+# huge, flat picture. 50 megapixels lets a 48 MP phone photo through (about 150 MB to
+# decode, once); Wagtail's default of 128 would let one upload take most of a dyno.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 50_000_000
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "gif", "webp"]
 WAGTAILIMAGES_IMAGE_FORM_BASE = "blog.image_uploads.ImageUploadForm"
 WAGTAIL_ENABLE_UPDATE_CHECK = False

@@ -8,7 +8,10 @@ Django's test client in one process (no network, no web server), warm requests t
 * ``post``: a post, as a reader on the blog's host;
 * ``home``: the blog's home page, as a reader;
 * ``dashboard``: ``/dashboard/`` on the platform host, logged in as the blog's owner;
-* ``explorer``: ``/dashboard/pages/<blog id>/``, the same blogger's page explorer.
+* ``explorer``: ``/dashboard/pages/<blog id>/``, the same blogger's page explorer;
+* ``domain``: the post again, on the blog's own domain (custom domains resolve through
+  the same indexed lookup; the sample blogs are moved there for it and back afterwards);
+* ``ask``: ``/caddy/ask/?domain=<that domain>``, Caddy's question before a certificate.
 
 Each N runs in its own Python process, so the two sizes share no cache or import state.
 It prints a table and writes ``bench/results/results.json`` and ``results.md``. The
@@ -39,7 +42,8 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 WORK_DIR = BASE_DIR / "var" / "bench"
 RESULTS_DIR = BASE_DIR / "bench" / "results"
-SCENARIOS = ("post", "home", "dashboard", "explorer")
+SCENARIOS = ("post", "home", "dashboard", "explorer", "domain", "ask")
+ON_OWN_DOMAINS = {"domain", "ask"}  # measured while the sample blogs have custom domains
 TARGET_RATIO = 1.5  # the issue's target: at 100,000 blogs within 1.5x of the time at 10
 TARGET_POST_QUERIES = 5
 SAMPLE_BLOGS = 10  # requests rotate over this many randomly chosen blogs
@@ -86,6 +90,9 @@ def configure_environment(blogs):
     os.environ["DEBUG"] = "false"  # no debug toolbar, no SQL kept in memory
     os.environ["SITE_PORT"] = "8000"  # http, as in development: no HTTPS redirect
     os.environ.pop("REDIS_URL", None)  # the file cache, as on the staging box
+    # Reader pages are rendered on every request: a page-cache hit costs the same at any
+    # N and would hide what rendering costs.
+    os.environ["READER_PAGE_CACHE_SECONDS"] = "0"
     os.environ["DJANGO_SETTINGS_MODULE"] = "bearcms.settings"
     return database
 
@@ -148,8 +155,21 @@ def percentile(values, fraction):
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
+def own_domain(blog):
+    return f"{blog.subdomain}.example.org"
+
+
+def move_sample(sample, to_own_domains):
+    """Publish the sample blogs on their own domains, or back on their subdomains, as a
+    blogger does from the dashboard."""
+    for blog in sample:
+        blog.custom_domain = own_domain(blog) if to_own_domains else None
+        blog.save_revision().publish()
+
+
 def make_targets(blogs):
-    """Per page, a list of (client, url) over a fixed random sample of blogs."""
+    """Per page, a list of (client, url, expected) over a fixed random sample of blogs;
+    and the sample."""
     from django.conf import settings
     from django.test import Client
 
@@ -173,7 +193,11 @@ def make_targets(blogs):
         targets["home"].append((reader, "/", blog.title))
         targets["dashboard"].append((blogger, "/dashboard/", "Dashboard"))
         targets["explorer"].append((blogger, f"/dashboard/pages/{blog.id}/", post.title))
-    return targets
+        on_domain = Client(HTTP_HOST=own_domain(blog))
+        targets["domain"].append((on_domain, f"/{post.slug}/", post.title))
+        platform = Client(HTTP_HOST=settings.BLOG_DOMAIN)
+        targets["ask"].append((platform, f"/caddy/ask/?domain={own_domain(blog)}", "OK"))
+    return targets, sample
 
 
 def fetch(client, url, expected):
@@ -260,10 +284,13 @@ def worker(options):
         "sqlite": sqlite3.sqlite_version,
         "cpus": os.cpu_count(),
     }
-    targets = make_targets(blogs)
+    targets, sample = make_targets(blogs)
+    move_sample(sample, to_own_domains=False)  # as they were, should a run have stopped
     notes = []
     run["pages"] = {}
     for name in SCENARIOS:
+        if name in ON_OWN_DOMAINS and not sample[0].custom_domain:
+            move_sample(sample, to_own_domains=True)
         run["pages"][name] = result = measure(name, targets[name], options, notes)
         print(
             f"  N={blogs:>7,}  {name:<9} median {result['median_ms']:>9.2f} ms  "
@@ -271,6 +298,7 @@ def worker(options):
             f"{result['bytes']:>10,} bytes  ({result['requests']} requests)",
             flush=True,
         )
+    move_sample(sample, to_own_domains=False)
     (WORK_DIR / f"queries-{blogs}.txt").write_text("\n\n".join(notes) + "\n")
     Path(options.output).write_text(json.dumps(run))
 

@@ -14,6 +14,7 @@ domain, so nobody can make the proxy request certificates for names that are no 
 
 import re
 
+import idna
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotFound
@@ -42,8 +43,9 @@ def normalise_domain(value):
     if not domain:
         return ""
     try:
-        domain = domain.encode("idna").decode("ascii")
-    except UnicodeError:
+        # IDNA 2008 with UTS 46 mapping, as browsers do: faß.de is not fass.de.
+        domain = idna.encode(domain, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError):
         raise ValidationError(NOT_A_DOMAIN, code="invalid") from None
     labels = domain.split(".")
     if (
@@ -56,9 +58,17 @@ def normalise_domain(value):
     return domain
 
 
-def is_platform_host(domain):
-    platform = settings.BLOG_DOMAIN
-    return domain == platform or domain.endswith("." + platform)
+def platform_name_of(domain):
+    """The platform's own name ``domain`` is or is under, or None.
+
+    Besides ``BLOG_DOMAIN``, the name custom domains point at and the media CDN's host
+    point at the platform: a blog claiming one would get a certificate for it.
+    """
+    names = (settings.BLOG_DOMAIN, settings.CUSTOM_DOMAIN_TARGET, settings.AWS_S3_CUSTOM_DOMAIN)
+    for name in filter(None, names):
+        if domain == name or domain.endswith("." + name):
+            return name
+    return None
 
 
 def validate_custom_domain(value, blog=None):
@@ -68,10 +78,10 @@ def validate_custom_domain(value, blog=None):
     domain = normalise_domain(value)
     if not domain:
         return ""
-    if is_platform_host(domain):
+    if platform := platform_name_of(domain):
         raise ValidationError(
-            f"{domain} belongs to {settings.BLOG_DOMAIN}: your blog already has its address "
-            "there. Enter a domain you own instead.",
+            f"{domain} belongs to {platform}, this platform's own domain: your blog already "
+            "has its address here. Enter a domain you own instead.",
             code="platform",
         )
     others = BlogPage.objects.filter(custom_domain=domain)

@@ -6,6 +6,7 @@ from wagtail.images import get_image_model
 from wagtail.permissions import policy_registry
 
 from blog.custom_domains import validate_custom_domain
+from blog.domain_ownership import verify_ownership
 from blog.editor import enable_image_uploads
 
 IMAGE_FIELDS = ("meta_image", "favicon_image")
@@ -17,8 +18,9 @@ class TenantPageForm(WagtailAdminPageForm):
     It offers and accepts only images from the collections the editor may choose from:
     the chooser widget already lists just those, but the form field would take any image
     id posted to it, and the editor would then show another blog's image. A blog's
-    custom domain is checked here, where the blogger can correct it. Its Markdown
-    editors upload images into the blog's collection (``blog.editor_uploads``).
+    custom domain is checked here, ownership included, where the blogger can act on it.
+    Its Markdown editors upload images into the blog's collection
+    (``blog.editor_uploads``).
     """
 
     def __init__(self, *args, **kwargs):
@@ -26,7 +28,8 @@ class TenantPageForm(WagtailAdminPageForm):
         if "custom_domain" in self.fields:
             self.fields["custom_domain"].help_text = (
                 "Your own domain, like blog.example.com. First add a DNS record for it: "
-                f"a CNAME pointing at {settings.CUSTOM_DOMAIN_TARGET}. Your blog moves there "
+                f"a CNAME pointing at {settings.CUSTOM_DOMAIN_TARGET}; publishing then tells "
+                "you the TXT record that proves the domain is yours. Your blog moves there "
                 "when you publish; your old address redirects to it. Leave empty to use "
                 "your subdomain."
             )
@@ -43,5 +46,10 @@ class TenantPageForm(WagtailAdminPageForm):
 
     def clean_custom_domain(self):
         """Normalised (lowercase, punycode) and checked: a hostname, not the platform's,
-        not another blog's."""
-        return validate_custom_domain(self.cleaned_data.get("custom_domain"), self.instance) or None
+        not another blog's, and, when it is new to the blog, proven theirs in DNS."""
+        blog = self.instance
+        domain = validate_custom_domain(self.cleaned_data.get("custom_domain"), blog)
+        current = type(blog).objects.filter(pk=blog.pk).values_list("custom_domain", flat=True)
+        if domain and domain != current.first():
+            verify_ownership(blog, domain)
+        return domain or None

@@ -44,7 +44,7 @@ def host_entry(host):
         subdomain = host.removesuffix("." + settings.BLOG_DOMAIN)
         if subdomain != host:
             moved_to = (
-                BlogPage.objects.filter(subdomain=subdomain, custom_domain__isnull=False)
+                BlogPage.objects.filter(subdomain=subdomain, live=True, custom_domain__isnull=False)
                 .values_list("custom_domain", flat=True)
                 .first()
             )

@@ -127,6 +127,10 @@ class ImageUploadField(WagtailImageField):
             invalid_image_extension=not_allowed,
             file_too_large="This image is %(file_size)s: larger than %(max_filesize)s.",
             file_too_large_unknown_size=f"This image is larger than {limit}.",
+            file_too_many_pixels=(
+                "This image has %(num_pixels)s pixels, more than %(max_pixels_count)s. "
+                "Scale it down first."
+            ),
         )
 
     def to_python(self, data):

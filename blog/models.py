@@ -268,6 +268,13 @@ class BlogPage(
 
     def save(self, *args, update_fields=None, **kwargs):
         self.custom_domain = self.custom_domain or None
+        if update_fields is None and self.custom_domain and self.custom_domain_taken():
+            # A revision saved before another blog took the domain, published since (the
+            # settings form refuses a taken domain up front): publish it with the domain
+            # the blog has now rather than fail the whole publish.
+            self.custom_domain = (
+                BlogPage.objects.filter(pk=self.pk).values_list("custom_domain", flat=True).first()
+            )
         result = super().save(*args, update_fields=update_fields, **kwargs)
         if update_fields is None:
             # "discoverable" may have changed: the posts' listing follows it.
@@ -275,6 +282,11 @@ class BlogPage(
             # So may the custom domain: the Site follows it.
             sync_site_hostname(self)
         return result
+
+    def custom_domain_taken(self):
+        return (
+            BlogPage.objects.filter(custom_domain=self.custom_domain).exclude(pk=self.pk).exists()
+        )
 
     def route(self, request, path_components):
         # Posts sit directly below the blog: fetch the specific PostPage in one query

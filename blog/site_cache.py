@@ -6,10 +6,11 @@ is one indexed query, kept here in the shared cache (Redis, or the file cache of
 box) so that every web process sees the same entries.
 
 Every change that can alter an answer deletes the affected keys: Site saves and deletes
-(the old hostname and root too) and blog roots' saves (their slug is part of every URL
-below them). The keys are deleted at once and again when the transaction commits, so
-that a request racing the change cannot put the old answer back for long. Moving a blog
-root would renumber its siblings' paths without signals; ``blog.permissions`` forbids it.
+(the old hostname and root too) and blog roots' saves and deletes (their slug is part of
+every URL below them; their subdomain may redirect to their own domain). The keys are
+deleted at once and again when the transaction commits, so that a request racing the
+change cannot put the old answer back for long. Moving a blog root would renumber its
+siblings' paths without signals; ``blog.permissions`` forbids it.
 """
 
 from hashlib import sha1
@@ -82,7 +83,12 @@ def _site_changed(sender, instance, **kwargs):
 
 def _page_changed(sender, instance, **kwargs):
     if isinstance(instance, Page) and instance.depth == 2:
-        forget([root_key(instance.path), root_key(PLATFORM)])
+        keys = [root_key(instance.path), root_key(PLATFORM)]
+        if subdomain := getattr(instance, "subdomain", None):
+            # A blog on its own domain: its subdomain's redirect follows it being
+            # published, unpublished or deleted.
+            keys.append(host_key(f"{subdomain}.{settings.BLOG_DOMAIN}"))
+        forget(keys)
 
 
 def connect_signals():

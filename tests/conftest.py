@@ -15,6 +15,7 @@ from blog.models import PostPage
 from blog.tenancy import blog_hostname, create_blog
 from tests import programs
 from tests import seaweedfs as s3_server
+from tests.dns_server import DNSServer
 
 PASSWORD = "a-long-test-password-1"
 _counter = itertools.count(1)
@@ -137,3 +138,13 @@ def seaweedfs(tmp_path_factory):
     process, server = s3_server.start(tmp_path_factory.mktemp("seaweedfs"), free_port)
     yield server
     programs.stop(process)
+
+
+@pytest.fixture
+def dns_records(settings):
+    """A real DNS server the app asks (``DNS_NAMESERVERS``); ``dns_records.txt[name]`` is
+    the list of TXT strings at ``name``."""
+    server = DNSServer()
+    settings.DNS_NAMESERVERS = [server.address]
+    yield server
+    server.close()

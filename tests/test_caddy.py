@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.http import JsonResponse
 from django.urls import re_path
+from django.views.decorators.csrf import csrf_exempt
 
 from blog import reader_requests
 from tests import caddy as caddy_server
@@ -68,9 +69,10 @@ def permission_answers(caddy, domain):
     ]
 
 
+@csrf_exempt
 def what_the_app_saw(request):
     """A test-only view (``APP_URLCONF``): the path and forwarding headers that reached
-    the app, and what it made of them."""
+    the app, and what it made of them; of a POST, how much body it could read."""
     seen = {
         "path": request.path,
         "scheme": request.scheme,
@@ -79,6 +81,11 @@ def what_the_app_saw(request):
         "x_forwarded_for": request.headers.get("X-Forwarded-For"),
         "x_real_ip": request.headers.get("X-Real-IP"),
     }
+    if request.method == "POST":
+        try:
+            seen["body_bytes"] = sum(upload.size for upload in request.FILES.values())
+        except OSError:  # the proxy gave up on the body: what the app gets then
+            seen["body_bytes"] = None
     REQUESTS_SEEN.append(seen)
     return JsonResponse(seen)
 
@@ -248,6 +255,34 @@ def test_probes_and_clients_without_user_agent_are_refused_by_caddy(
     assert get(staging_caddy, "localhost", path, headers).status == 403
 
     assert [seen["path"] for seen in REQUESTS_SEEN] == ["/a-normal-page/"]
+
+
+@live_db
+def test_a_body_larger_than_any_upload_is_refused_by_caddy(staging_caddy, settings):
+    settings.ROOT_URLCONF = APP_URLCONF
+    REQUESTS_SEEN.clear()
+    connection = LoopbackHTTPSConnection(
+        "localhost", staging_caddy.https_port, staging_caddy.ssl_context()
+    )
+    try:
+        boundary = "bearcms-test-boundary"
+        body = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="image"; '
+            'filename="huge.png"\r\nContent-Type: image/png\r\n\r\n'.encode()
+            + b"x" * (21 * 1000 * 1000)
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        headers = {
+            "User-Agent": "test-browser",
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+        }
+        connection.request("POST", "/upload/", body=body, headers=headers)
+        assert connection.getresponse().status == 413
+    finally:
+        connection.close()
+    # The app never got the whole body: at most the limit's worth, then the end of it.
+    received = [seen.get("body_bytes") for seen in REQUESTS_SEEN if seen["path"] == "/upload/"]
+    assert all(size is None or size <= 20 * 1000 * 1000 for size in received)
 
 
 @live_db

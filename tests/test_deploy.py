@@ -74,3 +74,25 @@ def test_each_cron_job_runs_an_existing_script_as_the_service_user():
         "scrub_analytics",
         "backup.sh",
     }
+
+
+def source_env_file(env_file, then=""):
+    """Run ``. deploy/env.sh`` (then ``then``) in bash with ``env_file`` as the env file."""
+    return subprocess.run(  # noqa: S603 - bash, found by program(), with our own script
+        [program("bash"), "-c", f". deploy/env.sh; {then}"],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "BEARCMS_ENV_FILE": str(env_file)},
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_the_env_file_is_read_literally_as_systemd_reads_it(tmp_path):
+    # A password may hold $, &, quotes or spaces: the scripts must see what systemd sees.
+    env_file = tmp_path / "bearcms.env"
+    env_file.write_text('# settings\n\nSECRET_KEY=k3y&x(-y$HOME=z\nEMAIL_HOST_PASSWORD=a b "c"\n')
+    result = source_env_file(env_file, 'printf "%s|%s" "$SECRET_KEY" "$EMAIL_HOST_PASSWORD"')
+    assert (result.returncode, result.stdout) == (0, 'k3y&x(-y$HOME=z|a b "c"')
+    env_file.write_text("not a setting\n")
+    result = source_env_file(env_file)
+    assert result.returncode == 2 and "not a KEY=value line" in result.stderr

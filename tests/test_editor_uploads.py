@@ -175,6 +175,21 @@ def test_too_big_image_is_refused_with_the_limit_and_nothing_stored(
     assert media_files(settings) == []
 
 
+def test_an_image_with_too_many_pixels_is_refused_before_it_is_decoded(
+    blog_with_post, login, settings
+):
+    blog, post = blog_with_post
+    out = BytesIO()
+    PILImage.new("1", (8000, 7000)).save(out, "PNG")  # 56 megapixels in a few kB
+    response = login(blog.owner).post(
+        upload_url(post), {"image": upload("flat.png", out.getvalue())}
+    )
+    assert response.status_code == 400
+    assert "has 56000000 pixels, more than 50000000" in response.json()["error"]
+    assert not get_image_model().objects.exists()
+    assert media_files(settings) == []
+
+
 @pytest.mark.parametrize(
     ("name", "data"),
     [
