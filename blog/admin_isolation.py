@@ -35,9 +35,10 @@ from blog.models import PostTag
 from blog.permissions import is_staff
 
 # Admin areas only staff need: managing Sites, users, groups, collections and workflows,
-# and the reports (which list pages and users across the whole tree).
+# the reports (which list pages and users across the whole tree) and the blogs listing.
 STAFF_ONLY_NAMESPACES = frozenset(
     {
+        "bearcms_blogs",
         "wagtailadmin_reports",
         "wagtailadmin_workflows",
         "wagtailadmin_collections",

@@ -63,6 +63,12 @@ def blog_urls(blog, with_posts=False, root_url=None):
     return urls
 
 
+def purge_blog(blog):
+    """Every listing and post of the blog (a change that shows on all its pages)."""
+    if getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        purge_urls_from_cache(blog_urls(blog, with_posts=True))
+
+
 def purge_post(post):
     """A post that has just become visible: its own URL and its blog's listings."""
     if getattr(settings, "WAGTAILFRONTENDCACHE", None):
@@ -77,7 +83,7 @@ def purge_after_publishing(sender, instance, **kwargs):
     if isinstance(instance, PostPage):
         purge_urls_from_cache(blog_urls(instance.blog))
     elif isinstance(instance, BlogPage):
-        purge_urls_from_cache(blog_urls(instance, with_posts=True))
+        purge_blog(instance)
 
 
 def purge_previous_host(sender, instance, created, **kwargs):

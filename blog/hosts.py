@@ -9,13 +9,15 @@ that scans the Site table, and serves the default site for unknown hosts. Here t
   one) gets the reader-only URLconf and ``request.blog``, loaded once;
 * the subdomain of a blog that moved to a custom domain gets a permanent redirect there
   (``blog.custom_domains``);
-* any other host, or a blog that is not live, gets a 404 and never the default site.
+* any other host, or a blog that is not live, gets a 404 and never the default site;
+* a blog staff blocked gets a 410 with a neutral page: none of its content, whatever the
+  path (``blog.moderation``).
 
 ``request._wagtail_site`` is set for all of them; every Wagtail view honours it.
 """
 
 from django.conf import settings
-from django.http import HttpResponseNotFound, HttpResponsePermanentRedirect
+from django.http import HttpResponseGone, HttpResponseNotFound, HttpResponsePermanentRedirect
 from django.http.request import split_domain_port
 from django.template.loader import render_to_string
 from wagtail.models import Site
@@ -72,6 +74,14 @@ def redirect_to_custom_domain(request, domain):
     return response
 
 
+def blog_unavailable():
+    response = HttpResponseGone(render_to_string("410_blog_unavailable.html"))
+    # Short, so that unblocking shows at once; not "no-store", so a blocked blog's
+    # traffic stays cheap at the CDN.
+    response["Cache-Control"] = f"public, max-age={settings.READER_MAX_AGE}"
+    return response
+
+
 class BlogHostMiddleware:
     """Route each request by its host: platform, one blog, or 404."""
 
@@ -93,6 +103,8 @@ class BlogHostMiddleware:
             site.root_page = request.blog
             if request.blog is None:
                 site = None
+            elif request.blog.blocked:
+                return blog_unavailable()
         if site is None:
             return HttpResponseNotFound(render_to_string("404_unknown_host.html"))
         request._wagtail_site = site

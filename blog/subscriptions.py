@@ -81,10 +81,6 @@ def subscribe_address(blog, email):
 def subscribe(request):
     """``/subscribe/``: the signup form (GET) or a subscription request (POST)."""
     heading = f"Subscribe to {request.blog.title}"
-    if request.blog.blocked:
-        return subscription_page(
-            request, "Subscriptions are closed", "This blog takes no new subscribers.", status=403
-        )
     if request.method == "GET":
         return subscription_page(request, heading, form=SubscribeForm())
     if not same_origin(request):

@@ -1,7 +1,9 @@
-"""Wagtail hooks that keep each blogger inside their own blog (see blog.admin_isolation)."""
+"""Wagtail hooks that keep each blogger inside their own blog (see blog.admin_isolation),
+and tell them how staff left it."""
 
 from django.core.exceptions import PermissionDenied
 from wagtail import hooks
+from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
@@ -9,9 +11,10 @@ from wagtail.log_actions import LogFormatter
 
 from blog.admin_isolation import TenantPageFilterSet, visible_media, visible_pages
 from blog.admin_views import TenantSetPrivacyView
+from blog.models import BlogPage
 from blog.permissions import is_staff
 
-STAFF_MENU_ITEMS = {"reports", "settings"}  # Settings holds Sites, Users, Groups, ...
+STAFF_MENU_ITEMS = {"blogs", "reports", "settings"}  # Settings holds Sites, Users, Groups, ...
 
 
 class TenantPageViewSet(PageViewSet):
@@ -45,6 +48,26 @@ class TenantImagesAPIViewSet(TenantMediaAPIMixin, ImagesAdminAPIViewSet):
 
 class TenantDocumentsAPIViewSet(TenantMediaAPIMixin, DocumentsAdminAPIViewSet):
     pass
+
+
+class BlockedBlogNotice(Component):
+    """Tells a blogger, first thing in the dashboard, that staff blocked their blog."""
+
+    order = 10
+    template_name = "blog/admin/blocked_notice.html"
+
+    def __init__(self, blogs):
+        self.blogs = blogs
+
+    def get_context_data(self, parent_context=None):
+        return {"blogs": self.blogs}
+
+
+@hooks.register("construct_homepage_panels")
+def add_blocked_blog_notice(request, panels):
+    blogs = list(BlogPage.objects.filter(owner=request.user, blocked=True).only("title"))
+    if blogs:
+        panels.append(BlockedBlogNotice(blogs))
 
 
 @hooks.register("construct_admin_api", order=1)
@@ -89,4 +112,10 @@ def register_moderation_log_action(actions):
             return f"Moderated: {changes}"
 
 
-from blog import analytics_admin, editor_uploads, subscribers_admin  # noqa: E402, F401  (their hooks)
+from blog import (  # noqa: E402, F401  (their hooks)
+    analytics_admin,
+    editor_uploads,
+    export,
+    staff_blogs,
+    subscribers_admin,
+)

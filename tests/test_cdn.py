@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from blog.models import PostPage
+from blog.moderation import set_blog_flags
 from tests.conftest import host_client
 
 
@@ -98,6 +99,18 @@ def test_a_scheduled_post_is_purged_when_its_date_has_come(cloudflare, make_blog
     cloudflare.requests.clear()
     call_command("send_subscriber_mail")
     assert not cloudflare.requests  # once, not on every run
+
+
+def test_blocking_a_blog_purges_all_its_pages(
+    cloudflare, make_blogger, make_post, django_capture_on_commit_callbacks
+):
+    blog = make_blogger("blockme")
+    make_post(blog, slug="one")
+    cloudflare.requests.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        set_blog_flags(blog, blocked=True)
+    base = "http://blockme.localhost:8000/"
+    assert {base, base + "one/", base + "feed/"} <= purged_urls(cloudflare)
 
 
 def test_a_cdn_that_is_down_does_not_stop_publishing(settings, make_blogger, make_post):

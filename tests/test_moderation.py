@@ -9,6 +9,7 @@ from wagtail.models import PageLogEntry
 from blog.discovery import MIN_DISCOVERY_LENGTH, hot_score
 from blog.models import BlogPage, PostPage
 from blog.moderation import set_blog_flags
+from tests.conftest import host_client
 
 LONG_BODY = "word " * (MIN_DISCOVERY_LENGTH // 5 + 1)
 
@@ -111,3 +112,44 @@ def test_the_moderate_blog_command_says_what_is_wrong(make_blogger):
         call_command("moderate_blog", "nobody", "--approve")
     with pytest.raises(CommandError, match="Say what to do"):
         call_command("moderate_blog", "shelly")
+
+
+# --- Blocking: the blog's hosts show a neutral page; the owner is told
+
+
+def test_a_blocked_blog_answers_every_path_with_a_neutral_410(make_blogger, make_post):
+    blog = make_blogger("spammy", title="Cheap Pills Here")
+    make_post(blog, slug="buy-now", title="Buy now")
+    reader = host_client(blog)
+    set_blog_flags(blog, blocked=True)
+    for path in ("/", "/buy-now/", "/feed/", "/sitemap.xml", "/nothing-here/"):
+        response = reader.get(path)
+        html = response.content.decode()
+        assert response.status_code == 410, path
+        assert "This blog is no longer available." in html
+        assert "Cheap Pills" not in html and "Buy now" not in html
+    set_blog_flags(blog, blocked=False)
+    assert "Buy now" in reader.get("/buy-now/").content.decode()
+
+
+def test_blocking_drops_the_pages_the_app_had_cached(make_blogger, make_post, settings):
+    settings.READER_PAGE_CACHE_SECONDS = 60
+    blog = make_blogger("cached")
+    make_post(blog, slug="kept", title="Kept in the cache")
+    reader = host_client(blog)
+    assert reader.get("/kept/").status_code == 200  # now in the page cache
+    set_blog_flags(blog, blocked=True)
+    assert reader.get("/kept/").status_code == 410
+    set_blog_flags(blog, blocked=False)
+    assert "Kept in the cache" in reader.get("/kept/").content.decode()
+
+
+def test_the_owner_is_told_in_the_dashboard_and_nobody_else(make_blogger, login):
+    blog = make_blogger("told", title="Told Blog")
+    other = make_blogger("untold")
+    set_blog_flags(blog, blocked=True)
+    html = login(blog.owner).get("/dashboard/").content.decode()
+    assert "Told Blog is blocked" in html
+    assert "is blocked" not in login(other.owner).get("/dashboard/").content.decode()
+    set_blog_flags(blog, blocked=False)
+    assert "is blocked" not in login(blog.owner).get("/dashboard/").content.decode()
