@@ -93,6 +93,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Scanners' probes (.php, .env, wp-admin) answered before anything queries.
+    "bearcms.scanner_probes.ScannerProbeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "blog.analytics.HitPixelMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -337,6 +339,29 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_FORMS = {"signup": "home.signup.BlogSignupForm"}
 ACCOUNT_ADAPTER = "home.adapter.AccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = SITE_SCHEME
+# Rate limits (allauth counts POSTs per client address, see home.adapter, or per email
+# address, the "key"; IPv6 addresses per /64). Anything not named keeps allauth's default.
+ACCOUNT_RATE_LIMITS = {
+    # A person signs up once, with a retry or two for a taken subdomain; 20 an hour still
+    # lets a classroom behind one NAT address in, while a script gets 20 blogs, not 1,200.
+    "signup": "5/m/ip,20/h/ip",
+    # Every login POST from one address: a password-guessing script gets a 429.
+    "login": "10/m/ip",
+    # Failed logins: per address as above, and 5 per account in 15 minutes, which caps
+    # guessing one account's password at 480 tries a day whatever the number of
+    # addresses (the owner's password reset lifts the lock at once).
+    "login_failed": "10/m/ip,5/15m/key",
+    # Each reset mails someone (also unknown addresses: allauth prevents enumeration),
+    # so an inbox gets at most 3 reset mails an hour, and one address asks 5 a minute.
+    "reset_password": "5/m/ip,3/h/key",
+    # The link in the reset mail: its key is unguessable; this only stops hammering.
+    "reset_password_from_key": "20/m/ip",
+    # The confirmation mail (sign-up, logging in unconfirmed, resending): one per
+    # address every 3 minutes and 10 a day, so nobody's inbox is flooded through us.
+    "confirm_email": "1/3m/key,10/d/key",
+}
+# A hidden field form-filling bots fill in (home.signup): an innocuous name, so they do.
+ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "website"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/dashboard/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"

@@ -27,6 +27,7 @@ from wagtail.search import index
 from wagtail.url_routing import RouteResult
 from wagtailmarkdown.fields import MarkdownField
 
+from bearcms.scanner_probes import PROBED_NAMES
 from blog.custom_domains import sync_site_hostname
 from blog.discovery import hot_score, post_is_discoverable, post_language, refresh_blog_posts
 from blog.editor import MarkdownEditor
@@ -327,9 +328,9 @@ class BlogPage(
         return context
 
 
-# Paths a blog's host answers itself (the post index, feeds, static files): a post
-# with one of these slugs could never be reached.
-RESERVED_POST_SLUGS = frozenset(
+# Paths a blog's host answers itself (the post index, feeds, static files, scanners'
+# probes): a post with one of these slugs could never be reached.
+RESERVED_POST_SLUGS = PROBED_NAMES | frozenset(
     {"blog", "feed", "atom", "rss", "static", "media", "_util", "upvote", "hit", "subscribe"}
 )
 

@@ -1,4 +1,11 @@
-"""Sign-up: an allauth account and its blog, created together or not at all."""
+"""Sign-up: an allauth account and its blog, created together or not at all.
+
+Bots are kept out by allauth's rate limits (``ACCOUNT_RATE_LIMITS``), by refusing
+throwaway and undeliverable addresses (``home.email_domains``), and by allauth's
+honeypot (``ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD``): a field people never see, which
+form-filling scripts fill in. A filled one gets the very page a real sign-up gets
+("check your email") and creates nothing, so the bot learns nothing to adapt to.
+"""
 
 from allauth.account.forms import SignupForm
 from allauth.account.views import SignupView
@@ -9,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils.html import escape
 
 from blog.tenancy import create_blog, validate_subdomain
+from home.email_domains import validate_signup_email
 
 
 class BlogSignupForm(SignupForm):
@@ -25,6 +33,21 @@ class BlogSignupForm(SignupForm):
         widget=forms.TextInput(attrs={"autocapitalize": "none", "autocomplete": "off"}),
     )
     field_order = ["email", "subdomain", "password1", "password2"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        honeypot = self.fields.get(settings.ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD)
+        if honeypot is not None:
+            # allauth gives it no label and takes it out of the tab order. Off-screen to
+            # the left, not allauth's right, which would widen the page into a sideways
+            # scroll; and hidden from screen readers, which would find a blank box.
+            honeypot.widget.attrs["style"] = "position: absolute; left: -99999px;"
+            honeypot.widget.attrs["aria-hidden"] = "true"
+
+    def clean_email(self):
+        email = super().clean_email()
+        validate_signup_email(email)
+        return email
 
     def clean_subdomain(self):
         return validate_subdomain(self.cleaned_data["subdomain"])
