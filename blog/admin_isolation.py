@@ -39,6 +39,7 @@ from blog.permissions import is_staff
 STAFF_ONLY_NAMESPACES = frozenset(
     {
         "bearcms_blogs",
+        "bearcms_review",
         "wagtailadmin_reports",
         "wagtailadmin_workflows",
         "wagtailadmin_collections",

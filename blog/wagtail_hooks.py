@@ -14,7 +14,7 @@ from blog.admin_views import TenantSetPrivacyView
 from blog.models import BlogPage
 from blog.permissions import is_staff
 
-STAFF_MENU_ITEMS = {"blogs", "reports", "settings"}  # Settings holds Sites, Users, Groups, ...
+STAFF_MENU_ITEMS = {"blogs", "review", "reports", "settings"}  # Settings: Sites, Users, ...
 
 
 class TenantPageViewSet(PageViewSet):
@@ -116,6 +116,7 @@ from blog import (  # noqa: E402, F401  (their hooks)
     analytics_admin,
     editor_uploads,
     export,
+    review_queue,
     staff_blogs,
     subscribers_admin,
 )

@@ -34,7 +34,7 @@ from wagtail.models import Page, Site, Workflow
 from blog.models import BlogPage, Hit, PostPage, Subscriber
 
 ADMIN_PREFIX = "dashboard/"
-STAFF_MENU_ITEMS = {"settings", "sites", "users", "groups", "reports"}
+STAFF_MENU_ITEMS = {"settings", "sites", "users", "groups", "reports", "blogs", "review"}
 MARKER_NAMES = [
     "subdomain",
     "blog_title",

@@ -1,0 +1,176 @@
+"""The staff review queue at ``/dashboard/review/``: unreviewed blogs, oldest first, each
+with its title, home content and latest posts inline, and one-click moderation actions.
+
+Approve, hide, block and unblock go through ``blog.moderation.set_blog_flags``, which
+refreshes discovery, handles blocking and writes the audit log entry (who, what, when) that
+the blog's history shows. Delete goes through Wagtail's own ``DeletePageAction``, which logs
+``wagtail.delete`` for the blog and each of its pages before deleting them; the tenant's
+group and collection follow through ``blog.tenancy``'s signal. Every action is a POST
+(with Django's CSRF check), so following a link or a crawler's GET changes nothing.
+
+The namespace is staff-only in ``blog.admin_isolation``: a blogger gets 403 at every URL
+here, and the menu item is hidden from bloggers in ``blog.wagtail_hooks``.
+
+A page of the queue costs the same few queries at any page size: the blogs with their
+owners, then the latest posts of all of them in one windowed query.
+"""
+
+import logging
+import smtplib
+
+from django.core.mail import send_mail
+from django.core.paginator import Paginator
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import include, path, reverse
+from django.views.decorators.http import require_POST
+from wagtail import hooks
+from wagtail.actions.delete_page import DeletePageAction
+from wagtail.admin import messages
+from wagtail.admin.menu import MenuItem
+
+from blog.models import BlogPage, PostPage
+from blog.moderation import set_blog_flags
+from home.adapter import masked
+
+logger = logging.getLogger(__name__)
+
+NAMESPACE = "bearcms_review"
+PER_PAGE = 20
+LATEST_POSTS = 3
+
+# action: (flags it sets, message shown to staff)
+FLAG_ACTIONS = {
+    "approve": ({"reviewed": True, "hidden": False}, "approved: it may appear in discovery"),
+    "hide": ({"reviewed": True, "hidden": True}, "hidden from discovery"),
+    "block": ({"blocked": True}, "blocked"),
+    "unblock": ({"blocked": False}, "unblocked"),
+}
+
+
+def with_latest_posts(blogs):
+    """Set ``latest_posts`` on each of ``blogs`` (a list): its newest live posts, newest
+    first, for all the blogs in one query."""
+    latest = (
+        PostPage.objects.filter(blog_id__in=[blog.pk for blog in blogs], live=True)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("blog_id")],
+                order_by=[F("published_date").desc(nulls_last=True), F("pk").desc()],
+            )
+        )
+        .filter(rank__lte=LATEST_POSTS)
+        .only("blog_id", "title", "body", "published_date", "is_page")
+        .order_by("blog_id", "rank")
+    )
+    by_blog = {}
+    for post in latest:
+        by_blog.setdefault(post.blog_id, []).append(post)
+    for blog in blogs:
+        blog.latest_posts = by_blog.get(blog.pk, [])
+    return blogs
+
+
+def queue(request, blocked=False):
+    """Unreviewed, unblocked blogs, oldest first (until blogs get a dodginess score), or
+    (``blocked``) the blocked blogs."""
+    blogs = (
+        BlogPage.objects.filter(blocked=True)
+        if blocked
+        else BlogPage.objects.filter(reviewed=False, blocked=False)
+    )
+    blogs = blogs.select_related("owner").only(
+        "title", "subdomain", "home_content", "hidden", "blocked", "reviewed", "owner__email"
+    )
+    page = Paginator(blogs.order_by("pk"), PER_PAGE).get_page(request.GET.get("p"))
+    page.object_list = with_latest_posts(list(page.object_list))
+    return TemplateResponse(
+        request,
+        "blog/admin/review_queue.html",
+        {
+            "page": page,
+            "blocked": blocked,
+            "elided_page_range": page.paginator.get_elided_page_range(page.number),
+        },
+    )
+
+
+@require_POST
+def moderate(request, pk, action):
+    """Apply one of ``FLAG_ACTIONS`` to the blog, mailing the owner an approval message
+    if staff wrote one."""
+    if action not in FLAG_ACTIONS:
+        raise Http404
+    blog = get_object_or_404(BlogPage.objects.select_related("owner"), pk=pk)
+    flags, done = FLAG_ACTIONS[action]
+    set_blog_flags(blog, user=request.user, **flags)
+    messages.success(request, f"“{blog.title}” {done}.")
+    note = request.POST.get("message", "").strip()
+    if action == "approve" and note:
+        mail_owner(request, blog, note)
+    return back_to_queue(request)
+
+
+def back_to_queue(request):
+    """The queue page the action was taken from (blocked blogs or not, page number)."""
+    name = "blocked" if request.POST.get("from") == "blocked" else "index"
+    page = request.POST.get("p", "")
+    url = reverse(f"{NAMESPACE}:{name}")
+    return redirect(f"{url}?p={page}" if page.isdigit() else url)
+
+
+def mail_owner(request, blog, note):
+    """Mail staff's note to the blog's owner; a mail failure is logged and shown, never
+    a 500, since the approval itself already happened."""
+    try:
+        send_mail(f"Your blog “{blog.title}” was approved", note, None, [blog.owner.email])
+    except (smtplib.SMTPException, OSError) as error:
+        logger.error(
+            "Could not mail the approval of %s to %s: %s",
+            blog.subdomain,
+            masked(blog.owner.email),
+            error,
+        )
+        messages.error(request, "The message to the blogger could not be sent.")
+    else:
+        messages.success(request, "The message was mailed to the blogger.")
+
+
+def delete(request, pk):
+    """GET: the confirmation page. POST: delete the blog and everything of it."""
+    blog = get_object_or_404(BlogPage, pk=pk)
+    if request.method != "POST":
+        return TemplateResponse(request, "blog/admin/review_delete.html", {"blog": blog})
+    title = blog.title
+    # The namespace already admits staff only; the page permissions Wagtail would check
+    # are the bloggers' rules (blog.permissions), which keep a blog root undeletable.
+    DeletePageAction(blog, user=request.user).execute(skip_permission_checks=True)
+    messages.success(request, f"“{title}” deleted.")
+    return back_to_queue(request)
+
+
+@hooks.register("register_admin_urls")
+def register_review_queue_urls():
+    urls = [
+        path("", queue, name="index"),
+        path("blocked/", queue, {"blocked": True}, name="blocked"),
+        path("<int:pk>/delete/", delete, name="delete"),
+        path("<int:pk>/<str:action>/", moderate, name="moderate"),
+    ]
+    return [path("review/", include((urls, NAMESPACE), namespace=NAMESPACE))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_review_queue_menu_item():
+    # Named "review": blog.wagtail_hooks hides it from bloggers with the other staff menus.
+    return MenuItem(
+        "Review queue",
+        reverse(f"{NAMESPACE}:index"),
+        name="review",
+        icon_name="tick",
+        order=151,
+    )
