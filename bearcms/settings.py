@@ -39,6 +39,8 @@ SECRET_KEY_FROM_ENVIRONMENT = bool(os.environ.get("SECRET_KEY"))
 
 # The platform's own host. Blogs live at <subdomain>.<BLOG_DOMAIN>.
 BLOG_DOMAIN = os.environ.get("BLOG_DOMAIN", "localhost").strip().lower().rstrip(".")
+# Days a deleted blog's subdomain stays unavailable to new sign-ups.
+SUBDOMAIN_QUARANTINE_DAYS = int(os.environ.get("SUBDOMAIN_QUARANTINE_DAYS", "30"))
 # Port and scheme used when building absolute URLs to blogs (admin "view live" links,
 # feeds). Host matching ignores ports; only generated links carry one.
 SITE_PORT = int(os.environ.get("SITE_PORT", "8000" if DEBUG or TESTING else "443"))

@@ -5,3 +5,8 @@ class HomeConfig(AppConfig):
     """The platform's own site: landing page, sign-up, health check."""
 
     name = "home"
+
+    def ready(self):
+        from home import subdomain_quarantine
+
+        subdomain_quarantine.connect_signals()

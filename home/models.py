@@ -43,3 +43,15 @@ class HiddenBlog(models.Model):
 
     def __str__(self):
         return f"{self.user_id} hides blog {self.blog_id}"
+
+
+class ReleasedSubdomain(models.Model):
+    """The subdomain of a deleted blog, kept out of sign-up for a while
+    (``SUBDOMAIN_QUARANTINE_DAYS``) so that readers, feeds and links still pointing at it
+    do not land on a stranger's new blog at once. See ``home.subdomain_quarantine``."""
+
+    subdomain = models.CharField(max_length=63, unique=True)
+    released_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.subdomain} (released {self.released_at:%Y-%m-%d})"

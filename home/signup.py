@@ -17,6 +17,7 @@ from django.utils.html import escape
 
 from blog.tenancy import create_blog, validate_subdomain
 from home.email_domains import validate_signup_email
+from home.subdomain_quarantine import validate_not_quarantined
 
 
 class BlogSignupForm(SignupForm):
@@ -50,7 +51,7 @@ class BlogSignupForm(SignupForm):
         return email
 
     def clean_subdomain(self):
-        return validate_subdomain(self.cleaned_data["subdomain"])
+        return validate_not_quarantined(validate_subdomain(self.cleaned_data["subdomain"]))
 
     def save(self, request):
         # The user and the blog are one unit: if the blog cannot be made, no account
