@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
+from blog import reader_requests
 from blog.models import PostPage
 from blog.tenancy import blog_hostname, create_blog
 from tests import programs
@@ -148,3 +149,16 @@ def dns_records(settings):
     settings.DNS_NAMESERVERS = [server.address]
     yield server
     server.close()
+
+
+@pytest.fixture
+def proxies(settings):
+    """``proxies("127.0.0.1")``: trust these proxies' X-Forwarded-For, as production
+    trusts Caddy's (``TRUSTED_PROXIES``); ``proxies()`` trusts none."""
+
+    def trust(*values):
+        settings.TRUSTED_PROXIES = list(values)
+        reader_requests.trusted_proxies.cache_clear()
+
+    yield trust
+    reader_requests.trusted_proxies.cache_clear()

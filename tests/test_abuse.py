@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from blog import analytics, reader_requests, upvotes
+from blog import analytics, upvotes
 from blog.models import BlogPage, Hit, PostPage, Subscriber
 from blog.tenancy import blog_hostname
 from home.email_domains import validate_signup_email
@@ -20,18 +20,6 @@ BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.
 @pytest.fixture
 def blog(make_blogger):
     return make_blogger("pencils")
-
-
-@pytest.fixture
-def proxies(settings):
-    """Trust these proxies' X-Forwarded-For, as production trusts Caddy's."""
-
-    def trust(*values):
-        settings.TRUSTED_PROXIES = list(values)
-        reader_requests.trusted_proxies.cache_clear()
-
-    yield trust
-    reader_requests.trusted_proxies.cache_clear()
 
 
 def platform(ip="198.51.100.20", **headers):

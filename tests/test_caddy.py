@@ -95,17 +95,15 @@ urlpatterns = [re_path(r"", what_the_app_saw)]
 
 
 @pytest.fixture
-def app(live_server, settings):
+def app(live_server, settings, proxies):
     """The app behind Caddy, trusting Caddy (on loopback) as its proxy; the environment
     that points a Caddyfile at it."""
-    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    proxies("127.0.0.1")
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    reader_requests.trusted_proxies.cache_clear()
-    yield {
+    return {
         "APP_UPSTREAM": f"127.0.0.1:{urlsplit(live_server.url).port}",
         "CADDY_ASK_URL": f"{live_server.url}/caddy/ask/",
     }
-    reader_requests.trusted_proxies.cache_clear()
 
 
 @pytest.fixture

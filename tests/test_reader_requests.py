@@ -1,20 +1,8 @@
 """The reader's address behind proxies: X-Forwarded-For is believed only from trusted ones."""
 
-import pytest
 from django.test import RequestFactory
 
-from blog import reader_requests
 from blog.reader_requests import client_ip
-
-
-@pytest.fixture
-def proxies(settings):
-    def trust(*values):
-        settings.TRUSTED_PROXIES = list(values)
-        reader_requests.trusted_proxies.cache_clear()
-
-    yield trust
-    reader_requests.trusted_proxies.cache_clear()
 
 
 def request_from(remote, forwarded=None):
