@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "wagtail.search",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.frontend_cache",
+    "wagtail.contrib.settings",
     "wagtail.admin",
     "wagtail",
     "modelcluster",

@@ -42,6 +42,7 @@ STAFF_ONLY_NAMESPACES = frozenset(
         "bearcms_review",
         "wagtailadmin_reports",
         "wagtailadmin_workflows",
+        "wagtailsettings",
         "wagtailadmin_collections",
         "wagtailsites",
         "wagtailusers_users",

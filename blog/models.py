@@ -7,6 +7,7 @@ blog's settings and home content, so Wagtail's page permissions isolate them per
 stored, so readers never pay for it.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
@@ -22,6 +23,7 @@ from wagtail.admin.panels import (
     TabbedInterface,
     TitleFieldPanel,
 )
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
@@ -218,6 +220,14 @@ class BlogPage(
         default=False, editable=False, help_text="Hidden from discovery by staff."
     )
     blocked = models.BooleanField(default=False, editable=False)
+    # Staff asked for a second look at this blog (blog.review_queue).
+    flagged = models.BooleanField(default=False, editable=False)
+    # Ignored in the review queue: it leaves the queue until it publishes again; the
+    # second ignore is for good (``ignore_count`` 2).
+    ignored_at = models.DateTimeField(null=True, editable=False)
+    ignore_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    # How spammy the blog looks (blog.dodginess); the review queue puts high ones first.
+    dodginess = models.PositiveIntegerField(default=0, editable=False)
 
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["blog.PostPage"]
@@ -262,9 +272,20 @@ class BlogPage(
 
     class Meta:
         verbose_name = "blog"
+        indexes = [
+            models.Index(fields=["reviewed", "blocked", "-dodginess"], name="review_queue"),
+        ]
 
     markdown_fields = {"home_content": "home_html", "nav": "nav_html"}
-    row_state_fields = ("reviewed", "hidden", "blocked")
+    row_state_fields = (
+        "reviewed",
+        "hidden",
+        "blocked",
+        "flagged",
+        "ignored_at",
+        "ignore_count",
+        "dodginess",
+    )
     exclude_fields_in_copy = list(row_state_fields)
 
     def save(self, *args, update_fields=None, **kwargs):
@@ -625,3 +646,76 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"Post {self.post_id} to subscriber {self.subscriber_id}"
+
+
+@register_setting(icon="warning")
+class ModerationSettings(BaseGenericSetting):
+    """The term lists and threshold of the dodginess score (``blog.dodginess``).
+
+    A Wagtail setting: only users with its change permission (staff) can open it.
+    Saving it rescores every blog in the background.
+    """
+
+    highlight_terms = models.TextField(
+        blank=True,
+        help_text="One word or phrase per line. Each one found in a blog adds a little "
+        "to its score (casinos, crypto, loans...).",
+    )
+    blacklisted_terms = models.TextField(
+        blank=True,
+        help_text="One word or phrase per line. Each one found in a blog adds a lot to its score.",
+    )
+    threshold = models.PositiveIntegerField(
+        default=10,
+        help_text="A reviewed blog whose score rises to this goes back to the review "
+        "queue and out of discovery until staff approve it again.",
+    )
+
+    panels = [
+        FieldPanel("highlight_terms"),
+        FieldPanel("blacklisted_terms"),
+        FieldPanel("threshold"),
+    ]
+
+    class Meta:
+        verbose_name = "moderation terms"
+
+
+class ImportJob(models.Model):
+    """One import of posts into a blog (``blog.imports``): the parsed rows and their
+    problems (shown as a preview), then the progress and report of the import itself,
+    which runs as a background task."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", "Waiting for confirmation"
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    class OnClash(models.TextChoices):
+        SUFFIX = "suffix", "Import it with a number added to its link"
+        SKIP = "skip", "Skip it"
+
+    blog = models.ForeignKey(BlogPage, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True)
+    source_name = models.CharField(max_length=255)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    on_clash = models.CharField(max_length=10, choices=OnClash.choices, default=OnClash.SUFFIX)
+    # The valid rows, as post records (blog.export's columns), and the problems found.
+    rows = models.JSONField(default=list)
+    problems = models.JSONField(default=list)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["blog", "-created_at"])]
+
+    def __str__(self):
+        return f"Import of {self.source_name} into blog {self.blog_id}"
