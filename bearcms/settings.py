@@ -381,6 +381,12 @@ WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+# Import (blog.imports): the largest file a blogger may upload, and what the posts in a
+# ZIP may unpack to. Caddy cuts request bodies at CADDY_MAX_BODY_SIZE (20MB) first:
+# raise both together.
+IMPORT_MAX_UPLOAD_MB = int(os.environ.get("IMPORT_MAX_UPLOAD_MB", "20"))
+IMPORT_MAX_UNPACKED_MB = int(os.environ.get("IMPORT_MAX_UNPACKED_MB", "100"))
+
 # Images: the upload limit (also the Markdown editor's), the formats accepted (no SVG: it
 # can carry scripts), and the form every upload passes, which strips location metadata.
 IMAGE_MAX_UPLOAD_MB = int(os.environ.get("IMAGE_MAX_UPLOAD_MB", "10"))

@@ -35,11 +35,14 @@ from blog.models import PostTag
 from blog.permissions import is_staff
 
 # Admin areas only staff need: managing Sites, users, groups, collections and workflows,
-# the reports (which list pages and users across the whole tree) and the blogs listing.
+# the reports (which list pages and users across the whole tree), and bearcms's staff views
+# (blogs listing, review queue, upvote removal, platform statistics).
 STAFF_ONLY_NAMESPACES = frozenset(
     {
         "bearcms_blogs",
         "bearcms_review",
+        "bearcms_upvotes",
+        "bearcms_platform_stats",
         "wagtailadmin_reports",
         "wagtailadmin_workflows",
         "wagtailsettings",

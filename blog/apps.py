@@ -9,6 +9,7 @@ class BlogConfig(AppConfig):
     def ready(self):
         from blog import (
             cdn,
+            dodginess,
             page_cache,
             page_urls,
             site_cache,
@@ -18,6 +19,7 @@ class BlogConfig(AppConfig):
         )
 
         cdn.connect_signals()
+        dodginess.connect_signals()
         page_cache.connect_signals()
         site_cache.connect_signals()
         page_urls.install()

@@ -5,7 +5,8 @@ with ``?blog=<id>``, as in analytics; no parameter shows a blogger anything but 
 
 * ``posts.csv``: one row per post or page, drafts included, with the columns of Bear
   Blog's own export (``CSV_COLUMNS``), so that tools made for Bear's export read it.
-  ``uid`` is the page's ``translation_key`` (stable for the page's life); dates are
+  ``uid`` is the page's ``translation_key`` (stable for the page's life), or the uid an
+  imported post had in its source, so that an export imports back as it was; dates are
   ISO 8601 in UTC (empty when unset); ``all_tags`` is a JSON list, as Bear stores it
   (``["a", "b"]``, sorted); booleans are ``True``/``False`` as Bear writes them;
   ``publish`` means live: published, or scheduled when ``published_date`` is still to
@@ -117,7 +118,7 @@ def post_records(blog, images):
         image = images.get(version.meta_image_id)
         image_url = image.file.url if image is not None else ""
         yield {
-            "uid": str(post.translation_key),
+            "uid": post.uid or str(post.translation_key),
             "title": version.title,
             "slug": version.slug,
             "alias": version.alias,

@@ -31,7 +31,8 @@ MAX_HOST_LENGTH = 253  # DNS's limit; longer "hosts" are junk
 
 def host_entry(host):
     """What ``host`` (lowercase, no port) is, from the shared cache: a Site's fields, or
-    ``{"moved_to": domain}`` for the subdomain of a blog now on its own domain, or None.
+    ``{"moved_to": domain}`` for the subdomain of a blog now on its own domain
+    (``{"blocked": True}`` when staff blocked that blog), or None.
 
     ``BLOG_DOMAIN`` always means the platform's default Site; no other host falls back
     to it.
@@ -45,12 +46,15 @@ def host_entry(host):
             return site
         subdomain = host.removesuffix("." + settings.BLOG_DOMAIN)
         if subdomain != host:
-            moved_to = (
+            moved = (
                 BlogPage.objects.filter(subdomain=subdomain, live=True, custom_domain__isnull=False)
-                .values_list("custom_domain", flat=True)
+                .values("custom_domain", "blocked")
                 .first()
             )
-            return {"moved_to": moved_to} if moved_to else None
+            if moved:
+                return (
+                    {"blocked": True} if moved["blocked"] else {"moved_to": moved["custom_domain"]}
+                )
         return None
 
     return cached(host_key(host), lookup)
@@ -59,7 +63,7 @@ def host_entry(host):
 def resolve_site_for_host(host):
     """The Site serving ``host`` (lowercase, no port), or None."""
     data = host_entry(host)
-    return Site(**data) if data and "moved_to" not in data else None
+    return Site(**data) if data and "id" in data else None
 
 
 def redirect_to_custom_domain(request, domain):
@@ -94,6 +98,8 @@ class BlogHostMiddleware:
         entry = host_entry(host) if host and len(host) <= MAX_HOST_LENGTH else None
         if entry and "moved_to" in entry:
             return redirect_to_custom_domain(request, entry["moved_to"])
+        if entry and "blocked" in entry:
+            return blog_unavailable()
         site = Site(**entry) if entry else None
         if site is not None and not site.is_default_site:
             request.urlconf = settings.BLOG_URLCONF

@@ -408,6 +408,9 @@ class PostPage(
     score = models.FloatField(default=0, editable=False)
     in_discovery = models.BooleanField(default=False, editable=False)
     discovery_lang = models.CharField(max_length=8, blank=True, editable=False)
+    # The post's uid where it was imported from (blog.imports), kept so that an export
+    # gives it back; empty for posts written here, whose uid is their translation_key.
+    uid = models.CharField(max_length=100, blank=True, editable=False)
     # When subscribers were emailed about this post (blog.subscriptions); null = not yet.
     subscribers_notified_at = models.DateTimeField(null=True, editable=False)
     canonical_url = models.URLField(blank=True, max_length=500)
@@ -518,7 +521,7 @@ class PostPage(
     # Upvotes (blog.upvotes) and the mail to subscribers belong to the post, not to a
     # revision; a copy is a new post with neither.
     row_state_fields = ("upvote_count", "subscribers_notified_at")
-    exclude_fields_in_copy = [*row_state_fields, "score", "in_discovery", "discovery_lang"]
+    exclude_fields_in_copy = [*row_state_fields, "score", "in_discovery", "discovery_lang", "uid"]
 
     def serve(self, request, *args, via_alias=False, **kwargs):
         if not self.is_visible_now():

@@ -1,12 +1,13 @@
-"""Staff moderation of whole blogs: reviewed, hidden from discovery, blocked.
+"""Staff moderation of whole blogs: reviewed, hidden from discovery, blocked, and the review
+queue's own state: flagged for a second look, ignored (when, how many times).
 
 The flags live on the BlogPage row but outside the blogger's forms and revisions
-(``RowStateMixin``), so they change only here. Every change rewrites which of the
-blog's posts discovery may list, at once, and is written to Wagtail's audit log so that
-the blog's history shows who did what and when. A blocked blog's hosts answer every
-path with a neutral 410 page (``blog.hosts``), its custom domain gets no certificate
-(``blog.custom_domains``), and nothing of it is mailed; blocking or unblocking drops its
-cached pages, in the app and at the CDN.
+(``RowStateMixin``), so they change only here. A change of the first three rewrites
+which of the blog's posts discovery may list, at once; every change is written to
+Wagtail's audit log so that the blog's history shows who did what and when. A blocked
+blog's hosts answer every path with a neutral 410 page (``blog.hosts``), its custom domain
+gets no certificate (``blog.custom_domains``), and nothing of it is mailed; blocking or
+unblocking drops its cached pages, in the app and at the CDN.
 """
 
 from django.db import transaction
@@ -16,13 +17,19 @@ from blog.cdn import purge_blog
 from blog.discovery import refresh_blog_posts
 from blog.models import BlogPage
 from blog.page_cache import forget_blog_pages
+from blog.site_cache import forget, host_key
+from blog.tenancy import blog_hostname
 
-FLAGS = ("reviewed", "hidden", "blocked")
+# The flags discovery reads; the others only decide where the review queue shows a blog.
+DISCOVERY_FLAGS = ("reviewed", "hidden", "blocked")
+FLAGS = (*DISCOVERY_FLAGS, "flagged", "ignored_at", "ignore_count")
+# A blog ignored this many times in the review queue never comes back to it.
+IGNORED_FOR_GOOD = 2
 
 
 @transaction.atomic
 def set_blog_flags(blog, user=None, **flags):
-    """Set some of ``reviewed``, ``hidden`` and ``blocked`` on ``blog``; log the change."""
+    """Set some of ``FLAGS`` on ``blog``; log the change."""
     unknown = set(flags) - set(FLAGS)
     if unknown:
         raise ValueError(f"Unknown moderation flags: {', '.join(sorted(unknown))}")
@@ -32,10 +39,13 @@ def set_blog_flags(blog, user=None, **flags):
     BlogPage.objects.filter(pk=blog.pk).update(**changed)
     for name, value in changed.items():
         setattr(blog, name, value)
-    refresh_blog_posts(blog)
+    if changed.keys() & DISCOVERY_FLAGS:
+        refresh_blog_posts(blog)
     if "blocked" in changed:
-        # Every page of the blog changes (to the 410 page, or back): cached copies go.
+        # Every page of the blog changes (to the 410 page, or back): cached copies go,
+        # and so does what its subdomain answers when it redirects to a custom domain.
         forget_blog_pages(blog.pk)
+        forget([host_key(blog_hostname(blog.subdomain))])
         transaction.on_commit(lambda: purge_blog(blog))
     log(
         instance=blog,
@@ -45,3 +55,28 @@ def set_blog_flags(blog, user=None, **flags):
         title=blog.title,
     )
     return blog
+
+
+def describe_changes(flags):
+    """The ``flags`` a ``bearcms.moderate`` log entry records, in words for the blog's
+    history: "flagged set, ignored for good", in the order of ``FLAGS`` (PostgreSQL's
+    jsonb keeps no key order)."""
+    words = []
+    for name in FLAGS:
+        if name not in flags:
+            continue
+        value = flags[name]
+        if name == "ignore_count":
+            words.append(
+                "ignored for good"
+                if value >= IGNORED_FOR_GOOD
+                else "ignored until its next post"
+                if value
+                else "ignores forgotten"
+            )
+        elif name == "ignored_at":
+            if "ignore_count" not in flags:  # that one says it better
+                words.append("ignored" if value else "ignore lifted")
+        else:
+            words.append(f"{name} {'set' if value else 'cleared'}")
+    return ", ".join(words)

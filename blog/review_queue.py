@@ -1,18 +1,28 @@
-"""The staff review queue at ``/dashboard/review/``: unreviewed blogs, oldest first, each
-with its title, home content and latest posts inline, and one-click moderation actions.
+"""The staff review queue at ``/dashboard/review/``: unreviewed blogs, dodgiest first
+(``BlogPage.dodginess``, then oldest first), each with its score, title, home content and
+latest posts inline, and one-click moderation actions. Two more tabs list the blogs
+flagged for a second look (reviewed or not) and the blocked blogs.
 
-Approve, hide, block and unblock go through ``blog.moderation.set_blog_flags``, which
-refreshes discovery, handles blocking and writes the audit log entry (who, what, when) that
-the blog's history shows. Delete goes through Wagtail's own ``DeletePageAction``, which logs
-``wagtail.delete`` for the blog and each of its pages before deleting them; the tenant's
-group and collection follow through ``blog.tenancy``'s signal. Every action is a POST
-(with Django's CSRF check), so following a link or a crawler's GET changes nothing.
+Ignoring a blog takes it out of the queue until it publishes a post; ignoring it a second
+time is for good. Approving or hiding it is a review: that ends a second look and forgets
+the ignores, so a blog un-approved later (``blog.dodginess``) comes back. Blocking also
+ends a second look.
+
+Approve, hide, ignore, flag, unflag, block and unblock go through
+``blog.moderation.set_blog_flags``, which refreshes discovery, handles blocking and writes
+the audit log entry (who, what, when) that the blog's history shows. Delete goes through
+Wagtail's own ``DeletePageAction``, which logs ``wagtail.delete`` for the blog and each of
+its pages before deleting them; the tenant's group and collection follow through
+``blog.tenancy``'s signal. Every action is a POST (with Django's CSRF check), so following
+a link or a crawler's GET changes nothing.
 
 The namespace is staff-only in ``blog.admin_isolation``: a blogger gets 403 at every URL
 here, and the menu item is hidden from bloggers in ``blog.wagtail_hooks``.
 
 A page of the queue costs the same few queries at any page size: the blogs with their
-owners, then the latest posts of all of them in one windowed query.
+owners (whether an ignored blog published since is a subquery of that one query), then the
+latest posts of all of them in one windowed query. The unreviewed queue walks the
+``review_queue`` index on (reviewed, blocked, -dodginess).
 """
 
 import logging
@@ -20,12 +30,13 @@ import smtplib
 
 from django.core.mail import send_mail
 from django.core.paginator import Paginator
-from django.db.models import F, Window
+from django.db.models import Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import include, path, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.actions.delete_page import DeletePageAction
@@ -33,7 +44,7 @@ from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 
 from blog.models import BlogPage, PostPage
-from blog.moderation import set_blog_flags
+from blog.moderation import IGNORED_FOR_GOOD, set_blog_flags
 from home.adapter import masked
 
 logger = logging.getLogger(__name__)
@@ -41,12 +52,17 @@ logger = logging.getLogger(__name__)
 NAMESPACE = "bearcms_review"
 PER_PAGE = 20
 LATEST_POSTS = 3
+TABS = ("index", "flagged", "blocked")
 
-# action: (flags it sets, message shown to staff)
+# A review ends a second look and forgets the ignores (see the module docstring).
+REVIEWED = {"reviewed": True, "flagged": False, "ignored_at": None, "ignore_count": 0}
+# action: (flags it sets, message shown to staff); "ignore" is ``ignoring()``.
 FLAG_ACTIONS = {
-    "approve": ({"reviewed": True, "hidden": False}, "approved: it may appear in discovery"),
-    "hide": ({"reviewed": True, "hidden": True}, "hidden from discovery"),
-    "block": ({"blocked": True}, "blocked"),
+    "approve": ({**REVIEWED, "hidden": False}, "approved: it may appear in discovery"),
+    "hide": ({**REVIEWED, "hidden": True}, "hidden from discovery"),
+    "flag": ({"flagged": True}, "flagged for a second look"),
+    "unflag": ({"flagged": False}, "unflagged"),
+    "block": ({"blocked": True, "flagged": False}, "blocked"),
     "unblock": ({"blocked": False}, "unblocked"),
 }
 
@@ -75,38 +91,74 @@ def with_latest_posts(blogs):
     return blogs
 
 
-def queue(request, blocked=False):
-    """Unreviewed, unblocked blogs, oldest first (until blogs get a dodginess score), or
-    (``blocked``) the blocked blogs."""
+def awaiting_review():
+    """Unreviewed, unblocked blogs, less the ignored ones: those that have published no
+    post since, and those ignored for good."""
+    published_since_ignored = Exists(
+        PostPage.objects.filter(
+            blog=OuterRef("pk"), live=True, last_published_at__gt=OuterRef("ignored_at")
+        )
+    )
+    return BlogPage.objects.filter(reviewed=False, blocked=False).filter(
+        Q(ignored_at__isnull=True) | Q(published_since_ignored, ignore_count__lt=IGNORED_FOR_GOOD)
+    )
+
+
+def blogs_in(tab):
+    """The blogs a tab of the queue lists, in its order."""
+    if tab == "blocked":
+        return BlogPage.objects.filter(blocked=True).order_by("pk")
+    if tab == "flagged":
+        return BlogPage.objects.filter(flagged=True, blocked=False).order_by("-dodginess", "pk")
+    return awaiting_review().order_by("-dodginess", "pk")
+
+
+def queue(request, tab="index"):
+    """A page of one tab of the queue: unreviewed blogs, flagged blogs or blocked blogs."""
     blogs = (
-        BlogPage.objects.filter(blocked=True)
-        if blocked
-        else BlogPage.objects.filter(reviewed=False, blocked=False)
+        blogs_in(tab)
+        .select_related("owner")
+        .only(
+            "title",
+            "subdomain",
+            "home_content",
+            "hidden",
+            "blocked",
+            "reviewed",
+            "flagged",
+            "ignore_count",
+            "dodginess",
+            "owner__email",
+        )
     )
-    blogs = blogs.select_related("owner").only(
-        "title", "subdomain", "home_content", "hidden", "blocked", "reviewed", "owner__email"
-    )
-    page = Paginator(blogs.order_by("pk"), PER_PAGE).get_page(request.GET.get("p"))
+    page = Paginator(blogs, PER_PAGE).get_page(request.GET.get("p"))
     page.object_list = with_latest_posts(list(page.object_list))
     return TemplateResponse(
         request,
         "blog/admin/review_queue.html",
         {
             "page": page,
-            "blocked": blocked,
+            "tab": tab,
             "elided_page_range": page.paginator.get_elided_page_range(page.number),
         },
     )
 
 
+def ignoring(blog):
+    """The flags and message of ignoring ``blog`` once more."""
+    count = blog.ignore_count + 1
+    done = "ignored for good" if count >= IGNORED_FOR_GOOD else "ignored until its next post"
+    return {"ignored_at": timezone.now(), "ignore_count": count}, done
+
+
 @require_POST
 def moderate(request, pk, action):
-    """Apply one of ``FLAG_ACTIONS`` to the blog, mailing the owner an approval message
-    if staff wrote one."""
-    if action not in FLAG_ACTIONS:
+    """Apply one of ``FLAG_ACTIONS`` (or ignore) to the blog, mailing the owner an
+    approval message if staff wrote one."""
+    if action not in FLAG_ACTIONS and action != "ignore":
         raise Http404
     blog = get_object_or_404(BlogPage.objects.select_related("owner"), pk=pk)
-    flags, done = FLAG_ACTIONS[action]
+    flags, done = ignoring(blog) if action == "ignore" else FLAG_ACTIONS[action]
     set_blog_flags(blog, user=request.user, **flags)
     messages.success(request, f"“{blog.title}” {done}.")
     note = request.POST.get("message", "").strip()
@@ -116,8 +168,9 @@ def moderate(request, pk, action):
 
 
 def back_to_queue(request):
-    """The queue page the action was taken from (blocked blogs or not, page number)."""
-    name = "blocked" if request.POST.get("from") == "blocked" else "index"
+    """The queue page the action was taken from (its tab and page number)."""
+    name = request.POST.get("from")
+    name = name if name in TABS else "index"
     page = request.POST.get("p", "")
     url = reverse(f"{NAMESPACE}:{name}")
     return redirect(f"{url}?p={page}" if page.isdigit() else url)
@@ -157,7 +210,8 @@ def delete(request, pk):
 def register_review_queue_urls():
     urls = [
         path("", queue, name="index"),
-        path("blocked/", queue, {"blocked": True}, name="blocked"),
+        path("flagged/", queue, {"tab": "flagged"}, name="flagged"),
+        path("blocked/", queue, {"tab": "blocked"}, name="blocked"),
         path("<int:pk>/delete/", delete, name="delete"),
         path("<int:pk>/<str:action>/", moderate, name="moderate"),
     ]

@@ -13,8 +13,9 @@ It stays fast at 100,000 blogs because
   the blogs on the page (or of each chunk of an export), found through ``PostPage.blog``'s
   index: nothing is computed for blogs that are not shown, and no post table scan;
 * ordering is offered only on columns of the blog and owner rows (subdomain, title,
-  created), never on a figure, which would aggregate every post of every blog first. The
-  default, newest blog first, walks the primary key.
+  created), never on a figure, which would aggregate every post of every blog first, nor
+  on dodginess, whose only index (``review_queue``) serves the review queue's filter, not
+  every blog. The default, newest blog first, walks the primary key.
 
 "Created" is the owner's ``date_joined``: sign-up creates the blog with the account, and
 a blog root is never "published" in Wagtail's sense (its ``first_published_at`` is null).
@@ -24,7 +25,7 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.urls import include, path, reverse
 from django.utils import timezone
 from wagtail import hooks
@@ -36,6 +37,7 @@ from wagtail.admin.widgets import BooleanRadioSelect
 
 from blog.analytics_admin import safe_cell
 from blog.models import BlogPage, PostPage
+from blog.moderation import IGNORED_FOR_GOOD
 
 NAMESPACE = "bearcms_blogs"
 EXPORT_CHUNK = 500  # blogs per figures query while exporting
@@ -86,6 +88,10 @@ class BlogFilterSet(WagtailFilterSet):
     discoverable = django_filters.BooleanFilter(label="Discoverable", widget=BooleanRadioSelect)
     hidden = django_filters.BooleanFilter(label="Hidden", widget=BooleanRadioSelect)
     blocked = django_filters.BooleanFilter(label="Blocked", widget=BooleanRadioSelect)
+    flagged = django_filters.BooleanFilter(label="Flagged", widget=BooleanRadioSelect)
+    ignored_for_good = django_filters.BooleanFilter(
+        label="Ignored for good", method="filter_ignored_for_good", widget=BooleanRadioSelect
+    )
     has_custom_domain = django_filters.BooleanFilter(
         label="Has a custom domain", method="filter_has_custom_domain", widget=BooleanRadioSelect
     )
@@ -103,6 +109,10 @@ class BlogFilterSet(WagtailFilterSet):
 
     def filter_has_custom_domain(self, queryset, name, value):
         return queryset.filter(custom_domain__isnull=not value)
+
+    def filter_ignored_for_good(self, queryset, name, value):
+        ignored = Q(ignore_count__gte=IGNORED_FOR_GOOD)
+        return queryset.filter(ignored if value else ~ignored)
 
     def filter_created_within(self, queryset, name, value):
         since = timezone.now() - datetime.timedelta(days=int(value))
@@ -137,10 +147,12 @@ class BlogIndexView(IndexView):
         DateColumn("last_posted", label="Last posted"),
         NumberColumn("post_count", label="Posts"),
         NumberColumn("upvotes", label="Upvotes"),
+        NumberColumn("dodginess", label="Dodginess"),
         BooleanColumn("discoverable", label="Discoverable"),
         BooleanColumn("reviewed", label="Reviewed"),
         BooleanColumn("hidden", label="Hidden"),
         BooleanColumn("blocked", label="Blocked"),
+        BooleanColumn("flagged", label="Flagged"),
     ]
     list_export = [
         "subdomain",
@@ -151,10 +163,12 @@ class BlogIndexView(IndexView):
         "last_posted",
         "post_count",
         "upvotes",
+        "dodginess",
         "discoverable",
         "reviewed",
         "hidden",
         "blocked",
+        "flagged",
     ]
     export_headings = {
         "subdomain": "Subdomain",
@@ -165,10 +179,12 @@ class BlogIndexView(IndexView):
         "last_posted": "Last posted",
         "post_count": "Posts",
         "upvotes": "Upvotes",
+        "dodginess": "Dodginess",
         "discoverable": "Discoverable",
         "reviewed": "Reviewed",
         "hidden": "Hidden",
         "blocked": "Blocked",
+        "flagged": "Flagged",
     }
     custom_field_preprocess = csv_safe(["title", "owner.email"])
     export_filename = "blogs"
@@ -182,6 +198,8 @@ class BlogIndexView(IndexView):
             "reviewed",
             "hidden",
             "blocked",
+            "flagged",
+            "dodginess",
             "owner__email",
             "owner__date_joined",
         )

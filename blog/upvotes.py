@@ -57,6 +57,20 @@ def record_upvote(post, visitor):
     return True
 
 
+def recount_upvotes(post):
+    """Set the post's count to its number of Upvote rows, and its score to match.
+
+    For staff removing upvotes (``blog.upvote_moderation``): call it in the transaction
+    that deleted them, holding the post's row lock, so that no upvote counted meanwhile
+    by ``record_upvote`` is overwritten. ``in_discovery`` does not depend on the count.
+    """
+    count = Upvote.objects.filter(post=post).count()
+    PostPage.objects.filter(pk=post.pk).update(
+        upvote_count=count, score=hot_score(count, post.first_published_at)
+    )
+    return count
+
+
 @csrf_exempt  # no CSRF cookie may be set on a blog host: same_origin() guards instead
 @never_cache
 @require_POST

@@ -12,9 +12,18 @@ from wagtail.log_actions import LogFormatter
 from blog.admin_isolation import TenantPageFilterSet, visible_media, visible_pages
 from blog.admin_views import TenantSetPrivacyView
 from blog.models import BlogPage
+from blog.moderation import describe_changes
 from blog.permissions import is_staff
 
-STAFF_MENU_ITEMS = {"blogs", "review", "reports", "settings"}  # Settings: Sites, Users, ...
+STAFF_MENU_ITEMS = {  # Settings holds Sites, Users, ... and the moderation terms
+    "blogs",
+    "review",
+    "reports",
+    "settings",
+    "moderation-terms",
+    "upvotes",
+    "platform-stats",
+}
 
 
 class TenantPageViewSet(PageViewSet):
@@ -105,18 +114,17 @@ def register_moderation_log_action(actions):
         label = "Moderate blog"
 
         def format_message(self, log_entry):
-            flags = log_entry.data.get("flags", {})
-            changes = ", ".join(
-                f"{name} {'set' if value else 'cleared'}" for name, value in flags.items()
-            )
-            return f"Moderated: {changes}"
+            return f"Moderated: {describe_changes(log_entry.data.get('flags', {}))}"
 
 
 from blog import (  # noqa: E402, F401  (their hooks)
     analytics_admin,
     editor_uploads,
     export,
+    import_admin,
+    platform_stats,
     review_queue,
     staff_blogs,
     subscribers_admin,
+    upvote_moderation,
 )

@@ -1,5 +1,5 @@
-"""django-allauth adapter: safe redirects, account mail that cannot break a request, and
-the client address its rate limits count by."""
+"""django-allauth adapter: safe redirects, account mail that cannot break a request, the
+client address its rate limits count by, and which email addresses an account may have."""
 
 import logging
 import smtplib
@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from blog.reader_requests import client_ip
+from home.email_domains import validate_signup_email
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +30,18 @@ class AccountAdapter(DefaultAccountAdapter):
             allowed_hosts={settings.BLOG_DOMAIN, self.request.get_host()},
             require_https=self.request.is_secure(),
         )
+
+    def clean_email(self, email):
+        # allauth asks here for every address a person gives: at sign-up, when adding an
+        # address at /accounts/email/ (which could otherwise swap a real address for a
+        # throwaway one after sign-up), and for a password reset. A reset only looks an
+        # account up: refusing it would lock out an owner whose domain joined the
+        # disposable list after they signed up.
+        email = super().clean_email(email)
+        match = getattr(self.request, "resolver_match", None)
+        if match is None or match.url_name != "account_reset_password":
+            validate_signup_email(email)
+        return email
 
     def get_client_ip(self, request):
         # allauth trusts no proxy by default, so behind Caddy every person would share

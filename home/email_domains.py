@@ -1,7 +1,8 @@
 """Which email addresses may sign up: not throwaway, not obviously undeliverable.
 
 An account's address is how its owner gets back in (password reset) and how staff
-reach them, so sign-up refuses, with a message saying why:
+reach them, so sign-up, and adding an address to an account later, refuse (through
+``home.adapter.AccountAdapter.clean_email``), with a message saying why:
 
 * disposable domains, from ``disposable_email_domains.txt`` (kept in the repository,
   small, grown as abuse shows up), and their subdomains;

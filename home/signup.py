@@ -1,9 +1,10 @@
 """Sign-up: an allauth account and its blog, created together or not at all.
 
 Bots are kept out by allauth's rate limits (``ACCOUNT_RATE_LIMITS``), by refusing
-throwaway and undeliverable addresses (``home.email_domains``), and by allauth's
-honeypot (``ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD``): a field people never see, which
-form-filling scripts fill in. A filled one gets the very page a real sign-up gets
+throwaway and undeliverable addresses (``home.email_domains``, checked by
+``home.adapter.AccountAdapter.clean_email`` here and wherever an address is added), and
+by allauth's honeypot (``ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD``): a field people never see,
+which form-filling scripts fill in. A filled one gets the very page a real sign-up gets
 ("check your email") and creates nothing, so the bot learns nothing to adapt to.
 """
 
@@ -16,7 +17,6 @@ from django.db import IntegrityError, transaction
 from django.utils.html import escape
 
 from blog.tenancy import create_blog, validate_subdomain
-from home.email_domains import validate_signup_email
 from home.subdomain_quarantine import validate_not_quarantined
 
 
@@ -44,11 +44,6 @@ class BlogSignupForm(SignupForm):
             # scroll; and hidden from screen readers, which would find a blank box.
             honeypot.widget.attrs["style"] = "position: absolute; left: -99999px;"
             honeypot.widget.attrs["aria-hidden"] = "true"
-
-    def clean_email(self):
-        email = super().clean_email()
-        validate_signup_email(email)
-        return email
 
     def clean_subdomain(self):
         return validate_not_quarantined(validate_subdomain(self.cleaned_data["subdomain"]))

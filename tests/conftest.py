@@ -96,6 +96,17 @@ def login(db):
     return make
 
 
+@pytest.fixture
+def staff(db):
+    """A staff member (a superuser, as staff are made with ``createsuperuser``)."""
+    return get_user_model().objects.create_superuser("staff", "staff@example.com", "pw-staff-1")
+
+
+@pytest.fixture
+def staff_client(staff, login):
+    return login(staff)
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -34,7 +34,18 @@ from wagtail.models import Page, Site, Workflow
 from blog.models import BlogPage, Hit, PostPage, Subscriber
 
 ADMIN_PREFIX = "dashboard/"
-STAFF_MENU_ITEMS = {"settings", "sites", "users", "groups", "reports", "blogs", "review"}
+STAFF_MENU_ITEMS = {
+    "settings",
+    "sites",
+    "users",
+    "groups",
+    "reports",
+    "blogs",
+    "review",
+    "moderation-terms",
+    "upvotes",
+    "platform-stats",
+}
 MARKER_NAMES = [
     "subdomain",
     "blog_title",

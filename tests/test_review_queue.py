@@ -3,12 +3,13 @@ action does to the blog, its discovery and the audit log, the approval mail, the
 confirmation, and that bloggers and strangers can neither see nor act."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import PageLogEntry
 
 from blog.discovery import MIN_DISCOVERY_LENGTH
@@ -26,16 +27,6 @@ def action_url(blog, action):
     if action == "delete":
         return reverse("bearcms_review:delete", args=[blog.pk])
     return reverse("bearcms_review:moderate", args=[blog.pk, action])
-
-
-@pytest.fixture
-def staff(db):
-    return get_user_model().objects.create_superuser("staff", "staff@example.com", "pw-staff-1")
-
-
-@pytest.fixture
-def staff_client(staff, login):
-    return login(staff)
 
 
 @pytest.fixture
@@ -182,11 +173,21 @@ def test_delete_asks_first_then_deletes_and_logs(staff_client, staff, blog):
     assert sorted(deleted.values_list("page_id", flat=True)) == sorted([blog.pk, post.pk])
 
 
-@pytest.mark.parametrize("action", ["approve", "hide", "block", "unblock"])
-def test_get_on_an_action_url_changes_nothing(staff_client, blog, action):
-    assert staff_client.get(action_url(blog, action)).status_code == 405
+ACTIONS = ["approve", "hide", "block", "unblock", "ignore", "flag", "unflag"]
+
+
+def moderation_state(blog):
     blog.refresh_from_db()
-    assert (blog.reviewed, blog.hidden, blog.blocked) == (False, False, False)
+    return (blog.reviewed, blog.hidden, blog.blocked, blog.flagged, blog.ignore_count)
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_get_on_an_action_url_changes_nothing(staff_client, blog, action):
+    if action == "unflag":
+        set_blog_flags(blog, flagged=True)
+    before = moderation_state(blog), PageLogEntry.objects.filter(page_id=blog.pk).count()
+    assert staff_client.get(action_url(blog, action)).status_code == 405
+    assert (moderation_state(blog), PageLogEntry.objects.filter(page_id=blog.pk).count()) == before
 
 
 def test_actions_need_csrf(staff, blog):
@@ -200,8 +201,9 @@ def test_actions_need_csrf(staff, blog):
 def all_urls(blog):
     return [
         queue_url(),
+        reverse("bearcms_review:flagged"),
         reverse("bearcms_review:blocked"),
-        *(action_url(blog, a) for a in ("approve", "hide", "block", "unblock", "delete")),
+        *(action_url(blog, a) for a in (*ACTIONS, "delete")),
     ]
 
 
@@ -212,8 +214,7 @@ def test_a_blogger_can_neither_see_nor_act(login, blog, make_blogger):
         for url in all_urls(blog):
             assert client.get(url).status_code in (403, 404), url
             assert client.post(url, {"message": "hi"}).status_code in (403, 404), url
-    blog.refresh_from_db()
-    assert (blog.reviewed, blog.hidden, blog.blocked) == (False, False, False)
+    assert moderation_state(blog) == (False, False, False, False, 0)
     assert BlogPage.objects.filter(pk=blog.pk).exists()
 
 
@@ -227,3 +228,170 @@ def test_strangers_are_sent_to_log_in(platform_client, blog):
 def test_menu_item_for_staff_only(staff_client, login, blog):
     assert queue_url() in staff_client.get(reverse("wagtailadmin_home")).content.decode()
     assert queue_url() not in login(blog.owner).get(reverse("wagtailadmin_home")).content.decode()
+
+
+def flagged_url():
+    return reverse("bearcms_review:flagged")
+
+
+def staff_messages(response):
+    return [str(m).strip() for m in response.wsgi_request._messages]
+
+
+def history_of(client, blog):
+    response = client.get(reverse("wagtailadmin_pages:history", args=[blog.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_an_ignored_blog_leaves_the_queue_until_it_publishes_a_post(
+    staff_client, blog, make_post, make_blogger
+):
+    make_blogger(subdomain="waiting")
+    response = staff_client.post(action_url(blog, "ignore"))
+    assert response["Location"].startswith(queue_url())
+    assert "“Fresh blog” ignored until its next post." in staff_messages(response)
+    blog.refresh_from_db()
+    assert blog.ignore_count == 1 and blog.ignored_at is not None
+    assert not blog.reviewed and post_in_discovery(blog) is False
+    assert listed(staff_client) == ["waiting"]
+    make_post(blog, title="Just a draft", live=False)
+    assert listed(staff_client) == ["waiting"]
+    make_post(blog, title="Second harvest")
+    assert listed(staff_client) == ["fresh", "waiting"]
+
+
+def test_a_second_ignore_is_for_good(staff_client, blog, make_post):
+    staff_client.post(action_url(blog, "ignore"))
+    make_post(blog, title="Second harvest")
+    assert listed(staff_client) == ["fresh"]
+    response = staff_client.post(action_url(blog, "ignore"))
+    assert "“Fresh blog” ignored for good." in staff_messages(response)
+    make_post(blog, title="Third harvest")
+    assert listed(staff_client) == []
+    blog.refresh_from_db()
+    assert blog.ignore_count == 2
+
+
+def test_approving_forgets_the_ignores_so_an_unapproved_blog_comes_back(staff_client, blog):
+    for _ in range(2):
+        staff_client.post(action_url(blog, "ignore"))
+    assert listed(staff_client) == []
+    staff_client.post(action_url(blog, "approve"))
+    blog.refresh_from_db()
+    set_blog_flags(blog, reviewed=False)  # as blog.dodginess does when the score rises
+    assert listed(staff_client) == ["fresh"]
+
+
+def test_queue_orders_by_dodginess_then_oldest_and_shows_the_score(staff_client, make_blogger):
+    for name, score in (("calm", 0), ("shady", 12), ("odd", 3), ("also-calm", 0)):
+        BlogPage.objects.filter(pk=make_blogger(subdomain=name).pk).update(dodginess=score)
+    assert listed(staff_client) == ["shady", "odd", "calm", "also-calm"]
+    assert "dodginess 12" in staff_client.get(queue_url()).content.decode()
+
+
+def test_flag_puts_the_blog_in_the_flagged_tab_and_unflag_takes_it_out(staff_client, blog):
+    response = staff_client.post(action_url(blog, "flag"))
+    assert "“Fresh blog” flagged for a second look." in staff_messages(response)
+    assert listed(staff_client) == ["fresh"]  # still awaiting review too
+    page = staff_client.get(flagged_url())
+    assert [b.subdomain for b in page.context["page"]] == ["fresh"]
+    assert action_url(blog, "unflag") in page.content.decode()
+    response = staff_client.post(action_url(blog, "unflag"), {"from": "flagged", "p": "1"})
+    assert response["Location"] == f"{flagged_url()}?p=1"
+    assert list(staff_client.get(flagged_url()).context["page"]) == []
+    blog.refresh_from_db()
+    assert not blog.flagged
+
+
+def test_flagged_tab_lists_flagged_unblocked_blogs_reviewed_or_not(staff_client, make_blogger):
+    blogs = {name: make_blogger(subdomain=name) for name in ("new", "approved", "blocked", "plain")}
+    for name in ("new", "approved", "blocked"):
+        set_blog_flags(blogs[name], flagged=True)
+    BlogPage.objects.filter(pk=blogs["approved"].pk).update(reviewed=True, dodginess=5)
+    set_blog_flags(blogs["blocked"], blocked=True)
+    response = staff_client.get(flagged_url())
+    assert [b.subdomain for b in response.context["page"]] == ["approved", "new"]
+    # A flagged blog is reviewed again from here: no "ignore", which is for the queue.
+    assert action_url(blogs["approved"], "ignore") not in response.content.decode()
+    assert action_url(blogs["approved"], "approve") in response.content.decode()
+
+
+@pytest.mark.parametrize("action", ["approve", "hide", "block"])
+def test_approving_hiding_or_blocking_ends_the_second_look(staff_client, blog, action):
+    set_blog_flags(blog, flagged=True)
+    staff_client.post(action_url(blog, action), {"from": "flagged"})
+    blog.refresh_from_db()
+    assert not blog.flagged
+
+
+@pytest.mark.parametrize(
+    "setup, action, history",
+    [
+        ({}, "approve", "Moderated: reviewed set"),
+        ({}, "hide", "Moderated: reviewed set, hidden set"),
+        ({}, "block", "Moderated: blocked set"),
+        ({"blocked": True}, "unblock", "Moderated: blocked cleared"),
+        ({}, "flag", "Moderated: flagged set"),
+        ({"flagged": True}, "unflag", "Moderated: flagged cleared"),
+        ({}, "ignore", "Moderated: ignored until its next post"),
+        ({"ignore_count": 1}, "ignore", "Moderated: ignored for good"),
+        (
+            {"flagged": True, "ignore_count": 1},
+            "approve",
+            "Moderated: reviewed set, flagged cleared, ignores forgotten",
+        ),
+    ],
+)
+def test_each_action_is_in_the_audit_log_and_the_blogs_history(
+    staff_client, staff, blog, setup, action, history
+):
+    BlogPage.objects.filter(pk=blog.pk).update(**setup)
+    staff_client.post(action_url(blog, action))
+    entry = moderation_entries(blog, staff).get(action="bearcms.moderate")
+    assert entry.data["flags"]
+    assert history in history_of(staff_client, blog)
+
+
+@pytest.mark.parametrize("url_name", ["index", "flagged"])
+def test_queue_tabs_cost_the_same_queries_however_many_blogs_and_ignores(
+    staff_client, make_blogger, make_post, url_name
+):
+    url = reverse(f"bearcms_review:{url_name}")
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert staff_client.get(url).status_code == 200
+        return len(captured)
+
+    def add_blog(ignored):
+        blog = make_blogger()
+        set_blog_flags(blog, flagged=True, ignored_at=timezone.now(), ignore_count=ignored)
+        make_post(blog)  # published after the ignore: back in the queue
+        return blog
+
+    add_blog(ignored=0)
+    queries()  # the first request warms caches (the admin's site, the session)
+    one = queries()
+    for n in range(24):
+        add_blog(ignored=n % 2)
+    response = staff_client.get(url)
+    assert len(response.context["page"]) == 20
+    assert queries() == one
+
+
+def test_a_blogger_gets_403_at_each_new_url_and_changes_nothing(login, blog):
+    client = login(blog.owner)
+    for url in (flagged_url(), *(action_url(blog, a) for a in ("ignore", "flag", "unflag"))):
+        assert client.get(url).status_code == 403, url
+        assert client.post(url).status_code == 403, url
+    assert moderation_state(blog) == (False, False, False, False, 0)
+
+
+def test_the_moderate_blog_command_flags_and_unflags(staff_client, blog, capsys):
+    call_command("moderate_blog", "fresh", "--flag")
+    assert "flagged=True" in capsys.readouterr().out
+    assert [b.subdomain for b in staff_client.get(flagged_url()).context["page"]] == ["fresh"]
+    call_command("moderate_blog", "fresh", "--unflag")
+    assert list(staff_client.get(flagged_url()).context["page"]) == []
+    assert "Moderated: flagged cleared" in history_of(staff_client, blog)

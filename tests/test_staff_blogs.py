@@ -28,17 +28,13 @@ CSV_HEADING = [
     "Last posted",
     "Posts",
     "Upvotes",
+    "Dodginess",
     "Discoverable",
     "Reviewed",
     "Hidden",
     "Blocked",
+    "Flagged",
 ]
-
-
-@pytest.fixture
-def staff_client(db, login):
-    staff = get_user_model().objects.create_superuser("staff", "staff@example.com", "pw-staff-1")
-    return login(staff)
 
 
 def listed(client, **params):
@@ -267,3 +263,45 @@ def test_anonymous_visitors_are_sent_to_log_in(platform_client):
     response = platform_client.get(reverse(INDEX))
     assert response.status_code == 302
     assert "login" in response["Location"]
+
+
+@pytest.fixture
+def queue_states(make_blogger):
+    """Blogs in the review queue's states: flagged, ignored once, ignored for good, scored."""
+    blogs = {name: make_blogger(subdomain=name) for name in ("flagged", "once", "twice", "shady")}
+    set_blog_flags(blogs["flagged"], flagged=True)
+    set_blog_flags(blogs["once"], ignored_at=timezone.now(), ignore_count=1)
+    set_blog_flags(blogs["twice"], ignored_at=timezone.now(), ignore_count=2)
+    BlogPage.objects.filter(pk=blogs["shady"].pk).update(dodginess=17)
+    return blogs
+
+
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({"flagged": "true"}, {"flagged"}),
+        ({"flagged": "false"}, {"once", "twice", "shady"}),
+        ({"ignored_for_good": "true"}, {"twice"}),
+        ({"ignored_for_good": "false"}, {"flagged", "once", "shady"}),
+    ],
+)
+def test_flagged_and_ignored_for_good_filters(staff_client, queue_states, params, expected):
+    assert set(listed(staff_client, **params)) == expected
+
+
+def test_dodginess_and_flagged_are_shown_and_exported(staff_client, queue_states):
+    response = staff_client.get(reverse(INDEX))
+    rows = {row.subdomain: row for row in response.context["object_list"]}
+    assert rows["shady"].dodginess == 17 and rows["flagged"].flagged
+    assert "Dodginess" in response.content.decode()
+    exported = {
+        row[0]: dict(zip(CSV_HEADING, row, strict=True)) for row in exported_csv(staff_client)[1:]
+    }
+    assert exported["shady"]["Dodginess"] == "17"
+    assert (exported["flagged"]["Flagged"], exported["shady"]["Flagged"]) == ("True", "False")
+
+
+def test_dodginess_is_no_ordering_across_all_blogs(staff_client, queue_states):
+    # Only the review queue's filter has an index with dodginess in it.
+    BlogPage.objects.filter(pk=queue_states["flagged"].pk).update(dodginess=50)  # the oldest
+    assert listed(staff_client, ordering="-dodginess") == ["shady", "twice", "once", "flagged"]

@@ -13,11 +13,13 @@ ACTIONS = {
     "unhide": {"hidden": False},
     "block": {"blocked": True},
     "unblock": {"blocked": False},
+    "flag": {"flagged": True},
+    "unflag": {"flagged": False},
 }
 
 
 class Command(BaseCommand):
-    help = "Approve, hide or block a blog (and undo each); logged in the blog's history."
+    help = "Approve, hide, block or flag a blog (and undo each); logged in the blog's history."
 
     def add_arguments(self, parser):
         parser.add_argument("subdomain")
@@ -36,6 +38,6 @@ class Command(BaseCommand):
             raise CommandError(f"No blog has the subdomain “{subdomain}”.")
         set_blog_flags(blog, **flags)
         state = ", ".join(
-            f"{name}={getattr(blog, name)}" for name in ("reviewed", "hidden", "blocked")
+            f"{name}={getattr(blog, name)}" for name in ("reviewed", "hidden", "blocked", "flagged")
         )
         self.stdout.write(f"{blog.subdomain}: {state}")

@@ -1,0 +1,190 @@
+"""Import, last step: create an import's checked rows as posts of the blog.
+
+It runs as a background task (``run_import``) so that ten thousand posts never time out a
+request: the dashboard shows its progress, read from the cache, which every process
+shares (the database row is written only at the end: the import is one transaction).
+
+All or nothing: the rows are created in one transaction, so a failure half way leaves the
+blog as it was and the job marked failed, ready to be tried again. A link taken by a
+post of the blog (or by an earlier row) gets a number added or the row is skipped, as the
+blogger chose; it never replaces a post.
+
+Imported posts are made live (or left drafts) directly, without a revision each: the
+editor starts their history at the first edit, and the import itself is one entry in the
+blog's history. Subscribers are not mailed about posts that were published before they
+came here; an imported post scheduled for later is mailed when its date comes, as any.
+"""
+
+import datetime
+import logging
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django_tasks import task
+from wagtail.log_actions import log
+from wagtail.models import Page
+
+from blog.cdn import purge_blog
+from blog.dodginess import rescore_blog
+from blog.models import RESERVED_POST_SLUGS, BlogPage, ImportJob, PostPage
+from blog.page_cache import forget_blog_pages
+
+logger = logging.getLogger(__name__)
+
+PROGRESS_EVERY = 50  # rows between progress updates
+
+
+def progress_key(job_id):
+    return f"bearcms:import-progress:{job_id}"
+
+
+def progress(job):
+    """How many rows of the job are done (a running job's figure lives in the cache)."""
+    if job.status == ImportJob.Status.RUNNING:
+        return cache.get(progress_key(job.pk), job.done)
+    return job.done
+
+
+def start_import(job, on_clash):
+    """Queue a previewed (or failed) job, once; the task starts when this transaction
+    commits."""
+    startable = [ImportJob.Status.PREVIEW, ImportJob.Status.FAILED]
+    started = ImportJob.objects.filter(pk=job.pk, status__in=startable).update(
+        status=ImportJob.Status.QUEUED, on_clash=on_clash
+    )
+    if started:
+        transaction.on_commit(lambda: run_import.enqueue(job.pk))
+    return bool(started)
+
+
+@task()
+def run_import(job_id):
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
+        status=ImportJob.Status.RUNNING
+    )
+    if not claimed:
+        return  # run already, or deleted with its blog
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    try:
+        with transaction.atomic():
+            report = import_rows(job)
+    except Exception:
+        logger.exception("Import %s into blog %s failed", job.pk, job.blog_id)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED,
+            finished_at=timezone.now(),
+            error="Something went wrong on our side, and nothing was imported. "
+            "Try again; if it fails again, write to us.",
+        )
+    else:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.DONE,
+            finished_at=timezone.now(),
+            done=report["imported"],
+            report={**job.report, **report},
+            rows=[],
+        )
+    cache.delete(progress_key(job.pk))
+
+
+def import_rows(job):
+    """Create the job's rows as posts; returns what was done, for the report."""
+    # Locking the blog's row queues concurrent imports into it (tree paths are per parent).
+    blog = BlogPage.objects.select_for_update().get(pk=job.blog_id)
+    existing = PostPage.objects.child_of(blog)
+    taken = set(existing.values_list("slug", flat=True)) | RESERVED_POST_SLUGS
+    uids = {str(key) for key in existing.values_list("translation_key", flat=True)}
+    uids |= set(existing.exclude(uid="").values_list("uid", flat=True))
+    imported, skipped, renamed = 0, [], []
+    last_child = blog.get_last_child()
+    step = Page._str2int(last_child.path[-Page.steplen :]) if last_child else 0
+    for number, row in enumerate(job.rows, start=1):
+        slug = row["slug"]
+        if slug in taken:
+            if job.on_clash == ImportJob.OnClash.SKIP:
+                skipped.append(row["label"])
+                continue
+            slug = free_slug(slug, taken)
+            renamed.append([row["label"], row["slug"], slug])
+        taken.add(slug)
+        uid = row["uid"] if row["uid"] not in uids else ""
+        uids.add(uid)
+        step += 1
+        append_child(blog, new_post(row, slug, uid, job.user), step)
+        imported += 1
+        if number % PROGRESS_EVERY == 0:
+            cache.set(progress_key(job.pk), number, timeout=24 * 3600)
+    Page.objects.filter(pk=blog.pk).update(numchild=F("numchild") + imported)
+    transaction.on_commit(lambda: rescore_blog.enqueue(blog.pk))
+    log(
+        instance=blog,
+        action="bearcms.import",
+        user=job.user,
+        data={"imported": imported, "skipped": len(skipped), "source": job.source_name},
+        title=blog.title,
+    )
+    forget_blog_pages(blog.pk)
+    transaction.on_commit(lambda: purge_blog(blog))
+    return {"imported": imported, "skipped": skipped, "renamed": renamed}
+
+
+def append_child(blog, post, step):
+    """Save ``post`` as the blog's child number ``step``: what treebeard's ``add_child``
+    does, less what it repeats for every child (locking and reading the parent, finding
+    its last child, counting it) and the checks the row has passed already; the caller
+    holds the lock and counts the children once."""
+    post.depth = blog.depth + 1
+    post.path = Page._get_path(blog.path, post.depth, step)
+    post.blog = blog
+    post._cached_parent_obj = blog  # noqa: SLF001 - treebeard's cache, read by Page.save
+    post.rescore_later = True  # one rescore for the whole import (blog.dodginess)
+    post.save(clean=False)
+
+
+def free_slug(slug, taken):
+    """``slug-2``, ``slug-3``, ...: the first not taken."""
+    number = 2
+    while (candidate := f"{slug[:240]}-{number}") in taken:
+        number += 1
+    return candidate
+
+
+def moment(value):
+    return datetime.datetime.fromisoformat(value) if value else None
+
+
+def new_post(row, slug, uid, user):
+    """An unsaved PostPage of a row (``blog.imports.check_record``)."""
+    now = timezone.now()
+    published, first = moment(row["published_date"]), moment(row["first_published_at"])
+    live = row["publish"]
+    if live:
+        first = first or published or now
+        published = published or first
+    alias = row["alias"]
+    post = PostPage(
+        title=row["title"],
+        draft_title=row["title"],
+        slug=slug,
+        body=row["content"],
+        alias="/" + alias.strip("/") + "/" if alias else "",
+        published_date=published,
+        is_page=row["is_page"],
+        make_discoverable=row["make_discoverable"],
+        canonical_url=row["canonical_url"],
+        meta_description=row["meta_description"],
+        lang=row["lang"],
+        class_name=row["class_name"],
+        uid=uid,
+        live=live,
+        has_unpublished_changes=not live,
+        first_published_at=first,
+        last_published_at=first if live else None,
+        owner=user,
+        # Old news is no news: only a post still scheduled is mailed, when its date comes.
+        subscribers_notified_at=now if live and published <= now else None,
+    )
+    post.tags.add(*row["tags"])
+    return post
