@@ -11,7 +11,10 @@ Django's test client in one process (no network, no web server), warm requests t
 * ``explorer``: ``/dashboard/pages/<blog id>/``, the same blogger's page explorer;
 * ``domain``: the post again, on the blog's own domain (custom domains resolve through
   the same indexed lookup; the sample blogs are moved there for it and back afterwards);
-* ``ask``: ``/caddy/ask/?domain=<that domain>``, Caddy's question before a certificate.
+* ``ask``: ``/caddy/ask/?domain=<that domain>``, Caddy's question before a certificate;
+* ``blogs``: ``/dashboard/blogs/``, the staff Blogs listing (newest first, with figures),
+  its first page and a page deep in it (``?p=1000`` at 100,000 blogs), as staff;
+* ``review``: ``/dashboard/review/``, the staff review queue (dodgiest unreviewed first).
 
 Each N runs in its own Python process, so the two sizes share no cache or import state.
 It prints a table and writes ``bench/results/results.json`` and ``results.md``. The
@@ -42,7 +45,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 WORK_DIR = BASE_DIR / "var" / "bench"
 RESULTS_DIR = BASE_DIR / "bench" / "results"
-SCENARIOS = ("post", "home", "dashboard", "explorer", "domain", "ask")
+SCENARIOS = ("post", "home", "dashboard", "explorer", "domain", "ask", "blogs", "review")
 ON_OWN_DOMAINS = {"domain", "ask"}  # measured while the sample blogs have custom domains
 TARGET_RATIO = 1.5  # the issue's target: at 100,000 blogs within 1.5x of the time at 10
 TARGET_POST_QUERIES = 5
@@ -167,6 +170,15 @@ def move_sample(sample, to_own_domains):
         blog.save_revision().publish()
 
 
+def staff_user():
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    return users.filter(username="bench-staff").first() or users.create_superuser(
+        "bench-staff", "bench-staff@example.com", None
+    )
+
+
 def make_targets(blogs):
     """Per page, a list of (client, url, expected) over a fixed random sample of blogs;
     and the sample."""
@@ -184,6 +196,14 @@ def make_targets(blogs):
         )
     )
     targets = {name: [] for name in SCENARIOS}
+    staff = Client(HTTP_HOST=settings.BLOG_DOMAIN)
+    staff.force_login(staff_user())
+    deep_page = max(1, blogs // 100)  # 50 blogs a page: halfway through the listing
+    targets["blogs"] = [
+        (staff, "/dashboard/blogs/", "Blogs"),
+        (staff, f"/dashboard/blogs/?p={deep_page}", "Blogs"),
+    ]
+    targets["review"] = [(staff, "/dashboard/review/", "Review queue")]
     for blog in sample:
         post = PostPage.objects.child_of(blog).order_by("path").first()
         reader = Client(HTTP_HOST=f"{blog.subdomain}.{settings.BLOG_DOMAIN}")

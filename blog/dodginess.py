@@ -1,7 +1,8 @@
 """How spammy a blog looks: its dodginess score, so that staff review the worst first.
 
 The score is a sum of points (the constants below) over what a reader of the blog would
-see: its title, home content and navigation and its latest ``SCORED_POSTS`` live posts.
+see: its title, home content and navigation and its latest ``SCORED_POSTS`` live posts
+whose date has come.
 Staff keep two term lists in ``ModerationSettings`` (a Wagtail setting): every distinct
 blacklisted term found counts a lot, every distinct highlight term a little. Many links
 to other sites and a brand-new account that posts a lot count too.
@@ -132,7 +133,8 @@ def score(blog, moderation):
     """The dodginess of ``blog`` under the ``moderation`` settings, from the database."""
     posts = (
         PostPage.objects.live()
-        .filter(blog=blog)
+        # Visible ones: posts dated years ahead must not push the spam out of the score.
+        .filter(blog=blog, published_date__lte=timezone.now())
         .order_by("-published_date", "-pk")
         .values_list("title", "body", "body_html")[:SCORED_POSTS]
     )

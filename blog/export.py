@@ -194,7 +194,7 @@ def read_markdown_post(text):
         name, _colon, value = line.partition(":")
         value = value.strip()
         if value.startswith(('"', "[")):
-            with contextlib.suppress(ValueError):
+            with contextlib.suppress(ValueError, RecursionError):  # [[[[...: not JSON
                 value = json.loads(value)
         attributes[name.strip()] = value
     tags = attributes.get("tags", "")

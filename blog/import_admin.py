@@ -28,7 +28,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogFormatter
 
 from blog.analytics_admin import own_blog
-from blog.import_posts import progress, start_import
+from blog.import_posts import may_restart, progress, start_import
 from blog.imports import UnreadableUpload, check_records, read_upload
 from blog.models import ImportJob, PostPage
 
@@ -74,8 +74,10 @@ def blog_of(request):
     return blog
 
 
-def job_of(request, pk):
-    return get_object_or_404(ImportJob, pk=pk, blog=blog_of(request))
+def job_of(request, pk, rows=False):
+    """The user's blog's job; its rows (all the posts of the file) only when asked."""
+    jobs = ImportJob.objects.filter(blog=blog_of(request))
+    return get_object_or_404(jobs if rows else jobs.defer("rows"), pk=pk)
 
 
 def upload(request):
@@ -114,6 +116,8 @@ def preview_job(request, blog, form):
 def job_page(request, pk):
     """The preview, the progress, or the report of one import."""
     job = job_of(request, pk)
+    startable = job.status in (ImportJob.Status.PREVIEW, ImportJob.Status.FAILED)
+    rows = job_of(request, pk, rows=True).rows if startable else []
     problems = Paginator(job.problems, PROBLEMS_PER_PAGE).get_page(request.GET.get("p"))
     return TemplateResponse(
         request,
@@ -123,10 +127,11 @@ def job_page(request, pk):
             "form": StartForm(initial={"on_clash": job.on_clash}),
             "problems": problems,
             "errors": sum(problem["level"] == "error" for problem in job.problems),
-            "clashes": sum(row["clash"] for row in job.rows),
-            "rows_shown": job.rows[:ROWS_SHOWN],
+            "clashes": sum(row["clash"] for row in rows),
+            "rows_shown": rows[:ROWS_SHOWN],
             "done": progress(job),
             "working": job.status in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING),
+            "may_restart": may_restart(job),
         },
     )
 
@@ -137,7 +142,7 @@ def start(request, pk):
     form = StartForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose what to do when a post's link is taken.")
-    elif not job.rows:
+    elif not job.total:
         messages.error(request, "Nothing in this file can be imported.")
     elif not start_import(job, form.cleaned_data["on_clash"]):
         messages.warning(request, "This import has started already.")

@@ -7,7 +7,9 @@ shares (the database row is written only at the end: the import is one transacti
 All or nothing: the rows are created in one transaction, so a failure half way leaves the
 blog as it was and the job marked failed, ready to be tried again. A link taken by a
 post of the blog (or by an earlier row) gets a number added or the row is skipped, as the
-blogger chose; it never replaces a post.
+blogger chose; it never replaces a post. The import locks the blog's row: a second import
+into the blog, and anything else that writes the blog's row or adds a post to it, waits
+for it (on SQLite every write waits: SQLite has one writer at a time).
 
 Imported posts are made live (or left drafts) directly, without a revision each: the
 editor starts their history at the first edit, and the import itself is one entry in the
@@ -20,7 +22,7 @@ import logging
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
 from wagtail.log_actions import log
@@ -29,11 +31,13 @@ from wagtail.models import Page
 from blog.cdn import purge_blog
 from blog.dodginess import rescore_blog
 from blog.models import RESERVED_POST_SLUGS, BlogPage, ImportJob, PostPage
+from blog.moderation import IGNORED_FOR_GOOD
 from blog.page_cache import forget_blog_pages
 
 logger = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 50  # rows between progress updates
+RESTART_AFTER = datetime.timedelta(minutes=10)  # queued this long with no progress: stuck
 
 
 def progress_key(job_id):
@@ -41,18 +45,32 @@ def progress_key(job_id):
 
 
 def progress(job):
-    """How many rows of the job are done (a running job's figure lives in the cache)."""
-    if job.status == ImportJob.Status.RUNNING:
+    """How many rows of the job are done (an import under way keeps its figure in the
+    cache: its own transaction holds every other change until the end)."""
+    if job.status in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING):
         return cache.get(progress_key(job.pk), job.done)
     return job.done
 
 
+def may_restart(job):
+    """A job queued long ago with no progress: its worker died or never came. Starting
+    it again is safe: a run still under way keeps it from running twice."""
+    return (
+        job.status == ImportJob.Status.QUEUED
+        and job.queued_at is not None
+        and job.queued_at < timezone.now() - RESTART_AFTER
+        and progress(job) == 0
+    )
+
+
 def start_import(job, on_clash):
-    """Queue a previewed (or failed) job, once; the task starts when this transaction
-    commits."""
-    startable = [ImportJob.Status.PREVIEW, ImportJob.Status.FAILED]
-    started = ImportJob.objects.filter(pk=job.pk, status__in=startable).update(
-        status=ImportJob.Status.QUEUED, on_clash=on_clash
+    """Queue a previewed or failed job (or one that may restart), once; the task starts
+    when this transaction commits."""
+    startable = Q(status__in=[ImportJob.Status.PREVIEW, ImportJob.Status.FAILED])
+    if may_restart(job):
+        startable |= Q(status=ImportJob.Status.QUEUED, queued_at=job.queued_at)
+    started = ImportJob.objects.filter(startable, pk=job.pk).update(
+        status=ImportJob.Status.QUEUED, on_clash=on_clash, queued_at=timezone.now(), error=""
     )
     if started:
         transaction.on_commit(lambda: run_import.enqueue(job.pk))
@@ -61,32 +79,33 @@ def start_import(job, on_clash):
 
 @task()
 def run_import(job_id):
-    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
-        status=ImportJob.Status.RUNNING
-    )
-    if not claimed:
-        return  # run already, or deleted with its blog
-    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    """Import a queued job. The claim (queued → running) is part of the import's
+    transaction: of two runs of one job the second waits for the first and then finds
+    nothing to do, and a run that dies half way leaves the job queued, as it was."""
     try:
         with transaction.atomic():
+            queued = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED)
+            if not queued.update(status=ImportJob.Status.RUNNING):
+                return  # run already, or deleted with its blog
+            job = ImportJob.objects.select_related("user").get(pk=job_id)
             report = import_rows(job)
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportJob.Status.DONE,
+                finished_at=timezone.now(),
+                done=report["imported"],
+                report={**job.report, **report},
+                rows=[],
+            )
     except Exception:
-        logger.exception("Import %s into blog %s failed", job.pk, job.blog_id)
-        ImportJob.objects.filter(pk=job.pk).update(
+        logger.exception("Import %s failed", job_id)
+        ImportJob.objects.filter(pk=job_id).update(
             status=ImportJob.Status.FAILED,
             finished_at=timezone.now(),
             error="Something went wrong on our side, and nothing was imported. "
             "Try again; if it fails again, write to us.",
         )
-    else:
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.DONE,
-            finished_at=timezone.now(),
-            done=report["imported"],
-            report={**job.report, **report},
-            rows=[],
-        )
-    cache.delete(progress_key(job.pk))
+    finally:
+        cache.delete(progress_key(job_id))
 
 
 def import_rows(job):
@@ -125,7 +144,9 @@ def import_rows(job):
         data={"imported": imported, "skipped": len(skipped), "source": job.source_name},
         title=blog.title,
     )
-    forget_blog_pages(blog.pk)
+    # Imported posts are news to the review queue: an ignored blog comes back to it.
+    BlogPage.objects.filter(pk=blog.pk, ignore_count__lt=IGNORED_FOR_GOOD).update(ignored_at=None)
+    transaction.on_commit(lambda: forget_blog_pages(blog.pk))
     transaction.on_commit(lambda: purge_blog(blog))
     return {"imported": imported, "skipped": skipped, "renamed": renamed}
 
@@ -140,7 +161,7 @@ def append_child(blog, post, step):
     post.blog = blog
     post._cached_parent_obj = blog  # noqa: SLF001 - treebeard's cache, read by Page.save
     post.rescore_later = True  # one rescore for the whole import (blog.dodginess)
-    post.save(clean=False)
+    post.save(clean=False, log_action=None)  # the import is logged once, not per post
 
 
 def free_slug(slug, taken):

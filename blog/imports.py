@@ -48,7 +48,14 @@ MAX_ZIP_ENTRIES = 2 * MAX_IMPORT_POSTS
 MAX_MARKDOWN_FILE_BYTES = 4 * MAX_MARKDOWN_LENGTH + 64 * 1024
 REQUIRED_COLUMNS = {"title", "content"}
 # Attribute names other tools write in their headers, for ours.
-HEADER_ALIASES = {"slug": "slug", "date": "published_date", "description": "meta_description"}
+HEADER_ALIASES = {
+    "slug": "slug",
+    "date": "published_date",
+    "description": "meta_description",
+    "published": "publish",
+}
+# Attributes that mean the opposite of ours: ``draft: true`` is ``publish: false``.
+NEGATED_ALIASES = {"draft": "publish"}
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".txt")
 TRUE_WORDS = {"true", "yes", "1", "on"}
 FALSE_WORDS = {"false", "no", "0", "off"}
@@ -95,13 +102,17 @@ def read_upload(name, data):
             "or a Markdown (.md) file."
         )
     if len(records) > MAX_IMPORT_POSTS:
-        raise UnreadableUpload(
-            f"This file holds {len(records):,} posts; at most {MAX_IMPORT_POSTS:,} can be "
-            "imported at once. Split it into several files."
-        )
+        raise UnreadableUpload(too_many_posts())
     if not records:
         raise UnreadableUpload("There are no posts in this file.")
     return records, notices
+
+
+def too_many_posts():
+    return (
+        f"This file holds more than {MAX_IMPORT_POSTS:,} posts, the most that can be "
+        "imported at once. Split it into several files."
+    )
 
 
 def decode(data, name):
@@ -132,6 +143,8 @@ def read_csv(text):
         reader.fieldnames = columns
         records = []
         for number, row in enumerate(reader, start=2):
+            if number - 1 > MAX_IMPORT_POSTS:
+                raise UnreadableUpload(too_many_posts())
             if None in row:
                 raise UnreadableUpload(f"Row {number} has more cells than the CSV has columns.")
             records.append({"label": f"row {number}", **{k: v or "" for k, v in row.items()}})
@@ -147,12 +160,21 @@ def read_markdown(text, label):
     or the file's name."""
     header, body = split_header(text)
     attributes, _body = read_markdown_post(header + "\n\n")
+    record = {"label": label, "unknown": [], "notes": []}
     if not is_header(attributes):
         attributes, body = {}, text
-    record = {"label": label, "content": body, "unknown": []}
+        if FRONT_MATTER_OPENS.match(text):
+            record["notes"].append(
+                "The attributes between the --- lines could not be read (one name: value "
+                "per line), so they are imported as part of the post."
+            )
+    record["content"] = body
     for name, value in attributes.items():
         column = HEADER_ATTRIBUTES.get(name) or HEADER_ALIASES.get(name)
-        if column is None:
+        if name in NEGATED_ALIASES:
+            negated = read_boolean(value, default=None)
+            record[NEGATED_ALIASES[name]] = "" if negated is None else str(not negated)
+        elif column is None:
             record["unknown"].append(name)
         else:
             record[column] = value
@@ -175,8 +197,9 @@ def is_header(attributes):
     """Whether the first paragraph was an attribute header: every line ``name: value``
     and at least one name we know (a paragraph like "Note: ..." is the body)."""
     names = list(attributes)
+    known = {*HEADER_ATTRIBUTES, *HEADER_ALIASES, *NEGATED_ALIASES}
     return all(name.replace("_", "").isalpha() and name.islower() for name in names) and any(
-        name in HEADER_ATTRIBUTES or name in HEADER_ALIASES for name in names
+        name in known for name in names
     )
 
 
@@ -195,6 +218,8 @@ def read_zip(data):
         entries = [entry for entry in archive.infolist() if not entry.is_dir()]
     except (zipfile.BadZipFile, ValueError, EOFError):
         raise UnreadableUpload("This is not a ZIP file, or it is damaged.") from None
+    # macOS's archiver adds resource forks (__MACOSX/..., ._name): not the blogger's files.
+    entries = [entry for entry in entries if not is_resource_fork(entry.filename)]
     if len(entries) > MAX_ZIP_ENTRIES:
         raise UnreadableUpload(f"This ZIP holds more than {MAX_ZIP_ENTRIES:,} files.")
     for entry in entries:
@@ -219,6 +244,10 @@ def read_zip(data):
     if len(tables) != 1:
         raise UnreadableUpload("This ZIP holds no Markdown (.md) files and no single CSV file.")
     return read_csv(unpack(archive, tables[0], limit=unpacked_limit()))
+
+
+def is_resource_fork(name):
+    return name.startswith("__MACOSX/") or posixpath.basename(name).startswith("._")
 
 
 def check_entry_name(name):
@@ -284,7 +313,7 @@ def check_record(record):
     problems = [
         problem(record, "warning", f"Unknown attribute “{name}” ignored.")
         for name in record.get("unknown", [])
-    ]
+    ] + [problem(record, "warning", note) for note in record.get("notes", [])]
 
     def fail(message):
         problems.append(problem(record, "error", message))
@@ -328,16 +357,30 @@ def check_record(record):
 
 def read_title_and_slug(record, problems):
     title = str(record.get("title", "")).strip() or "Untitled"
-    given = str(record.get("slug", "")).strip()
-    slug = slugify(given, allow_unicode=True)[:255].strip("-") if given else ""
-    if given and slug != given:
+    given = slug = str(record.get("slug", "")).strip()
+    if given and not is_slug(given):
+        slug = slugify(given, allow_unicode=True)[:255].strip("-")
         problems.append(
             problem(record, "warning", f"The link “{given[:100]}” was changed to “{slug}”.")
         )
     slug = slug or slugify(title, allow_unicode=True)[:80].strip("-") or "post"
     if slug in RESERVED_POST_SLUGS:
+        problems.append(
+            problem(
+                record, "warning", f"“{slug}” is a path the blog uses: the link is {slug}-post."
+            )
+        )
         slug = f"{slug}-post"
     return title, slug
+
+
+def is_slug(value):
+    """Whether ``value`` is a link the editor accepts as it is (Wagtail's slug field)."""
+    try:
+        PostPage._meta.get_field("slug").run_validators(value)
+    except ValidationError:
+        return False
+    return len(value) <= 255
 
 
 def checked_value(record, column, value, problems):
@@ -374,7 +417,10 @@ def read_date(value):
         return "", value[:50]
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=datetime.UTC)
-    return moment.astimezone(datetime.UTC).isoformat(), ""
+    try:
+        return moment.astimezone(datetime.UTC).isoformat(), ""
+    except OverflowError:  # 0001-01-01T00:00+14:00 is before the first UTC moment
+        return "", value[:50]
 
 
 def read_boolean(value, default):
@@ -391,7 +437,7 @@ def read_tags(value):
         text = value.strip()
         try:
             value = json.loads(text) if text.startswith("[") else None
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or [[[[... deeper than Python goes
             value = None
         if not isinstance(value, list):
             value = text.split(",")

@@ -705,6 +705,7 @@ class ImportJob(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    queued_at = models.DateTimeField(null=True)
     finished_at = models.DateTimeField(null=True)
     source_name = models.CharField(max_length=255)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)

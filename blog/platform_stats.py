@@ -1,9 +1,11 @@
 """Platform statistics for staff at ``/dashboard/platform-stats/``: sign-ups, posts first
 published and reads per UTC day over the last 7, 30 or 90 days, with totals.
 
-Each figure is one aggregate query (rows grouped by ``TruncDate`` in UTC) over an
-indexed time column, so the page costs three queries at any size; days without rows
-are filled in with 0 here, not in SQL. The table draws its bars in CSS: no JavaScript.
+Each figure is one aggregate query (rows grouped by ``TruncDate`` in UTC), so the page
+costs three queries at any size; days without rows are filled in with 0 here, not in
+SQL. Posts and reads are found through indexed time columns; sign-ups scan the users
+table (``date_joined`` has no index), and the reads of 90 busy days are many rows to
+count: it is a staff page, not a reader's. The table draws its bars in CSS: no JavaScript.
 
 The namespace is staff-only in ``blog.admin_isolation`` (a blogger gets 403 here), and
 the menu item is hidden from bloggers in ``blog.wagtail_hooks``.

@@ -185,6 +185,20 @@ def test_a_draft_does_not_count(make_blogger, make_post, commit):
     assert stored_score(blog) == 0
 
 
+def test_posts_dated_years_ahead_do_not_push_the_spam_out(make_blogger, make_post, commit):
+    moderation(blacklisted="casino")
+    blog = make_blogger()
+    old_account = timezone.now() - timedelta(days=30)  # no new-account points
+    get_user_model().objects.filter(pk=blog.owner.pk).update(date_joined=old_account)
+    make_post(blog, body="The best casino in town")
+    ahead = timezone.now() + timedelta(days=3650)
+    for n in range(25):
+        make_post(blog, title=f"Clean {n}", body="Nothing to see", published_date=ahead)
+    with commit():
+        make_post(blog, title="Trigger", body="Still nothing")
+    assert stored_score(blog) == BLACKLISTED_TERM_POINTS
+
+
 def test_saving_the_blog_stores_its_score(make_blogger, login, commit):
     moderation(highlight="crypto")
     blog = make_blogger()

@@ -20,7 +20,7 @@ from wagtail.models import PageLogEntry
 
 from blog.export import posts_csv
 from blog.import_posts import run_import
-from blog.models import Delivery, ImportJob, PostPage, Subscriber
+from blog.models import BlogPage, Delivery, ImportJob, PostPage, Subscriber
 from tests.test_subscriptions import run_ready_tasks
 
 UPLOAD_URL = "/dashboard/import/"
@@ -405,3 +405,93 @@ def test_run_import_runs_a_job_once(blogger):
     job = import_file(client, "a.csv", bear_csv(generated_rows(2)))
     run_import.call(job.pk)  # a queued task run twice by a worker
     assert PostPage.objects.filter(blog=blog).count() == 2
+
+
+# --- Found in review: hostile values, other tools' files, stuck jobs --------------------------
+
+
+def test_hostile_values_are_problems_not_errors(blogger):
+    _, client = blogger
+    rows = list(generated_rows(3))
+    rows[0]["all_tags"] = "[" * 100_000  # deeper than json can go
+    rows[1]["published_date"] = "0001-01-01T00:00:00+14:00"  # before the first UTC moment
+    job = preview(client, "x.csv", bear_csv(rows))
+    assert job.total == 2
+    assert any("is not a date" in p["message"] for p in job.problems if p["label"] == "row 3")
+    header = "title: Deep\ntags: " + "[" * 100_000 + "\n\nBody"
+    job = preview(client, "deep.md", header.encode())
+    assert job.total == 1
+
+
+def test_a_huge_csv_is_refused_before_it_is_all_read(blogger):
+    _, client = blogger
+    data = b"title,content\n" + b"a,b\n" * 20_001
+    assert "more than 20,000 posts" in refused(client, "many.csv", data)
+
+
+def test_other_tools_drafts_links_and_lists(blogger):
+    blog, client = blogger
+    jekyll = "---\ntitle: Not yet\ndraft: true\n---\n\nUnfinished"
+    import_file(client, "draft.md", jekyll.encode())
+    assert not PostPage.objects.get(title="Not yet").live
+    listed = "---\ntitle: Listed\ntags:\n  - a\n  - b\n---\n\nText"
+    job = import_file(client, "listed.md", listed.encode())
+    assert "could not be read" in job.problems[0]["message"]
+    assert PostPage.objects.get(slug="listed").body == listed  # nothing of it lost
+    rows = [
+        {**next(generated_rows(1)), "slug": "My--Post"},
+        {**next(generated_rows(1)), "slug": "feed"},
+    ]
+    job = import_file(client, "links.csv", bear_csv(rows))
+    assert set(PostPage.objects.filter(blog=blog).values_list("slug", flat=True)) >= {
+        "My--Post",
+        "feed-post",
+    }
+    assert "is a path the blog uses" in job.problems[0]["message"]
+
+
+def test_a_zip_made_on_a_mac_imports(blogger):
+    _, client = blogger
+    data = zip_of(
+        {
+            "posts/a.md": "title: A\n\nText",
+            "__MACOSX/posts/._a.md": b"\x00\x05\x16\x07binary",
+            "posts/._b.md": b"\x00\x05\x16\x07binary",
+        }
+    )
+    assert import_file(client, "mac.zip", data).done == 1
+
+
+def test_a_job_whose_worker_died_can_be_started_again(blogger, settings):
+    blog, client = blogger
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    job = preview(client, "a.csv", bear_csv(generated_rows(3)))
+    confirm(client, job)
+    page = client.get(reverse("bearcms_import:job", args=[job.pk])).content.decode()
+    assert "Start it again" not in page  # queued a moment ago: the worker may be busy
+    ImportJob.objects.filter(pk=job.pk).update(
+        queued_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    page = client.get(reverse("bearcms_import:job", args=[job.pk])).content.decode()
+    assert "Start it again" in page
+    confirm(client, job)
+    assert run_ready_tasks() == ["run_import", "run_import"]  # the lost run and the new one
+    job.refresh_from_db()
+    assert job.status == "done" and PostPage.objects.filter(blog=blog).count() == 3
+
+
+def test_importing_brings_an_ignored_blog_back_to_the_review_queue(blogger):
+    blog, client = blogger
+    BlogPage.objects.filter(pk=blog.pk).update(ignored_at=timezone.now(), ignore_count=1)
+    import_file(client, "a.csv", bear_csv(generated_rows(2)))
+    assert BlogPage.objects.get(pk=blog.pk).ignored_at is None
+    BlogPage.objects.filter(pk=blog.pk).update(ignored_at=timezone.now(), ignore_count=2)
+    import_file(client, "b.csv", bear_csv(generated_rows(2)))
+    assert BlogPage.objects.get(pk=blog.pk).ignored_at is not None  # ignored for good
+
+
+def test_the_import_is_one_history_entry(blogger):
+    blog, client = blogger
+    import_file(client, "a.csv", bear_csv(generated_rows(5)))
+    assert PageLogEntry.objects.filter(page__depth=3).count() == 0
+    assert PageLogEntry.objects.filter(page=blog, action="bearcms.import").count() == 1
