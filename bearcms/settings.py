@@ -96,6 +96,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "bearcms.security_headers.SecurityHeadersMiddleware",
     # Scanners' probes (.php, .env, wp-admin) answered before anything queries.
     "bearcms.scanner_probes.ScannerProbeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -297,7 +298,8 @@ if SECURE_PRODUCTION:
     # Every blog host is served over HTTPS (wildcard or on-demand certificates), so the
     # whole domain can be preloaded; operators can opt out.
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
-    SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# Links out tell the other site which blog sent the reader, never the page's path.
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 # Wagtail's live preview frames the page being edited from the same origin, so framing
 # is limited to the same origin rather than refused outright (check W019 says DENY).
 X_FRAME_OPTIONS = "SAMEORIGIN"
