@@ -112,6 +112,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # An unreachable media bucket or a full disk is a message, not a 500.
+    "bearcms.service_outages.ServiceOutageMiddleware",
 ]
 
 # Addresses (or networks) of the proxies in front of the app, e.g. Caddy on the same box
@@ -169,6 +171,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+else:
+    # A database host that stops answering (a failover, a network fault) must not hold a
+    # worker until gunicorn's timeout kills it: give up connecting after a few seconds,
+    # and the request gets the 503 of bearcms.server_errors. (?connect_timeout= in
+    # DATABASE_URL wins.)
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
 # Host resolution and page URLs are cached (blog.site_cache); every web process must see the
 # same cache so that creating or renaming a blog invalidates it everywhere. Redis when
@@ -238,7 +246,7 @@ def s3_media_storage(env):
             "AWS_DEFAULT_ACL=public-read."
         )
     return {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "bearcms.media_storage.MediaS3Storage",
         "OPTIONS": {
             "bucket_name": env["AWS_STORAGE_BUCKET_NAME"],
             "endpoint_url": env.get("AWS_S3_ENDPOINT_URL") or None,
@@ -256,6 +264,12 @@ def s3_media_storage(env):
     }
 
 
+# Bounds on every S3 call (bearcms.media_storage): an unreachable bucket fails an upload
+# in about 2 x 3 s, a hanging one in about 2 x 10 s, within gunicorn's 30 s worker
+# timeout (botocore's own: 5 x 60 s).
+AWS_S3_CONNECT_TIMEOUT = float(os.environ.get("AWS_S3_CONNECT_TIMEOUT", "3"))
+AWS_S3_READ_TIMEOUT = float(os.environ.get("AWS_S3_READ_TIMEOUT", "10"))
+AWS_S3_MAX_ATTEMPTS = int(os.environ.get("AWS_S3_MAX_ATTEMPTS", "2"))
 # The media CDN's host (a blog may not claim it as its own domain).
 AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN", "").strip().lower()
 STORAGES = {

@@ -40,5 +40,8 @@ if settings.DEBUG:
     if "debug_toolbar" in settings.INSTALLED_APPS:
         urlpatterns.append(path("__debug__/", include("debug_toolbar.urls")))
 
+# A database outage answers 503 "back in a moment"; anything else the plain 500 page.
+handler500 = "bearcms.server_errors.server_error"
+
 # Only Wagtail's page-serving view: not its /_util/ login and password views.
 urlpatterns.append(re_path(serve_pattern, wagtail_views.serve, name="wagtail_serve"))

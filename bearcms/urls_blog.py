@@ -40,6 +40,8 @@ if settings.DEBUG:
 
 # A reader who mistypes an address stays on the blog: a 404 in its theme and navigation.
 handler404 = "blog.errors.not_found"
+# A database outage answers 503 "back in a moment"; anything else the plain 500 page.
+handler500 = "bearcms.server_errors.server_error"
 
 # Only Wagtail's page-serving view: not its /_util/ login and password views.
 urlpatterns.append(re_path(serve_pattern, wagtail_views.serve, name="wagtail_serve"))

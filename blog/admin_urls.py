@@ -1,12 +1,13 @@
 """The dashboard's URLconf: Wagtail's admin behind the tenant guard.
 
-Two things here could not be done with Wagtail hooks, so they are done on the URLs:
+Three things here could not be done with Wagtail hooks, so they are done on the URLs:
 
 * every admin view is wrapped with ``guard_admin_view`` (Wagtail has no hook around its
   views; it wraps them the same way itself, with ``require_admin_access``);
 * the views that list every tenant's tags are replaced by the versions in
   ``blog.admin_views``. The replacements come first and keep the stock paths, so the
-  stock URL names (``wagtailimages:index`` and so on) now lead to them.
+  stock URL names (``wagtailimages:index`` and so on) now lead to them;
+* every POST to the page views runs in one transaction (``blog.atomic_page_writes``).
 
 ``tests/test_admin_isolation.py`` walks every pattern here as a blogger, so a Wagtail
 upgrade that moves one of these paths fails the suite instead of reopening a leak.
@@ -16,6 +17,7 @@ from django.urls import path
 from django.views.decorators.cache import never_cache
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
+from wagtail.admin.urls import pages as wagtailadmin_pages_urls
 from wagtail.images import get_image_model
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
@@ -25,6 +27,7 @@ from blog.admin_views import (
     TenantImageIndexView,
     tag_autocomplete,
 )
+from blog.atomic_page_writes import atomic_post
 
 image_chooser = TenantImageChooserViewSet(
     "wagtailimages_chooser", model=get_image_model(), url_prefix="images/chooser"
@@ -43,6 +46,8 @@ tenant_views = decorate_urlpatterns(
 )
 
 # decorate_urlpatterns wraps the pattern objects in place; only this URLconf uses them.
+# Page writes first, so that the guard's checks run before the transaction begins.
+decorate_urlpatterns(wagtailadmin_pages_urls.urlpatterns, atomic_post)
 urlpatterns = decorate_urlpatterns(
     tenant_views + list(wagtailadmin_urls.urlpatterns), guard_admin_view
 )

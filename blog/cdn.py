@@ -14,6 +14,7 @@ import logging
 
 import requests
 from django.conf import settings
+from django.db import transaction
 from django.db.models.signals import post_save
 from wagtail.contrib.frontend_cache.backends.cloudflare import (
     CloudflareBackend as WagtailCloudflareBackend,
@@ -81,9 +82,20 @@ def purge_after_publishing(sender, instance, **kwargs):
     from blog.models import BlogPage, PostPage
 
     if isinstance(instance, PostPage):
-        purge_urls_from_cache(blog_urls(instance.blog))
+        listings = blog_urls(instance.blog)
+        purge_urls_from_cache(listings)
+        urls = [instance.get_full_url(), *listings]
     elif isinstance(instance, BlogPage):
-        purge_blog(instance)
+        urls = blog_urls(instance, with_posts=True)
+        purge_urls_from_cache(urls)
+    else:
+        return
+    # Inside a transaction (a dashboard POST is one: blog.atomic_page_writes) readers see
+    # the old rows until it commits, and a CDN fetch in between would keep the old page
+    # for READER_S_MAXAGE: purge again once it has (Wagtail's own purge of the page's
+    # URL comes before the commit too).
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: purge_urls_from_cache(urls), robust=True)
 
 
 def purge_previous_host(sender, instance, created, **kwargs):

@@ -14,11 +14,13 @@ our location stripping in ``blog.image_uploads``). The editor inserts the URL of
 ``max-1600x1600`` rendition rather than the original: re-encoded by Wagtail, it keeps
 pages small (a phone photo is 3-10 MB) and carries no metadata at all. Renditions are
 kept until the image is deleted, so the URL stays valid. GIFs are inserted as
-originals, since a rendition would stop an animation.
+originals, since a rendition would stop an animation. When the bucket cannot be reached
+the editor shows ``bearcms.service_outages``' message (a 503), and the post is untouched.
 """
 
 import os
 
+from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -29,6 +31,8 @@ from wagtail.images.forms import get_image_form
 from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
+from bearcms.service_outages import MESSAGE as STORAGE_MESSAGE
+from bearcms.service_outages import STORAGE_ERRORS, log_storage_error
 from blog.models import BlogPage
 from blog.permissions import ROOT_DEPTH
 
@@ -70,11 +74,17 @@ def upload_from_editor(request, page_id):
     if not form.is_valid():
         messages = [message for errors in form.errors.values() for message in errors]
         return error(" ".join(messages), 400)
-    image = form.save()
-    if os.path.splitext(image.file.name)[1].lower() in ORIGINAL_EXTENSIONS:
-        url = image.file.url
-    else:
-        url = image.get_rendition(RENDITION).url
+    try:
+        # One unit: an image whose rendition could not be stored is not kept either.
+        with transaction.atomic():
+            image = form.save()
+            if os.path.splitext(image.file.name)[1].lower() in ORIGINAL_EXTENSIONS:
+                url = image.file.url
+            else:
+                url = image.get_rendition(RENDITION).url
+    except STORAGE_ERRORS as exc:  # the bucket is unreachable: say so, in the editor
+        log_storage_error(request, exc)
+        return error(STORAGE_MESSAGE, 503)
     return JsonResponse({"data": {"filePath": url}})
 
 

@@ -199,8 +199,15 @@ def read_markdown_post(text):
         attributes[name.strip()] = value
     tags = attributes.get("tags", "")
     if isinstance(tags, str):
+        tags = unbracketed(tags)
         attributes["tags"] = [tag.strip() for tag in tags.split(",") if tag.strip()]
     return attributes, body
+
+
+def unbracketed(text):
+    """``a, b`` of ``[a, b]``, as static site generators write a list (not JSON). Only
+    text: a JSON list's tags are as they were written, ``["[draft", "ideas]"]`` too."""
+    return text[1:-1] if text.startswith("[") and text.endswith("]") else text
 
 
 # --- The ZIP -------------------------------------------------------------------------------

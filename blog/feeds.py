@@ -16,6 +16,7 @@ from django.contrib.syndication.views import Feed
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 from wagtail.models import PageViewRestriction
 
 from blog.directives import expand_directives
@@ -67,10 +68,14 @@ class FeedPage:
 
 
 def xml_safe(values):
-    return {
-        key: NOT_XML.sub("", value) if isinstance(value, str) else value
-        for key, value in values.items()
-    }
+    def clean(value):
+        if isinstance(value, str):
+            return NOT_XML.sub("", value)
+        if isinstance(value, (list, tuple)):  # an entry's categories: its tags
+            return [clean(item) for item in value]
+        return value
+
+    return {key: clean(value) for key, value in values.items()}
 
 
 class PagedFeedMixin:
@@ -199,7 +204,9 @@ class AtomFeed(Feed):
         return [tag.name for tag in post.tags.all()]
 
     def item_description(self, post):
-        return post.meta_description or None  # Atom's summary; the post is the content
+        # Atom's summary; the post is the content. Django marks the summary type="html",
+        # so the plain-text description is escaped: feed readers must show it as text.
+        return escape(post.meta_description) if post.meta_description else None
 
     def item_extra_kwargs(self, post):
         return {"content": post.feed_html}

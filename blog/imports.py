@@ -31,6 +31,7 @@ import json
 import posixpath
 import re
 import zipfile
+import zlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -38,7 +39,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import slugify
 
-from blog.export import CSV_COLUMNS, HEADER_ATTRIBUTES, read_markdown_post
+from blog.export import CSV_COLUMNS, HEADER_ATTRIBUTES, read_markdown_post, unbracketed
 from blog.markdown import MAX_MARKDOWN_LENGTH
 from blog.models import RESERVED_POST_SLUGS, PostPage
 
@@ -216,7 +217,8 @@ def read_zip(data):
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = [entry for entry in archive.infolist() if not entry.is_dir()]
-    except (zipfile.BadZipFile, ValueError, EOFError):
+    # IndexError: an entry named ""; NotImplementedError: a version field from the future.
+    except (zipfile.BadZipFile, ValueError, EOFError, IndexError, NotImplementedError):
         raise UnreadableUpload("This is not a ZIP file, or it is damaged.") from None
     # macOS's archiver adds resource forks (__MACOSX/..., ._name): not the blogger's files.
     entries = [entry for entry in entries if not is_resource_fork(entry.filename)]
@@ -265,7 +267,15 @@ def unpack(archive, entry, limit=MAX_MARKDOWN_FILE_BYTES):
     try:
         with archive.open(entry) as file:
             data = file.read(limit + 1)
-    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as error:
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        EOFError,
+        NotImplementedError,
+        RuntimeError,
+        ValueError,  # headers that disagree: a negative seek, a name that is not UTF-8
+        zlib.error,
+    ) as error:
         raise UnreadableUpload(f"{entry.filename} cannot be unpacked: {error}.") from None
     if len(data) > limit or len(data) != entry.file_size:
         raise UnreadableUpload(f"{entry.filename} is not the size the ZIP says it is.")
@@ -440,9 +450,6 @@ def read_tags(value):
         except (ValueError, RecursionError):  # not JSON, or [[[[... deeper than Python goes
             value = None
         if not isinstance(value, list):
-            value = text.split(",")
-    if value and str(value[0]).startswith("[") and str(value[-1]).endswith("]"):
-        # ``[a, b]`` as static site generators write it (a list, but not JSON).
-        value = [str(tag).strip("[]") for tag in value]
+            value = unbracketed(text).split(",")
     names = [str(tag).strip()[:100] for tag in value]
     return sorted({name for name in names if name})

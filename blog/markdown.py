@@ -11,6 +11,7 @@ MathML (``blog.markdown_math``); quotes stay as typed (no smart quotes).
 """
 
 import re
+from html import escape
 from urllib.parse import urlsplit
 
 import markdown
@@ -84,17 +85,25 @@ SET_TAG_ATTRIBUTE_VALUES = {
     "iframe": {"sandbox": "allow-scripts allow-same-origin allow-presentation allow-popups"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+MAX_CLEANING_PASSES = 5  # deeply nested links settle in three
 IFRAME_WITHOUT_SOURCE = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>\s*</iframe>")
+# nh3 escapes ``<`` and ``>`` in attribute values, so ``<iframe[^>]*>`` is the whole tag.
+IFRAME_CONTENT = re.compile(r"(<iframe\b[^>]*>).*?(</iframe>)", re.DOTALL)
 
 
 def render_markdown(text):
     """Return sanitised HTML for a blogger's Markdown ``text``."""
-    html = markdown.markdown(
-        text or "",
-        extensions=EXTENSIONS,
-        extension_configs=EXTENSION_CONFIGS,
-        output_format="html",
-    )
+    try:
+        html = markdown.markdown(
+            text or "",
+            extensions=EXTENSIONS,
+            extension_configs=EXTENSION_CONFIGS,
+            output_format="html",
+        )
+    except RecursionError:
+        # A thousand nested markers (``****...``, ``- - - ...``) make a tree deeper than
+        # Python-Markdown's recursive walks can go. No post means that: show it as typed.
+        html = f"<pre>{escape(text)}</pre>"
     return sanitise_html(html)
 
 
@@ -108,7 +117,22 @@ def embeds_from_allowed_hosts(tag, attribute, value):
 
 
 def sanitise_html(html):
-    """Strip everything from ``html`` that could run code or escape its container."""
+    """Strip everything from ``html`` that could run code or escape its container.
+
+    Until nothing changes: nh3 writes out the tree it built, and a browser reading that
+    text can build another (nested ``<p>`` or ``<a>``, which a browser splits). Cleaning
+    the text again cleans what a browser will see. Markup that never settles (none a
+    person writes) is shown as text.
+    """
+    for _attempt in range(MAX_CLEANING_PASSES):
+        cleaned = clean_html(html)
+        if cleaned == html:
+            return cleaned
+        html = cleaned
+    return clean_html(f"<pre>{escape(html)}</pre>")  # text only: settled at once
+
+
+def clean_html(html):
     html = nh3.clean(
         html,
         tags=ALLOWED_TAGS | MATHML_TAGS | {"iframe"},
@@ -120,5 +144,8 @@ def sanitise_html(html):
         attribute_filter=embeds_from_allowed_hosts,
         link_rel="noopener",
     )
+    # What stands inside an iframe is kept as raw text (``<script>`` included): browsers
+    # never show it, but feed readers and mail clients may read it as markup. Empty it.
+    html = IFRAME_CONTENT.sub(r"\1\2", html)
     # An iframe whose source was refused is an empty frame: drop it altogether.
     return IFRAME_WITHOUT_SOURCE.sub("", html)

@@ -17,6 +17,7 @@ from hashlib import sha1
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete
 from django.http.request import split_domain_port
 from wagtail.signals import page_published, page_unpublished
@@ -32,8 +33,19 @@ def blog_version(blog_id):
 
 
 def forget_blog_pages(blog_id):
-    """Make every cached page of the blog unreachable (each process sees it at once)."""
+    """Make every cached page of the blog unreachable (each process sees it at once).
+
+    Inside a transaction (a dashboard POST is one: ``blog.atomic_page_writes``) it is done
+    again on commit: a reader request in between still reads the old rows, and would
+    otherwise cache the old page under the new version.
+    """
     key = VERSION_KEY.format(blog_id)
+    _bump(key)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _bump(key), robust=True)
+
+
+def _bump(key):
     try:
         cache.incr(key)
     except ValueError:  # no version yet: nothing is cached under one either

@@ -1,7 +1,8 @@
 """The staff review queue at ``/dashboard/review/``: unreviewed blogs, dodgiest first
 (``BlogPage.dodginess``, then oldest first), each with its score, title, home content and
-latest posts inline, and one-click moderation actions. Two more tabs list the blogs
-flagged for a second look (reviewed or not) and the blocked blogs.
+latest posts inline, and one-click moderation actions. More tabs list the blogs flagged
+for a second look (reviewed or not), the reviewed blogs (an approved blog that turns bad
+is hidden or blocked from there) and the blocked blogs.
 
 Ignoring a blog takes it out of the queue until it publishes a post; ignoring it a second
 time is for good. Approving or hiding it is a review: that ends a second look and forgets
@@ -45,14 +46,14 @@ from wagtail.admin.menu import MenuItem
 
 from blog.models import BlogPage, PostPage
 from blog.moderation import IGNORED_FOR_GOOD, set_blog_flags
-from home.adapter import masked
+from home.account_mail import masked
 
 logger = logging.getLogger(__name__)
 
 NAMESPACE = "bearcms_review"
 PER_PAGE = 20
 LATEST_POSTS = 3
-TABS = ("index", "flagged", "blocked")
+TABS = ("index", "flagged", "reviewed", "blocked")
 
 # A review ends a second look and forgets the ignores (see the module docstring).
 REVIEWED = {"reviewed": True, "flagged": False, "ignored_at": None, "ignore_count": 0}
@@ -110,11 +111,13 @@ def blogs_in(tab):
         return BlogPage.objects.filter(blocked=True).order_by("pk")
     if tab == "flagged":
         return BlogPage.objects.filter(flagged=True, blocked=False).order_by("-dodginess", "pk")
+    if tab == "reviewed":
+        return BlogPage.objects.filter(reviewed=True, blocked=False).order_by("-pk")
     return awaiting_review().order_by("-dodginess", "pk")
 
 
 def queue(request, tab="index"):
-    """A page of one tab of the queue: unreviewed blogs, flagged blogs or blocked blogs."""
+    """A page of one tab of the queue: unreviewed, flagged, reviewed or blocked blogs."""
     blogs = (
         blogs_in(tab)
         .select_related("owner")
@@ -157,7 +160,8 @@ def moderate(request, pk, action):
     approval message if staff wrote one."""
     if action not in FLAG_ACTIONS and action != "ignore":
         raise Http404
-    blog = get_object_or_404(BlogPage.objects.select_related("owner"), pk=pk)
+    # id, not pk: an id past the database's integers finds no row, a pk (the Page link) raises.
+    blog = get_object_or_404(BlogPage.objects.select_related("owner"), id=pk)
     flags, done = ignoring(blog) if action == "ignore" else FLAG_ACTIONS[action]
     set_blog_flags(blog, user=request.user, **flags)
     messages.success(request, f"“{blog.title}” {done}.")
@@ -195,7 +199,8 @@ def mail_owner(request, blog, note):
 
 def delete(request, pk):
     """GET: the confirmation page. POST: delete the blog and everything of it."""
-    blog = get_object_or_404(BlogPage, pk=pk)
+    # id, not pk: an id past the database's integers finds no row, a pk (the Page link) raises.
+    blog = get_object_or_404(BlogPage, id=pk)
     if request.method != "POST":
         return TemplateResponse(request, "blog/admin/review_delete.html", {"blog": blog})
     title = blog.title
@@ -211,6 +216,7 @@ def register_review_queue_urls():
     urls = [
         path("", queue, name="index"),
         path("flagged/", queue, {"tab": "flagged"}, name="flagged"),
+        path("reviewed/", queue, {"tab": "reviewed"}, name="reviewed"),
         path("blocked/", queue, {"tab": "blocked"}, name="blocked"),
         path("<int:pk>/delete/", delete, name="delete"),
         path("<int:pk>/<str:action>/", moderate, name="moderate"),

@@ -24,7 +24,7 @@ import logging
 from datetime import timedelta
 from email.utils import formataddr, parseaddr
 from html import unescape
-from smtplib import SMTPException, SMTPRecipientsRefused
+from smtplib import SMTPRecipientsRefused
 
 from django.conf import settings
 from django.core import signing
@@ -39,6 +39,7 @@ from django.utils.text import Truncator
 from django_tasks import task
 from wagtail.signals import page_published
 
+from bearcms.mail_retries import MAIL_ERRORS, MAX_ATTEMPTS, can_defer, retry_delay
 from blog.models import Delivery, PostPage, Subscriber
 from blog.page_cache import forget_blog_pages
 
@@ -55,11 +56,8 @@ CONFIRMATION_SENT_KEY = "bearcms:confirmation-sent:{}"
 # A claim outlives any single send (EMAIL_TIMEOUT is seconds); if the sender dies, the
 # delivery becomes due again after it.
 CLAIM_DURATION = timedelta(minutes=10)
-# The delay before attempt n+1 after n failed ones; after MAX_ATTEMPTS the row stays, unsent.
-RETRY_DELAYS = [timedelta(minutes=m) for m in (1, 5, 30, 120, 720, 1440, 1440)]
-MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+# Retries follow bearcms.mail_retries; after MAX_ATTEMPTS a delivery's row stays, unsent.
 EXCERPT_LENGTH = 300
-MAIL_ERRORS = (SMTPException, OSError)  # OSError covers refused connections and timeouts
 LINK_SALTS = {
     "confirm": "bearcms.subscriptions.confirm",
     "unsubscribe": "bearcms.subscriptions.unsubscribe",
@@ -160,16 +158,6 @@ def new_post_message(post, subscriber):
     )
     message.attach_alternative(render_to_string("blog/email/new_post.html", context), "text/html")
     return message
-
-
-def retry_delay(attempts):
-    """The wait after ``attempts`` failed attempts."""
-    return RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1]
-
-
-def can_defer(task_to_run):
-    """Can the task backend run a task later (a retry), or only now?"""
-    return task_to_run.get_backend().supports_defer
 
 
 # --- Confirmation mail -----------------------------------------------------------------

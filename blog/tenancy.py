@@ -10,6 +10,7 @@ would still show other tenants.
 
 import re
 
+import idna
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
@@ -51,11 +52,34 @@ def validate_subdomain(value):
             "Use lowercase letters, digits and hyphens only, not starting or ending with a hyphen.",
             code="invalid",
         )
-    if subdomain in RESERVED_SUBDOMAINS:
+    if subdomain.startswith("xn--") and not is_a_label(subdomain):
+        raise ValidationError(
+            "A subdomain starting with xn-- must be an international name in punycode.",
+            code="invalid",
+        )
+    if subdomain in RESERVED_SUBDOMAINS or is_platform_host(blog_hostname(subdomain)):
         raise ValidationError(f"“{subdomain}” is reserved. Choose another.", code="reserved")
     if BlogPage.objects.filter(subdomain=subdomain).exists():
         raise ValidationError(f"“{subdomain}” is taken. Choose another.", code="taken")
     return subdomain
+
+
+def is_a_label(label):
+    """Whether an ``xn--`` label is punycode for a real international name: browsers
+    refuse a host with one that is not, so a blog there could never be opened."""
+    try:
+        idna.decode(label)
+    except (idna.IDNAError, UnicodeError):
+        return False
+    return True
+
+
+def is_platform_host(hostname):
+    """Whether ``hostname`` is, or is under, a name the platform points elsewhere: the
+    target custom domains point at, the media CDN (``blog.custom_domains``)."""
+    names = {settings.CUSTOM_DOMAIN_TARGET, settings.AWS_S3_CUSTOM_DOMAIN}
+    names -= {"", settings.BLOG_DOMAIN}
+    return any(hostname == name or hostname.endswith("." + name) for name in names)
 
 
 def blog_hostname(subdomain):

@@ -98,7 +98,8 @@ def remove_upvotes(post, start, end, user):
 
 def post_upvotes(request, post_id):
     """The post's upvotes per hour, with a remove button per hour and a span form."""
-    post = get_object_or_404(PostPage.objects.select_related("blog"), pk=post_id)
+    # id, not pk: an id past the database's integers finds no row, a pk (the Page link) raises.
+    post = get_object_or_404(PostPage.objects.select_related("blog"), id=post_id)
     hours = [
         {"start": hour, "end": hour + HOUR, "count": count}
         for hour, count in upvotes_per_hour(post)
@@ -117,7 +118,8 @@ def post_upvotes(request, post_id):
 @require_POST
 def remove(request, post_id):
     """Remove the post's upvotes of the span posted (an hour's button posts its hour)."""
-    post = get_object_or_404(PostPage.objects.select_related("blog"), pk=post_id)
+    # id, not pk: an id past the database's integers finds no row, a pk (the Page link) raises.
+    post = get_object_or_404(PostPage.objects.select_related("blog"), id=post_id)
     with timezone.override(datetime.UTC):
         form = UpvoteSpanForm(request.POST)
         if not form.is_valid():

@@ -89,10 +89,13 @@ def upvote(request, post_id):
     )
     if post is None or post.get_view_restrictions().exists():
         raise Http404("No such post.")
-    if record_upvote(post, visitor_hash(request, post.id)):
+    counted = record_upvote(post, visitor_hash(request, post.id))
+    if counted:
         forget_blog_pages(request.blog.id)  # the app's cached pages show the old count
-    # "See the post": the browser GETs it and shows the count. The query string makes it
-    # a URL no browser or CDN has cached with the old count.
-    response = HttpResponseRedirect(post.get_url(request) + "?upvoted#upvote")
+    # "See the post": the browser GETs it and shows the count, and whether this upvote
+    # counted (post_page.html). The query string makes it a URL no browser or CDN has
+    # cached with the old count.
+    outcome = "upvoted" if counted else "already-upvoted"
+    response = HttpResponseRedirect(f"{post.get_url(request)}?{outcome}#upvote")
     response.status_code = 303
     return response

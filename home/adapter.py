@@ -1,23 +1,15 @@
-"""django-allauth adapter: safe redirects, account mail that cannot break a request, the
+"""django-allauth adapter: safe redirects, account mail sent by a task, the
 client address its rate limits count by, and which email addresses an account may have."""
 
-import logging
-import smtplib
-
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from blog.reader_requests import client_ip
+from home.account_mail import send_account_mail_later
 from home.email_domains import validate_signup_email
-
-logger = logging.getLogger(__name__)
-
-
-def masked(address):
-    """``s***@example.com``: enough to find the case in the logs, not the whole address."""
-    local, _, domain = str(address).rpartition("@")
-    return f"{local[:1]}***@{domain}" if local else "***"
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -30,6 +22,13 @@ class AccountAdapter(DefaultAccountAdapter):
             allowed_hosts={settings.BLOG_DOMAIN, self.request.get_host()},
             require_https=self.request.is_secure(),
         )
+
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        # allauth keys the per-account failed-login lock by the request's host, and the
+        # platform answers to any spelling of it (any port, any case, a trailing dot):
+        # each spelling would get its own five guesses. One platform, one lock.
+        login = credentials.get("email", credentials.get("username", "")).lower()
+        return f"{settings.BLOG_DOMAIN}:{login}"
 
     def clean_email(self, email):
         # allauth asks here for every address a person gives: at sign-up, when adding an
@@ -50,11 +49,16 @@ class AccountAdapter(DefaultAccountAdapter):
         return client_ip(request)
 
     def send_mail(self, template_prefix, email, context):
-        # Sign-up, password reset and confirmation resend all send through here. A mail
-        # outage or a wrong SMTP password must not turn them into a 500 (or roll back a
-        # sign-up): log it and go on; the person can ask for the mail again. OSError
-        # covers refused connections, timeouts and TLS failures.
-        try:
-            super().send_mail(template_prefix, email, context)
-        except (smtplib.SMTPException, OSError) as error:
-            logger.error("Could not send %s to %s: %s", template_prefix, masked(email), error)
+        # Sign-up, password reset and confirmation resend all send through here. The
+        # message is rendered now, as allauth does, and sent by a task
+        # (home.account_mail): a mail outage or a wrong SMTP password never turns the
+        # request into a 500 or rolls back a sign-up, and the worker retries the mail.
+        request = allauth_context.request
+        context = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            **context,
+        }
+        message = self.render_mail(template_prefix, email, context)
+        send_account_mail_later(template_prefix, message)

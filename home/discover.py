@@ -231,13 +231,18 @@ class DiscoveryFeed(Feed):
         posts = list(discoverable_posts().order_by(*ordering(newest))[:PAGE_SIZE])
         for post in posts:
             post.discovery_url = post_url(post)
-        return FeedContent(posts, newest, request.build_absolute_uri(request.get_full_path()))
+        # Absolute URLs from the platform's configured address, not the Host header: the
+        # platform answers to any port or case of its name, and this feed is cached
+        # publicly, so a request's spelling must not become every reader's feed id.
+        url = settings.WAGTAILADMIN_BASE_URL + request.get_full_path()
+        return FeedContent(posts, newest, url)
 
     def title(self, obj):
         return "Newest posts on bearcms" if obj.newest else "Trending posts on bearcms"
 
     def link(self, obj):
-        return reverse("discover") + ("?newest=1" if obj.newest else "")
+        path = reverse("discover") + ("?newest=1" if obj.newest else "")
+        return settings.WAGTAILADMIN_BASE_URL + path
 
     def feed_url(self, obj):
         return obj.url

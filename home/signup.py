@@ -16,8 +16,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.html import escape
 
+from blog.models import BlogPage
 from blog.tenancy import create_blog, validate_subdomain
 from home.subdomain_quarantine import validate_not_quarantined
+
+# Tries at creating the account and its blog when only a username collided (see save).
+SAVE_ATTEMPTS = 3
 
 
 class BlogSignupForm(SignupForm):
@@ -52,16 +56,22 @@ class BlogSignupForm(SignupForm):
         # The user and the blog are one unit: if the blog cannot be made, no account
         # is left behind that cannot write anywhere.
         subdomain = self.cleaned_data["subdomain"]
-        try:
-            with transaction.atomic():
-                user = super().save(request)
-                create_blog(user, subdomain)
-        except (IntegrityError, ValidationError) as error:
-            # Another sign-up took the subdomain between our check and our insert.
-            raise SubdomainTaken(
-                f"“{subdomain}” was taken a moment ago. Choose another."
-            ) from error
-        return user
+        for attempt in range(SAVE_ATTEMPTS):
+            try:
+                with transaction.atomic():
+                    user = super().save(request)
+                    create_blog(user, subdomain)
+                return user
+            except (IntegrityError, ValidationError) as error:
+                # Another sign-up took the subdomain between our check and our insert,
+                # or (on PostgreSQL, where sign-ups run side by side) only the username
+                # allauth made from the address: "sam" for sam@a.example and
+                # sam@b.example alike. Then trying again picks a free one.
+                taken = BlogPage.objects.filter(subdomain=subdomain).exists()
+                if taken or isinstance(error, ValidationError) or attempt + 1 == SAVE_ATTEMPTS:
+                    raise SubdomainTaken(
+                        f"“{subdomain}” was taken a moment ago. Choose another."
+                    ) from error
 
 
 class SubdomainTaken(Exception):

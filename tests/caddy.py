@@ -24,6 +24,22 @@ from tests.conftest import free_port
 from tests.programs import program
 
 TEST_OPTIONS = Path(__file__).with_name("caddy_test_options.caddy")
+# The staging box's site block (caddy/proxy-to-app.caddy) in plain HTTP on a test port: the
+# app's upstreams come from ``APP_UPSTREAM``. The HTTPS site only lets ``start()`` see its
+# HTTPS port open; HTTPS is not used.
+PROXY_TO_APP = """{
+	http_port {$CADDY_HTTP_PORT}
+	https_port {$CADDY_HTTPS_PORT}
+	storage file_system {$CADDY_STORAGE_DIR}
+	import {$CADDY_EXTRA_OPTIONS}
+}
+http:// {
+	import %s
+}
+https://unused.localhost {
+	respond 404
+}
+""" % (Path(__file__).parents[1] / "caddy" / "proxy-to-app.caddy")  # noqa: UP031 - braces
 
 
 @dataclass

@@ -1,7 +1,10 @@
 """Shared fixtures: small factories for bloggers and posts, and host-aware clients."""
 
 import itertools
+import os
 import socket
+import tempfile
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -10,6 +13,8 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
+from hypothesis import settings as hypothesis_settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from blog import reader_requests
 from blog.models import PostPage
@@ -18,8 +23,22 @@ from tests import programs
 from tests import seaweedfs as s3_server
 from tests.dns_server import DNSServer
 
+# Chromium fixtures (browser_page, shoot, artifacts) and the hook that keeps failed pages.
+pytest_plugins = ["tests.browser"]
+
 PASSWORD = "a-long-test-password-1"
 _counter = itertools.count(1)
+
+# Property tests (tests/test_properties.py): no example database, and hypothesis's caches
+# outside the checkout (no .hypothesis/ in it); no per-example deadline (the first render
+# of a page compiles templates), and few enough examples that the suite stays quick.
+# HYPOTHESIS_PROFILE=thorough digs deeper by hand.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "bearcms-hypothesis")
+hypothesis_settings.register_profile("bearcms", deadline=None, database=None, max_examples=60)
+hypothesis_settings.register_profile(
+    "thorough", parent=hypothesis_settings.get_profile("bearcms"), max_examples=2000
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "bearcms"))
 
 
 @pytest.fixture(autouse=True)

@@ -178,7 +178,7 @@ def test_with_a_bucket_and_a_cdn_uploads_go_to_s3_with_plain_cdn_urls():
     kind, url, options = default_storage_in_a_fresh_process(
         {**SPACES, "AWS_S3_CUSTOM_DOMAIN": "media.blogs.example.org"}
     )
-    assert (kind, url) == ("S3Storage", "https://media.blogs.example.org/a.png")
+    assert (kind, url) == ("MediaS3Storage", "https://media.blogs.example.org/a.png")
     # Wagtail stores a storage's options in each file-deletion task: no secret there.
     assert "bearcms-media" in options and SPACES["AWS_SECRET_ACCESS_KEY"] not in options
 

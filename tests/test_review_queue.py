@@ -317,6 +317,21 @@ def test_flagged_tab_lists_flagged_unblocked_blogs_reviewed_or_not(staff_client,
     assert action_url(blogs["approved"], "approve") in response.content.decode()
 
 
+def test_reviewed_tab_lets_staff_hide_or_block_an_approved_blog(staff_client, make_blogger):
+    blogs = {name: make_blogger(subdomain=name) for name in ("fine", "hid", "gone", "new")}
+    set_blog_flags(blogs["fine"], reviewed=True)
+    set_blog_flags(blogs["hid"], reviewed=True, hidden=True)
+    set_blog_flags(blogs["gone"], reviewed=True, blocked=True)
+    url = reverse("bearcms_review:reviewed")
+    response = staff_client.get(url)
+    assert [b.subdomain for b in response.context["page"]] == ["hid", "fine"]  # newest first
+    for action in ("hide", "block"):
+        assert action_url(blogs["fine"], action) in response.content.decode()
+    response = staff_client.post(action_url(blogs["fine"], "block"), {"from": "reviewed"})
+    assert response["Location"] == url
+    assert [b.subdomain for b in staff_client.get(url).context["page"]] == ["hid"]
+
+
 @pytest.mark.parametrize("action", ["approve", "hide", "block"])
 def test_approving_hiding_or_blocking_ends_the_second_look(staff_client, blog, action):
     set_blog_flags(blog, flagged=True)

@@ -44,20 +44,6 @@ DATABASE = "bearcms_two_processes"
 REDIS_URL = "redis://127.0.0.1:6379/7"  # a Redis database of this test's own
 PLATFORM = "localhost"
 PLATFORM_HOST = {"Host": PLATFORM}
-CADDYFILE = """{
-	http_port {$CADDY_HTTP_PORT}
-	https_port {$CADDY_HTTPS_PORT}
-	storage file_system {$CADDY_STORAGE_DIR}
-	import {$CADDY_EXTRA_OPTIONS}
-}
-http:// {
-	import %s
-}
-# Only so that tests/caddy.py sees its HTTPS port open; HTTPS is not under test here.
-https://unused.localhost {
-	respond 404
-}
-""" % (ROOT / "caddy" / "proxy-to-app.caddy")  # noqa: UP031 - Caddyfile braces
 
 
 @pytest.fixture
@@ -96,7 +82,9 @@ def dynos(shared_services, tmp_path):
     shared_database, _cache = shared_services
     ports = {"a": free_port(), "b": free_port()}
     upstreams = " ".join(f"127.0.0.1:{port}" for port in ports.values())
-    caddy = caddy_server.start(CADDYFILE, tmp_path / "caddy", env={"APP_UPSTREAM": upstreams})
+    caddy = caddy_server.start(
+        caddy_server.PROXY_TO_APP, tmp_path / "caddy", env={"APP_UPSTREAM": upstreams}
+    )
     config_vars = {
         "SECRET_KEY": "two-processes-share-this-secret-key-" * 2,
         "BLOG_DOMAIN": PLATFORM,
