@@ -5,6 +5,10 @@ import os
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 # Heroku sets WEB_CONCURRENCY to suit the dyno's memory; 2 elsewhere.
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# Threads per worker (gunicorn's gthread worker when above 1). Measured with bench/load.py
+# on 2 cores: 4 threads made every percentile worse than 1 (the GIL, not I/O, is what a
+# request waits for), so sync workers it is unless a deployment measures otherwise.
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 # Heroku's router gives up on a request after 30 s; a worker stuck longer is restarted.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # Heroku sends SIGKILL 30 s after SIGTERM: finish in-flight requests well before that.

@@ -3,7 +3,10 @@
 Each story is played with real parallel connections, released together by a barrier:
 
 * on PostgreSQL (the suite's PostgreSQL pass), threads in this process, each with its
-  own database connection, go through Django's test client;
+  own database connection, go through Django's test client. PostgreSQL's default
+  ``max_connections`` is 100, so these races use ``THREADS_IN_PROCESS`` connections; 100
+  upvotes at once go through a real gunicorn on the test database, as in production,
+  whose 3 workers x 8 threads share 24 connections;
 * on SQLite (the suite's SQLite pass), where an in-memory test database cannot be shared
   by threads, a real gunicorn (``gunicorn.conf.py``, several workers with several threads
   each) serves a migrated SQLite file in WAL mode, as on the staging box, and threads
@@ -41,6 +44,9 @@ from tests.gunicorn_server import NOT_INHERITED, ROOT
 from tests.test_two_processes import form_fields
 
 READERS = 100
+# Each thread in this process holds a database connection of its own; PostgreSQL's
+# default limit is 100 connections in all, the test's own and any others included.
+THREADS_IN_PROCESS = 50
 UA = "Mozilla/5.0 (parallel reader)"
 ON_POSTGRES_PASS = urlsplit(os.environ.get("DATABASE_URL", "")).scheme in (
     "postgres",
@@ -121,35 +127,60 @@ def counted(post):
 
 @needs_postgres
 @threaded_db
-def test_a_hundred_readers_upvoting_one_post_at_once_are_each_counted(upvoted_post):
+def test_fifty_readers_upvoting_one_post_at_once_are_each_counted(upvoted_post):
     blog, post = upvoted_post
-    statuses = in_parallel(READERS, lambda n: upvote_as(blog, post, reader_ip(n)))
-    assert statuses == [303] * READERS
-    assert counted(post) == (READERS, READERS)
+    statuses = in_parallel(THREADS_IN_PROCESS, lambda n: upvote_as(blog, post, reader_ip(n)))
+    assert statuses == [303] * THREADS_IN_PROCESS
+    assert counted(post) == (THREADS_IN_PROCESS, THREADS_IN_PROCESS)
 
 
 @needs_postgres
 @threaded_db
-def test_a_hundred_upvotes_at_once_from_one_reader_count_once(upvoted_post, monkeypatch):
+def test_fifty_upvotes_at_once_from_one_reader_count_once(upvoted_post, monkeypatch):
     # Let every one of them through the rate limit, to the insert they all race for.
-    monkeypatch.setattr(upvotes, "RATE_LIMIT", READERS)
+    monkeypatch.setattr(upvotes, "RATE_LIMIT", THREADS_IN_PROCESS)
     blog, post = upvoted_post
-    statuses = in_parallel(READERS, lambda n: upvote_as(blog, post, "203.0.113.7"))
-    assert statuses == [303] * READERS
+    statuses = in_parallel(THREADS_IN_PROCESS, lambda n: upvote_as(blog, post, "203.0.113.7"))
+    assert statuses == [303] * THREADS_IN_PROCESS
     assert counted(post) == (1, 1)
 
 
 @needs_postgres
 @threaded_db
-def test_a_hundred_upvotes_at_once_from_one_address_get_exactly_the_rate_limit(upvoted_post):
+def test_fifty_upvotes_at_once_from_one_address_get_exactly_the_rate_limit(upvoted_post):
     """Each comes from another browser (another reader) on one address: the per-address
     limit, not the one-vote-per-reader rule, stops all but ``RATE_LIMIT`` of them."""
     blog, post = upvoted_post
     statuses = in_parallel(
-        READERS, lambda n: upvote_as(blog, post, "203.0.113.7", user_agent=f"browser {n}")
+        THREADS_IN_PROCESS,
+        lambda n: upvote_as(blog, post, "203.0.113.7", user_agent=f"browser {n}"),
     )
-    assert sorted(statuses) == [303] * upvotes.RATE_LIMIT + [429] * (READERS - upvotes.RATE_LIMIT)
-    assert counted(post) == (upvotes.RATE_LIMIT, upvotes.RATE_LIMIT)
+    limit = upvotes.RATE_LIMIT
+    assert sorted(statuses) == [303] * limit + [429] * (THREADS_IN_PROCESS - limit)
+    assert counted(post) == (limit, limit)
+
+
+@needs_postgres
+@threaded_db
+def test_a_hundred_upvotes_at_once_through_gunicorn_on_postgresql_are_counted_exactly(
+    make_blogger, make_post, tmp_path
+):
+    blog = make_blogger("racetrack")
+    many = make_post(blog, title="Many readers", slug="many-readers")
+    one = make_post(blog, title="One reader", slug="one-reader")
+    database = connections["default"].settings_dict
+    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    app = App(start_app(url, tmp_path), database=None, posts={})
+    try:
+        statuses = in_parallel(READERS, lambda n: upvote_over_http(app, many.id, reader_ip(n)))
+        assert statuses == [303] * READERS
+        assert counted(many) == (READERS, READERS)
+        statuses = in_parallel(READERS, lambda n: upvote_over_http(app, one.id, "203.0.113.7"))
+        assert set(statuses) <= {303, 429}
+        assert statuses.count(303) >= upvotes.RATE_LIMIT
+        assert counted(one) == (1, 1)
+    finally:
+        programs.stop(app.server)
 
 
 # --- Sign-ups, in this process on PostgreSQL
@@ -255,11 +286,12 @@ print(json.dumps(posts))
 """  # fmt: skip
 
 
-class SQLiteApp:
-    """The gunicorn server and the SQLite file it serves, read directly by the tests."""
+class App:
+    """A gunicorn server, and the SQLite file it serves (read directly by the tests)."""
 
-    def __init__(self, port, database, posts):
-        self.port, self.database, self.posts = port, database, posts
+    def __init__(self, server, database, posts):
+        self.server, self.port = server
+        self.database, self.posts = database, posts
 
     def url(self, path):
         return f"http://127.0.0.1:{self.port}{path}"
@@ -283,35 +315,51 @@ class SQLiteApp:
         return {name: self.query(f"SELECT count(*) FROM {table}") for name, table in tables.items()}  # noqa: S608
 
 
-@pytest.fixture(scope="module")
-def sqlite_app(tmp_path_factory):
-    """gunicorn, 3 workers of 8 threads, behind which 127.0.0.1 is a trusted proxy (as
-    Caddy is on the staging box), on a freshly migrated SQLite file with one blog."""
-    folder = tmp_path_factory.mktemp("sqlite-app")
-    database = folder / "db.sqlite3"
-    config_vars = {
-        "SECRET_KEY": "concurrency-tests-secret-key-" * 3,
-        "DATABASE_URL": f"sqlite:///{database}",
+APP_CONFIG = {
+    "SECRET_KEY": "concurrency-tests-secret-key-" * 3,
+    "SITE_PORT": "8000",  # plain HTTP: no secure cookies, no HTTPS redirect
+    "TRUSTED_PROXIES": "127.0.0.1",
+    "WEB_CONCURRENCY": "3",
+    "GUNICORN_THREADS": "8",
+}
+
+
+def app_config(database_url, folder):
+    """gunicorn's environment: 3 workers of 8 threads, behind which 127.0.0.1 is a
+    trusted proxy (as Caddy is on the staging box), with a file cache of its own."""
+    (folder / "static").mkdir(exist_ok=True)
+    return {
+        **APP_CONFIG,
+        "DATABASE_URL": database_url,
         "CACHE_DIR": str(folder / "cache"),
         "STATIC_ROOT": str(folder / "static"),
-        "SITE_PORT": "8000",  # plain HTTP: no secure cookies, no HTTPS redirect
-        "TRUSTED_PROXIES": "127.0.0.1",
-        "WEB_CONCURRENCY": "3",
-        "GUNICORN_CMD_ARGS": "--threads 8",
     }
-    (folder / "static").mkdir()
+
+
+def start_app(database_url, folder):
+    """(the gunicorn process, its port) serving ``database_url``."""
+    port = free_port()
+    config = app_config(database_url, folder)
+    return gunicorn_server.start(config, port, cwd=folder, log_path=folder / "gunicorn.log"), port
+
+
+@pytest.fixture(scope="module")
+def sqlite_app(tmp_path_factory):
+    """The app on a freshly migrated SQLite file with one blog."""
+    folder = tmp_path_factory.mktemp("sqlite-app")
+    database = folder / "db.sqlite3"
+    url = f"sqlite:///{database}"
     env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
-    env.update(config_vars, DJANGO_SETTINGS_MODULE="bearcms.settings")
+    env.update(app_config(url, folder), DJANGO_SETTINGS_MODULE="bearcms.settings")
     seed = subprocess.run(
         [sys.executable, "-c", SEED], cwd=ROOT, env=env, capture_output=True, text=True,
         timeout=180,
     )  # fmt: skip
     assert seed.returncode == 0, seed.stderr
     posts = json.loads(seed.stdout.strip().splitlines()[-1])
-    port = free_port()
-    server = gunicorn_server.start(config_vars, port, cwd=folder, log_path=folder / "gunicorn.log")
-    yield SQLiteApp(port, database, posts)
-    programs.stop(server)
+    app = App(start_app(url, folder), database, posts)
+    yield app
+    programs.stop(app.server)
 
 
 def upvote_over_http(app, post_id, ip, user_agent=UA):
