@@ -68,9 +68,17 @@ def send_account_mail(kind, parts, attempt=1):
         if attempt < MAX_ATTEMPTS and can_defer(send_account_mail):
             logger.warning(
                 "Could not send %s to %s (attempt %d), will retry: %s",
-                kind, recipients, attempt, error,
+                kind, recipients, attempt, without_addresses(error),
             )  # fmt: skip
             run_after = timezone.now() + retry_delay(attempt)
             send_account_mail.using(run_after=run_after).enqueue(kind, parts, attempt + 1)
         else:
-            logger.error("Could not send %s to %s: %s", kind, recipients, error)
+            logger.error("Could not send %s to %s: %s", kind, recipients, without_addresses(error))
+
+
+def without_addresses(error):
+    """What went wrong, for the log, without the addresses some SMTP errors carry
+    (``SMTPRecipientsRefused`` names every recipient)."""
+    code = getattr(error, "smtp_code", None)
+    detail = code if code is not None else getattr(error, "strerror", None)
+    return f"{type(error).__name__} {detail}" if detail else type(error).__name__
