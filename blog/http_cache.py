@@ -11,6 +11,9 @@ from django.conf import settings
 from django.utils.cache import patch_cache_control
 
 CACHEABLE_STATUSES = {200, 301}  # a 404 may be a post scheduled for a minute from now
+# The post as a reader sees it right after their own upvote (blog.upvotes): theirs alone.
+# A CDN keeping it would show the next voter an older count (purges name the bare URL).
+OWN_ACTION_FLAGS = ("upvoted", "already-upvoted")
 
 
 class ReaderCacheMiddleware:
@@ -19,7 +22,11 @@ class ReaderCacheMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if (
+        if getattr(request, "blog", None) is not None and any(
+            flag in request.GET for flag in OWN_ACTION_FLAGS
+        ):
+            patch_cache_control(response, private=True, no_store=True)
+        elif (
             getattr(request, "blog", None) is not None
             and request.method in ("GET", "HEAD")
             and response.status_code in CACHEABLE_STATUSES

@@ -177,3 +177,13 @@ def test_publishing_a_revision_saved_before_an_upvote_keeps_the_count(blog, post
     upvote(reader(blog), post)
     revision.publish()
     assert count(post) == 1
+
+
+@pytest.mark.parametrize("outcome", ["upvoted", "already-upvoted"])
+def test_the_page_after_an_upvote_is_the_reader_s_own_and_never_kept_by_a_cdn(blog, post, outcome):
+    response = reader(blog).get(f"/vote-for-me/?{outcome}")
+    assert response.status_code == 200
+    cache_control = response["Cache-Control"]
+    assert "private" in cache_control and "no-store" in cache_control
+    assert "public" not in cache_control and "s-maxage" not in cache_control
+    assert "public" in reader(blog).get("/vote-for-me/")["Cache-Control"]
