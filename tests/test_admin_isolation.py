@@ -186,10 +186,16 @@ BULK_ACTIONS = [
 LISTING_PARAMS = {"parent_page_id", *itertools.chain(*MODEL_PARAMS)}
 
 
+def tree_root():
+    """The page above every blog: "its children" means every blog on the platform."""
+    return Page.get_first_root_node().pk
+
+
 def parameter_values(b, a):
     """Candidate values for each URL parameter name: B's objects first, then A's own
-    (whose pages must not list B in their filters either). Unknown names get B's blog."""
-    pages = [b.blog.pk, b.post.pk, a.blog.pk, a.post.pk]
+    (whose pages must not list B in their filters either), then the tree root. Unknown
+    names get B's blog."""
+    pages = [b.blog.pk, b.post.pk, a.blog.pk, a.post.pk, tree_root()]
     others = [
         b.image.pk,
         b.document.pk,
@@ -227,9 +233,13 @@ def parameter_values(b, a):
 
 def query_strings(b):
     """Searches and filters aimed at B's objects, tried on listings that answer 200."""
-    m, word = b.markers, b.search_word
+    m, word, root = b.markers, b.search_word, tree_root()
     return [
         f"q={word}",
+        f"q={m.draft_title}",
+        f"id={root}",
+        f"parent_page_id={root}",
+        f"parent_page_id={root}&q={word}",
         f"q={m.email}",
         f"search={word}",
         f"site={b.site.pk}",
@@ -251,14 +261,23 @@ def query_strings(b):
     ]
 
 
-def bulk_queries(b):
-    """Object lists for bulk-action confirmation pages: B's objects by id, or "all"."""
+def bulk_queries(b, a):
+    """Object lists for bulk-action confirmation pages: B's objects by id, or "all" of a
+    listing: B's blog, the tree root (whose children are every blog), A's own blog, each
+    with and without a search for B's titles."""
     ids = [b.blog.pk, b.post.pk, b.image.pk, b.document.pk, b.owner.pk, b.subscriber.pk]
+    word, root = b.search_word, tree_root()
     return [
         "&".join(f"id={pk}" for pk in ids),
+        f"id={root}",
         "id=all",
-        f"id=all&childOf={b.blog.pk}",
-        f"id=all&q={b.search_word}",
+        f"id=all&q={word}",
+        f"id=all&q={b.markers.draft_title}",
+        *(
+            f"id=all&childOf={parent}{search}"
+            for parent in (b.blog.pk, root, a.blog.pk)
+            for search in ("", f"&q={word}", f"&q={b.markers.draft_title}")
+        ),
     ]
 
 
@@ -320,16 +339,17 @@ def leaked_markers(url, response, markers):
 def walk_admin(client, b, a):
     """GET every admin URL with B's (and A's) ids, plus searches and filters.
 
-    Returns the URLs visited and the leaks found: {url: {query: [marker names]}}.
+    Returns the URLs visited, the leaks found ({url: {query: [marker names]}}) and the
+    URLs that answered a server error: input a blogger controls must never cause one.
     """
     values = parameter_values(b, a)
-    visited, leaks = [], {}
+    visited, leaks, errors = [], {}, []
     for route, name, params in admin_patterns():
         if route.startswith(f"{ADMIN_PREFIX}logout"):
             continue  # would end A's session
         is_bulk = "action" in params
         if is_bulk:
-            queries = bulk_queries(b)
+            queries = bulk_queries(b, a)
         elif LISTING_PARAMS.issuperset(params):
             queries = query_strings(b)
         else:
@@ -337,6 +357,8 @@ def walk_admin(client, b, a):
         for url in urls_for(route, name, params, values, b.blog.pk):
             response = client.get(url)
             visited.append(url)
+            if response.status_code >= 500:
+                errors.append(url)
             if response.status_code != 200 and not is_bulk:
                 continue  # bulk actions answer 404 until they are given ids
             for query in ["", *queries]:
@@ -344,21 +366,24 @@ def walk_admin(client, b, a):
                 if query:
                     response = client.get(full_url)
                     visited.append(full_url)
+                    if response.status_code >= 500:
+                        errors.append(full_url)
                 if found := leaked_markers(full_url, response, b.markers):
                     leaks.setdefault(url, {})[query] = found
-    return visited, leaks
+    return visited, leaks, errors
 
 
-def test_blogger_sees_nothing_of_another_blog_at_any_admin_url(tenants, login):
+def test_blogger_sees_nothing_of_another_blog_and_causes_no_error_at_any_admin_url(tenants, login):
     a, b = tenants
     client = login(a.owner)
     client.raise_request_exception = False  # a 500 shows nothing; keep walking
-    visited, leaks = walk_admin(client, b, a)
+    visited, leaks, errors = walk_admin(client, b, a)
     assert len(visited) > 1000, "the walker should reach every admin URL pattern"
     assert not leaks, "Blog B leaks to blogger A at:\n" + "\n".join(
         f"{url} {sorted(set().union(*found.values()))} (queries: {sorted(found)})"
         for url, found in leaks.items()
     )
+    assert not errors, "Server errors a blogger can cause:\n" + "\n".join(errors)
 
 
 # --- A blogger still works with their own blog ---------------------------------------
@@ -419,6 +444,45 @@ def test_blogger_can_delete_own_post(tenants, login):
     response = login(a.owner).post(reverse("wagtailadmin_pages:delete", args=[a.post.pk]))
     assert response.status_code == 302
     assert not PostPage.objects.filter(pk=a.post.pk).exists()
+
+
+# --- A blogger's tree starts at their blog ----------------------------------------------
+
+
+@pytest.mark.parametrize("action", ["delete", "move", "publish", "unpublish"])
+def test_bulk_action_over_the_tree_root_lists_no_blog(tenants, login, action):
+    """The children of the tree root are every blog on the platform, drafts included."""
+    a, b = tenants
+    url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", action])
+    client = login(a.owner)
+    for query in (f"id=all&childOf={tree_root()}", f"id=all&childOf={tree_root()}&q=zq"):
+        response = client.get(f"{url}?{query}")
+        assert response.status_code == 404
+        assert b.markers.draft_title not in response.content.decode()
+
+
+def test_bulk_action_over_own_blog_lists_own_posts(tenants, login):
+    a, b = tenants
+    url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "unpublish"])
+    response = login(a.owner).get(url, {"id": "all", "childOf": a.blog.pk, "q": a.search_word})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert a.markers.draft_title in body
+    assert b.markers.draft_title not in body
+
+
+def test_page_chooser_refuses_the_tree_root_without_an_error(tenants, login):
+    a, _ = tenants
+    client = login(a.owner)
+    root = tree_root()
+    assert client.get(reverse("wagtailadmin_choose_page_child", args=[root])).status_code == 404
+    chosen = client.get(reverse("wagtailadmin_choose_page_chosen_multiple"), {"id": root})
+    assert chosen.status_code == 404
+
+
+def test_blogger_cannot_trigger_the_error_test_page(tenants, login):
+    a, _ = tenants
+    assert login(a.owner).get(reverse("wagtailadmin_error_test")).status_code == 403
 
 
 # --- Staff-only menus ------------------------------------------------------------------
