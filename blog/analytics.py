@@ -5,10 +5,13 @@ by the CDN and the app and never writes; the pixel is never cached, so every pag
 that loads images asks for it once, and that request records the read (``hit``).
 
 A read is stored as a ``Hit``: post, blog, time, referrer host, country, device class
-and browser family, and ``visitor_hash``, an HMAC of IP address, user agent and post
-keyed with a salt that exists for one UTC day (``AnalyticsSalt``). The unique
-(day, visitor_hash) constraint counts each reader once per post and day at the cost of
-nothing but the INSERT that tolerates the duplicate. The IP address is never stored;
+and browser family, and ``visitor_hash``, an HMAC of the reader's network (an IPv4
+address or an IPv6 /64, ``blog.reader_requests.reader_network``) and post keyed with a
+salt that exists for one UTC day (``AnalyticsSalt``). The unique (day, visitor_hash)
+constraint counts each reader once per post and day at the cost of nothing but the
+INSERT that tolerates the duplicate. The user agent is left out on purpose: the client
+chooses it, so with it one address could count as any number of readers; without it,
+readers sharing an address count once. The IP address is never stored;
 ``manage.py scrub_analytics`` blanks hashes older than 24 hours and deletes past days'
 salts, after which even someone with the database and SECRET_KEY cannot tell whether two
 old reads came from the same reader.
@@ -35,13 +38,13 @@ from wagtail.models import Page
 
 from blog.hosts import MAX_HOST_LENGTH, resolve_site_for_host
 from blog.models import AnalyticsSalt, Hit, PostPage
-from blog.reader_requests import client_ip, seconds_until_allowed
+from blog.reader_requests import reader_network, seconds_until_allowed
 from blog.user_agents import browser_family, device_class, is_bot
 
 HIT_PATH = re.compile(r"/hit/(\d{1,19})/")
 # The smallest transparent GIF: 1x1, one transparent colour.
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
-RATE_LIMIT = 120  # hits per window from one IP address: a reader skimming a whole blog
+RATE_LIMIT = 120  # hits per window from one reader network: a reader skimming a whole blog
 RATE_WINDOW = 60  # seconds
 MAX_POST_ID = 2**31 - 1  # page ids are 32-bit integers in PostgreSQL
 REFERRER_PARAMS = ("ref", "utm_source")
@@ -68,8 +71,8 @@ def daily_salt(day):
     return salt
 
 
-def visitor_hash(salt, ip, user_agent, post_id):
-    message = f"{ip}\n{user_agent}\n{post_id}".encode()
+def visitor_hash(salt, network, post_id):
+    message = f"{network}\n{post_id}".encode()
     return hmac.new(salt.encode(), message, hashlib.sha256).hexdigest()
 
 
@@ -157,7 +160,7 @@ def record_hit(request, blog_id, post_id):
     params = [
         created_at,
         ops.adapt_datefield_value(day),
-        visitor_hash(daily_salt(day), client_ip(request), user_agent, post_id),
+        visitor_hash(daily_salt(day), reader_network(request), post_id),
         referrer_host(request),
         country(request),
         device_class(user_agent),

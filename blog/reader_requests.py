@@ -3,12 +3,16 @@
 Blog hosts set no cookies, so neither a session nor Django's CSRF token can identify a
 reader or protect a form. Instead:
 
-* ``client_ip``: the reader's address (behind trusted proxies, from X-Forwarded-For),
-  used only inside keyed hashes, never stored;
+* ``client_ip``: the reader's address (behind trusted proxies, from X-Forwarded-For);
+* ``reader_network``: what counts as one reader, that address, or its /64 for IPv6, used
+  only inside keyed hashes, never stored. Every header a reader sends (User-Agent,
+  Origin, X-Forwarded-For from an untrusted peer) is the client's to choose, so none of
+  them may tell two readers apart: one address would then vote and read as many;
 * ``same_origin``: a POST must come from a page of this very blog (Origin, or Referer
-  from browsers that send no Origin);
-* ``seconds_until_allowed``: a fixed-window counter per (hashed) IP and endpoint in the
-  shared cache, so one address cannot flood an endpoint from many processes at once.
+  from browsers that send no Origin). It stops other sites' pages from making their
+  visitors' browsers post (CSRF), not scripts, which send whatever Origin they like;
+* ``seconds_until_allowed``: a fixed-window counter per reader network and endpoint in
+  the shared cache, so one address cannot flood an endpoint from many processes at once.
 """
 
 import functools
@@ -20,6 +24,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.crypto import salted_hmac
+
+# The prefix length, by IP version, of the network that counts as one reader.
+READER_PREFIX = {4: 32, 6: 64}
 
 
 @functools.cache
@@ -54,12 +61,34 @@ def client_ip(request):
     return hops[0] if hops else remote
 
 
+def reader_network(request):
+    """The network that counts as one reader: the client's IPv4 address (``a.b.c.d/32``),
+    or the /64 of its IPv6 address.
+
+    An IPv6 home or machine is given a whole /64 and picks any address in it at will
+    (privacy extensions change it every day), so each of those addresses is not another
+    reader. IPv4 carried in IPv6 (``::ffff:a.b.c.d``, 6to4, Teredo) is that IPv4
+    address: else every IPv4 reader seen through a dual-stack socket would share ``::/64``,
+    and one IPv4 address would own the 2^16 /64s of its 6to4 prefix. Whatever is no
+    address (no REMOTE_ADDR, a proxy that writes ``ip:port``) is one reader, "unknown",
+    all together: a part the client can vary, such as its port, must never make readers.
+    """
+    try:
+        ip = ipaddress.ip_address(client_ip(request))
+    except ValueError:
+        return "unknown"
+    if ip.version == 6:
+        ip = ip.ipv4_mapped or ip.sixtofour or (ip.teredo and ip.teredo[1]) or ip
+    return str(ipaddress.ip_network((ip, READER_PREFIX[ip.version]), strict=False))
+
+
 def same_origin(request):
     """Did this POST come from a page of this very blog (scheme, host and port)?
 
     Browsers send ``Origin`` on every cross-site form POST; older ones and some privacy
-    settings send only ``Referer``. With neither, the request is refused: these forms
-    need a browser, not a script pretending to be one.
+    settings send only ``Referer``. With neither, the request is refused. A script can
+    send any Origin it likes: what holds it back is that its address is one reader
+    (``reader_network``) with one rate limit.
     """
     expected = f"{request.scheme}://{request.get_host()}".lower()
     origin = request.META.get("HTTP_ORIGIN")
@@ -72,8 +101,9 @@ def same_origin(request):
 
 
 def seconds_until_allowed(request, scope, limit, window):
-    """Count this request in its IP's fixed window for ``scope``; 0 when allowed, else
-    the seconds to wait.
+    """Count this request in its reader network's fixed window for ``scope``; 0 when
+    allowed, else the seconds to wait. Per network, not per address: an IPv6 host would
+    otherwise get a fresh window from each of its 2^64 addresses.
 
     ``cache.incr`` is atomic in Redis and LocMem, so parallel requests from web processes
     share one count; only the first request of a window pays a second round trip, for
@@ -81,8 +111,8 @@ def seconds_until_allowed(request, scope, limit, window):
     """
     now = int(time.time())
     current = now // window
-    ip_hash = salted_hmac("bearcms.reader.rate", client_ip(request)).hexdigest()
-    key = f"rate:{scope}:{ip_hash}:{current}"
+    network = salted_hmac("bearcms.reader.rate", reader_network(request)).hexdigest()
+    key = f"rate:{scope}:{network}:{current}"
     try:
         count = cache.incr(key)
     except ValueError:  # no window yet

@@ -1,10 +1,13 @@
 """Upvotes: a JavaScript-free form POST on a post, one per reader, counted on the post.
 
-A reader is a salted HMAC of IP address, user agent and post (``visitor_hash``): enough
-to refuse a second vote, and the raw IP is never stored, logged or used as a cache key.
-The form is protected like every reader endpoint that writes (``blog.reader_requests``):
-same-origin check, and a per-IP rate limit so that a script cannot inflate counts by
-cycling user agents.
+A reader is a network address, an IPv4 address or an IPv6 /64
+(``blog.reader_requests.reader_network``), and is stored only as a salted HMAC of it and
+the post (``visitor_hash``): enough to refuse a second vote, and the raw IP is never
+stored, logged or used as a cache key. Nothing the client chooses (User-Agent, Origin)
+goes into it, so a script on one machine votes once per post however it dresses up.
+Readers behind one address (an office, a mobile network's NAT) share that one vote. The
+form is protected like every reader endpoint that writes (``blog.reader_requests``):
+same-origin check against other sites' pages, and a per-network rate limit.
 """
 
 from django.db import IntegrityError, transaction
@@ -19,9 +22,14 @@ from django.views.decorators.http import require_POST
 from blog.discovery import hot_score
 from blog.models import PostPage, Upvote
 from blog.page_cache import forget_blog_pages
-from blog.reader_requests import client_ip, same_origin, seconds_until_allowed, too_many_requests
+from blog.reader_requests import (
+    reader_network,
+    same_origin,
+    seconds_until_allowed,
+    too_many_requests,
+)
 
-RATE_LIMIT = 10  # upvotes per window from one IP address
+RATE_LIMIT = 10  # upvotes per window from one reader network
 RATE_WINDOW = 60  # seconds
 
 
@@ -31,8 +39,7 @@ def visitor_hash(request, post_id):
     Keyed, so the 2^32 IPv4 addresses cannot be hashed offline to recover who voted;
     per post, so hashes cannot be joined across posts to follow one reader.
     """
-    user_agent = request.META.get("HTTP_USER_AGENT", "")
-    value = f"{client_ip(request)}\n{user_agent}\n{post_id}"
+    value = f"{reader_network(request)}\n{post_id}"
     return salted_hmac("bearcms.upvotes.visitor", value, algorithm="sha256").hexdigest()
 
 

@@ -264,15 +264,25 @@ def test_subscribing_is_limited_per_address_with_retry_after(blog):
     assert Subscriber.objects.count() == 6
 
 
+def test_subscribing_from_many_addresses_of_one_ipv6_64_shares_one_limit(blog):
+    # Each subscription mails a stranger: one machine's 2^64 addresses get 5, not 5 each.
+    for n in range(5):
+        flooder = reader(blog, f"2001:db8:1:2::{n + 1}")
+        assert flooder.post("/subscribe/", {"email": f"r{n}@example.com"}).status_code == 200
+    flooder = reader(blog, "2001:db8:1:2::99")
+    assert flooder.post("/subscribe/", {"email": "r5@example.com"}).status_code == 429
+    other = reader(blog, "2001:db8:1:3::1").post("/subscribe/", {"email": "r6@example.com"})
+    assert other.status_code == 200
+    assert Subscriber.objects.count() == 6
+
+
 def test_a_flooding_reader_still_gets_the_pixel_but_only_its_reads_stop_counting(
-    blog, post, monkeypatch
+    blog, post, make_post, monkeypatch
 ):
     # An <img> has no use for a 429: the pixel always answers, the flood is not recorded.
     monkeypatch.setattr(analytics, "RATE_LIMIT", 1)
-    for n in range(3):
-        response = reader(blog, "203.0.113.1", HTTP_USER_AGENT=f"{BROWSER} {n}").get(
-            f"/hit/{post.id}/"
-        )
+    for other in [post] + [make_post(blog, title=f"Post {n}") for n in range(2)]:
+        response = reader(blog, "203.0.113.1").get(f"/hit/{other.id}/")
         assert response.status_code == 200 and response.content == analytics.PIXEL
     reader(blog, "203.0.113.2").get(f"/hit/{post.id}/")
     assert Hit.objects.count() == 2

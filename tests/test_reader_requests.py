@@ -1,8 +1,10 @@
-"""The reader's address behind proxies: X-Forwarded-For is believed only from trusted ones."""
+"""The reader's address behind proxies: X-Forwarded-For is believed only from trusted ones;
+and what counts as one reader: an IPv4 address, or an IPv6 /64."""
 
+import pytest
 from django.test import RequestFactory
 
-from blog.reader_requests import client_ip
+from blog.reader_requests import client_ip, reader_network
 
 
 def request_from(remote, forwarded=None):
@@ -43,3 +45,37 @@ def test_a_trusted_proxy_without_the_header_is_the_reader(proxies):
     proxies("::1", "127.0.0.1")
     assert client_ip(request_from("::1")) == "::1"
     assert client_ip(request_from("127.0.0.1", " , ")) == "127.0.0.1"
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("2001:db8:1:2::1", "2001:db8:1:2:a5e7:99ff:fe01:42"),  # privacy extensions
+        ("2001:DB8:1:2::1", "2001:db8:1:2:0:0:0:1"),  # spellings
+        ("203.0.113.7", "::ffff:203.0.113.7"),  # IPv4 through a dual-stack socket
+        ("203.0.113.7", "2002:cb00:7107:99::1"),  # 6to4: the /48 of 203.0.113.7
+        ("192.0.2.45", "2001:0:4136:e378:8000:63bf:3fff:fdd2"),  # Teredo, behind 192.0.2.45
+    ],
+)
+def test_addresses_one_machine_holds_are_one_reader(proxies, one, other):
+    proxies()
+    assert reader_network(request_from(one)) == reader_network(request_from(other))
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("203.0.113.7", "203.0.113.8"),
+        ("2001:db8:1:2::1", "2001:db8:1:3::1"),
+        ("::ffff:203.0.113.7", "::ffff:203.0.113.8"),  # not all in ::/64
+    ],
+)
+def test_other_ipv4_addresses_and_ipv6_64s_are_other_readers(proxies, one, other):
+    proxies()
+    assert reader_network(request_from(one)) != reader_network(request_from(other))
+
+
+def test_a_proxy_that_adds_ports_cannot_make_readers_of_them(proxies):
+    proxies("127.0.0.1")
+    ports = {reader_network(request_from("127.0.0.1", f"203.0.113.1:{port}")) for port in (1, 2)}
+    assert len(ports) == 1

@@ -1,5 +1,6 @@
-"""Upvotes: one per reader per post, from this blog's own pages only, rate limited,
-counted on the post, and never a cookie or a raw IP address."""
+"""Upvotes: one per reader (a network address: an IPv4 address, an IPv6 /64) per post,
+from this blog's own pages only, rate limited, counted on the post, and never a cookie or
+a raw IP address."""
 
 import pytest
 from django.utils import timezone
@@ -65,11 +66,44 @@ def test_the_post_tells_the_reader_whether_their_upvote_counted(blog, post):
     assert "Thanks" not in page
 
 
-def test_another_user_agent_or_ip_counts_as_another_reader(blog, post):
-    upvote(reader(blog), post)
-    upvote(reader(blog, user_agent="Another browser"), post)
-    upvote(reader(blog, ip="198.51.100.1"), post)
-    assert count(post) == 3
+def post_page(blog):
+    return reader(blog).get("/vote-for-me/").content.decode()
+
+
+def test_ten_user_agents_on_one_address_are_one_reader(blog, post):
+    # A script sets the blog's Origin and a new User-Agent each time: still one reader.
+    first, *others = [
+        upvote(reader(blog, user_agent=f"Mozilla/5.0 (browser {n})"), post)["Location"]
+        for n in range(10)
+    ]
+    assert first == "/vote-for-me/?upvoted#upvote"
+    assert others == ["/vote-for-me/?already-upvoted#upvote"] * 9
+    assert count(post) == 1
+    assert "▲ 1</button>" in post_page(blog)
+
+
+def test_two_addresses_in_one_ipv6_64_are_one_reader(blog, post):
+    upvote(reader(blog, ip="2001:db8:1:2::1"), post)
+    upvote(reader(blog, ip="2001:db8:1:2:a5e7:99ff:fe01:42"), post)
+    assert count(post) == 1
+
+
+def test_two_ipv4_addresses_or_two_ipv6_64s_are_two_readers_each(blog, post):
+    for ip in ("203.0.113.7", "198.51.100.1", "2001:db8:1:2::1", "2001:db8:1:3::1"):
+        upvote(reader(blog, ip=ip), post)
+    assert count(post) == 4
+    assert "▲ 4</button>" in post_page(blog)
+
+
+def test_a_made_up_x_forwarded_for_is_not_another_reader(blog, post, proxies):
+    proxies()  # no proxy trusted: the header is the client's own invention
+    for n in range(10):
+        upvote(reader(blog, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}"), post)
+    proxies("127.0.0.1")  # behind Caddy: addresses left of the one it saw are made up too
+    for n in range(10):
+        caddy = reader(blog, ip="127.0.0.1", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}, 203.0.113.9")
+        upvote(caddy, post)
+    assert count(post) == 2  # 203.0.113.7, and 203.0.113.9 behind Caddy
 
 
 def test_a_post_without_origin_or_referer_is_refused(blog, post):
@@ -126,14 +160,15 @@ def test_drafts_scheduled_posts_and_pages_cannot_be_upvoted(blog, make_post, fie
     assert count(hidden) == 0
 
 
-def test_too_many_upvotes_from_one_ip_get_429_with_retry_after(blog, post, monkeypatch):
+def test_too_many_upvotes_from_one_address_get_429_with_retry_after(blog, make_post, monkeypatch):
     monkeypatch.setattr(upvotes, "RATE_LIMIT", 2)
-    for n in range(2):
-        assert upvote(reader(blog, user_agent=f"browser {n}"), post).status_code == 303
-    response = upvote(reader(blog, user_agent="browser 3"), post)
+    posts = [make_post(blog, title=f"Post {n}") for n in range(3)]
+    for post in posts[:2]:
+        assert upvote(reader(blog), post).status_code == 303
+    response = upvote(reader(blog), posts[2])
     assert response.status_code == 429
     assert 0 < int(response["Retry-After"]) <= upvotes.RATE_WINDOW
-    assert count(post) == 2
+    assert [count(post) for post in posts] == [1, 1, 0]
 
 
 def test_the_rate_limit_is_per_ip(blog, post, monkeypatch):
@@ -141,6 +176,15 @@ def test_the_rate_limit_is_per_ip(blog, post, monkeypatch):
     upvote(reader(blog), post)
     assert upvote(reader(blog, ip="198.51.100.1"), post).status_code == 303
     assert count(post) == 2
+
+
+def test_the_rate_limit_holds_for_a_whole_ipv6_64(blog, make_post, monkeypatch):
+    monkeypatch.setattr(upvotes, "RATE_LIMIT", 1)
+    first, second = make_post(blog, title="First"), make_post(blog, title="Second")
+    assert upvote(reader(blog, ip="2001:db8:1:2::1"), first).status_code == 303
+    assert upvote(reader(blog, ip="2001:db8:1:2::2"), second).status_code == 429
+    assert upvote(reader(blog, ip="2001:db8:1:3::1"), second).status_code == 303
+    assert (count(first), count(second)) == (1, 1)
 
 
 def test_the_upvote_response_sets_no_cookie_and_is_not_cacheable(blog, post):
