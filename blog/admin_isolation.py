@@ -55,6 +55,9 @@ STAFF_ONLY_NAMESPACES = frozenset(
 # Single admin views only staff need: Wagtail's "failwhale" raises an error on purpose,
 # so that staff can see error reporting work (a blogger could spend the alert budget).
 STAFF_ONLY_VIEWS = frozenset({"wagtailadmin_error_test"})
+# Page views whose form names a destination page (``new_parent_page``), which Wagtail
+# looks up before validating the form: a missing or unknown one was a 500.
+DESTINATION_FORMS = frozenset({"wagtailadmin_pages:copy", "wagtailadmin_pages:move"})
 # URL parameters that always hold a page id.
 PAGE_ID_KWARGS = frozenset(
     {"page_id", "parent_page_id", "page_to_move_id", "destination_id", "page_pk"}
@@ -186,9 +189,21 @@ def check_blogger_request(request):
     match = request.resolver_match
     if STAFF_ONLY_NAMESPACES.intersection(match.namespaces) or match.url_name in STAFF_ONLY_VIEWS:
         raise PermissionDenied
+    if not query_ids_are_numbers(request):
+        raise Http404
     for model, ids in referenced_objects(request):
         if not all_visible(request.user, model, ids):
             raise Http404
+
+
+def query_ids_are_numbers(request):
+    """Whether the ``id`` and ``childOf`` query parameters hold ids (or ``id=all``).
+
+    Wagtail's choosers, the admin API's ``find`` and the media bulk actions pass them to
+    the database unchecked, so a word there was a 500.
+    """
+    values = [*request.GET.getlist("id"), *request.GET.getlist("childOf")]
+    return all(value == "all" or (value.isascii() and value.isdigit()) for value in values)
 
 
 def referenced_objects(request):
@@ -199,6 +214,8 @@ def referenced_objects(request):
         page_ids.append(match.kwargs["pk"])  # revisions compare
     if match.url_name == "wagtailadmin_choose_page_chosen_multiple":
         page_ids += request.GET.getlist("id")
+    if match.view_name in DESTINATION_FORMS and request.method == "POST":
+        page_ids.append(request.POST.get("new_parent_page", "none"))
     yield Page, page_ids
     if match.url_name == "wagtail_bulk_action":
         yield bulk_action_objects(request, match.kwargs)

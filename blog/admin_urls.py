@@ -4,9 +4,10 @@ Three things here could not be done with Wagtail hooks, so they are done on the 
 
 * every admin view is wrapped with ``guard_admin_view`` (Wagtail has no hook around its
   views; it wraps them the same way itself, with ``require_admin_access``);
-* the views that list every tenant's tags are replaced by the versions in
-  ``blog.admin_views``. The replacements come first and keep the stock paths, so the
-  stock URL names (``wagtailimages:index`` and so on) now lead to them;
+* the views that list every tenant's tags, and the external-link chooser, are replaced
+  by the versions in ``blog.admin_views``. The replacements come first and keep the
+  stock paths, so the stock URL names (``wagtailimages:index`` and so on) now lead to
+  them;
 * every POST to the page views runs in one transaction (``blog.atomic_page_writes``).
 
 ``tests/test_admin_isolation.py`` walks every pattern here as a blogger, so a Wagtail
@@ -23,6 +24,7 @@ from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from blog.admin_isolation import guard_admin_view
 from blog.admin_views import (
+    ExternalLinkView,
     TenantImageChooserViewSet,
     TenantImageIndexView,
     tag_autocomplete,
@@ -43,6 +45,7 @@ tenant_views = decorate_urlpatterns(
         path("images/", TenantImageIndexView.as_view()),
         path("images/results/", TenantImageIndexView.as_view(results_only=True)),
         path("images/chooser/", image_chooser.choose_view),
+        path("choose-external-link/", ExternalLinkView.as_view()),
     ],
     lambda view: never_cache(require_admin_access(view)),
 )

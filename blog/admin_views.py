@@ -1,4 +1,5 @@
-"""Tenant-scoped versions of stock admin views that list other tenants' tags or groups.
+"""Versions of stock admin views that list other tenants' tags or groups, or that answer a
+malformed request with a 500.
 
 taggit's ``Tag`` table is shared by all blogs, and these views read it with no hook to
 narrow it: tag autocomplete suggests any tag starting with what was typed, and the image
@@ -6,11 +7,16 @@ listing and image chooser offer the ten most popular tags of all images as filte
 page privacy form offers every group, one per blog. Each view here is the stock one with
 only those choices swapped for the user's own. ``blog.admin_urls`` mounts the tag views
 over the stock URLs; the privacy view is plugged in through the page viewset.
+
+Wagtail's external-link chooser reads a POST without its URL field as ``None`` and fails
+on it; ``ExternalLinkView`` here makes that a form error like any other bad URL.
 """
 
 from django.http import Http404, JsonResponse
 from taggit.models import Tag
+from wagtail.admin.forms.choosers import ExternalLinkChooserForm, URLOrAbsolutePathField
 from wagtail.admin.views import tags
+from wagtail.admin.views.chooser import ExternalLinkView as StockExternalLinkView
 from wagtail.admin.views.page_privacy import SetPrivacyView
 from wagtail.images.views.chooser import ImageChooserViewSet, ImageChooseView
 from wagtail.images.views.images import ImagesFilterSet
@@ -82,3 +88,21 @@ class TenantSetPrivacyView(SetPrivacyView):
         if not is_staff(self.request.user):
             form.fields["groups"].queryset = self.request.user.groups.all()
         return form
+
+
+class PresentURLField(URLOrAbsolutePathField):
+    """A URL-or-path field that takes a missing value for an empty one."""
+
+    def to_python(self, value):
+        return super().to_python(value or "")
+
+
+class ExternalLinkForm(ExternalLinkChooserForm):
+    url = PresentURLField(required=True, label=ExternalLinkChooserForm.base_fields["url"].label)
+
+
+class ExternalLinkView(StockExternalLinkView):
+    """The external-link chooser, whose form says "This field is required" to a POST
+    without a URL instead of raising."""
+
+    form_class = ExternalLinkForm
