@@ -357,6 +357,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_FORMS = {"signup": "home.signup.BlogSignupForm"}
 ACCOUNT_ADAPTER = "home.adapter.AccountAdapter"
+# How allauth names an account, in its mail too: a username may read like a domain.
+ACCOUNT_USER_DISPLAY = "home.account_mail.account_display"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = SITE_SCHEME
 # Rate limits (allauth counts POSTs per client address, see home.adapter, or per email
 # address, the "key"; IPv6 addresses per /64). Anything not named keeps allauth's default.
@@ -392,6 +394,10 @@ WAGTAILADMIN_BASE_URL = f"{SITE_SCHEME}://{BLOG_DOMAIN}" + (
 )
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 WAGTAIL_PASSWORD_RESET_ENABLED = False  # allauth's password reset is the only one
+# allauth's email page is the only way to change an address: it confirms the new one by
+# mail, refuses throwaway ones and never gives one account another's. Wagtail's Account
+# page would save any address unconfirmed (home/account_email.py).
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 # Keep i18n off: it turns Wagtail's site-root-path rebuild into N+1 queries (DESIGN.md).
 WAGTAIL_I18N_ENABLED = False

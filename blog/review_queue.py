@@ -27,8 +27,8 @@ latest posts of all of them in one windowed query. The unreviewed queue walks th
 """
 
 import logging
-import smtplib
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.core.paginator import Paginator
 from django.db.models import Exists, F, OuterRef, Q, Window
@@ -44,6 +44,7 @@ from wagtail.actions.delete_page import DeletePageAction
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 
+from bearcms.platform_mail import MAIL_ERRORS, blogger_text
 from blog.models import BlogPage, PostPage
 from blog.moderation import IGNORED_FOR_GOOD, set_blog_flags
 from home.account_mail import masked
@@ -182,10 +183,12 @@ def back_to_queue(request):
 
 def mail_owner(request, blog, note):
     """Mail staff's note to the blog's owner; a mail failure is logged and shown, never
-    a 500, since the approval itself already happened."""
+    a 500, since the approval itself already happened. The blog's title is
+    ``blogger_text``, as in all platform mail (a newline in it was a 500)."""
+    name, platform = blogger_text(blog.title), settings.WAGTAIL_SITE_NAME
     try:
-        send_mail(f"Your blog “{blog.title}” was approved", note, None, [blog.owner.email])
-    except (smtplib.SMTPException, OSError) as error:
+        send_mail(f"Your blog “{name}” on {platform} was approved", note, None, [blog.owner.email])
+    except MAIL_ERRORS as error:
         logger.error(
             "Could not mail the approval of %s to %s: %s",
             blog.subdomain,

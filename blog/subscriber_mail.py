@@ -2,6 +2,11 @@
 
 Two kinds: the confirmation email with its signed link (double opt-in), and the new-post
 email, each with a one-click unsubscribe link (RFC 8058 ``List-Unsubscribe`` headers).
+Both leave from the platform's address, so the blog's title, and a post's title in the
+headers, are ``blogger_text``: one line with no link, named as "a blog on <platform>" at
+its own address. A new post's excerpt is left as the blogger wrote it: confirmed
+subscribers asked for the blog's posts. How often a confirmation may go out is decided
+before it is queued (``blog.subscriptions``).
 
 New-post mail goes through an outbox, ``Delivery``, so that a mail outage never breaks
 publishing and no subscriber gets a post twice or never:
@@ -28,7 +33,6 @@ from smtplib import SMTPRecipientsRefused
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F, Min, Q
@@ -39,7 +43,7 @@ from django.utils.text import Truncator
 from django_tasks import task
 from wagtail.signals import page_published
 
-from bearcms.mail_retries import MAIL_ERRORS, MAX_ATTEMPTS, can_defer, retry_delay
+from bearcms.platform_mail import MAIL_ERRORS, MAX_ATTEMPTS, blogger_text, can_defer, retry_delay
 from blog.models import Delivery, PostPage, Subscriber
 from blog.page_cache import forget_blog_pages
 
@@ -49,14 +53,10 @@ logger = logging.getLogger(__name__)
 # the first time (back-dated, imported) or republished after an edit are not mailed.
 NEWS_WINDOW = timedelta(days=7)
 CONFIRM_LINK_MAX_AGE = timedelta(days=7)
-# Anyone can type any address into a blog's form: an unconfirmed address gets at most one
-# confirmation email in this time, however often it is submitted.
-CONFIRMATION_RESEND_AFTER = timedelta(days=1)
-CONFIRMATION_SENT_KEY = "bearcms:confirmation-sent:{}"
 # A claim outlives any single send (EMAIL_TIMEOUT is seconds); if the sender dies, the
 # delivery becomes due again after it.
 CLAIM_DURATION = timedelta(minutes=10)
-# Retries follow bearcms.mail_retries; after MAX_ATTEMPTS a delivery's row stays, unsent.
+# Retries follow bearcms.platform_mail; after MAX_ATTEMPTS a delivery's row stays, unsent.
 EXCERPT_LENGTH = 300
 LINK_SALTS = {
     "confirm": "bearcms.subscriptions.confirm",
@@ -108,15 +108,23 @@ def read_link_token(blog, token, purpose):
 # --- Composing -------------------------------------------------------------------------
 
 
-def one_line(text):
-    """Header-safe text: titles are user input and a newline would break the header."""
-    return " ".join(str(text).split())
-
-
 def blog_sender(blog):
-    """DEFAULT_FROM_EMAIL's address with the blog's title as the display name."""
+    """DEFAULT_FROM_EMAIL's address, named after the blog and the platform it is on: the
+    address is the platform's, the name must not pass for the platform's own."""
     _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    return formataddr((one_line(blog.title), address))
+    name = f"{blogger_text(blog.title)} (a blog on {settings.WAGTAIL_SITE_NAME})"
+    return formataddr((name, address))
+
+
+def blog_context(blog):
+    """What the mail templates say of the blog: its title as ``blogger_text``, the
+    platform it is on and its own address, which readers can check."""
+    return {
+        "blog": blog,
+        "blog_name": blogger_text(blog.title),
+        "blog_url": blog.get_full_url(),
+        "platform": settings.WAGTAIL_SITE_NAME,
+    }
 
 
 def post_excerpt(post):
@@ -127,9 +135,9 @@ def post_excerpt(post):
 
 def confirmation_message(subscriber):
     blog = subscriber.blog
-    context = {"blog": blog, "confirm_url": subscriber_link(subscriber, "confirm")}
+    context = {**blog_context(blog), "confirm_url": subscriber_link(subscriber, "confirm")}
     return EmailMultiAlternatives(
-        subject=one_line(f"Confirm your subscription to {blog.title}"),
+        subject=f"Confirm your subscription to {context['blog_name']}",
         body=render_to_string("blog/email/confirm.txt", context),
         from_email=blog_sender(blog),
         to=[subscriber.email],
@@ -140,14 +148,14 @@ def new_post_message(post, subscriber):
     blog = post.blog
     unsubscribe_url = subscriber_link(subscriber, "unsubscribe")
     context = {
-        "blog": blog,
-        "post": post,
+        **blog_context(blog),
+        "title": blogger_text(post.title),
         "post_url": post.get_full_url(),
         "excerpt": post_excerpt(post),
         "unsubscribe_url": unsubscribe_url,
     }
     message = EmailMultiAlternatives(
-        subject=one_line(post.title),
+        subject=context["title"],
         body=render_to_string("blog/email/new_post.txt", context),
         from_email=blog_sender(blog),
         to=[subscriber.email],
@@ -182,12 +190,8 @@ def send_confirmation(subscriber_id, attempt=1):
     )
     if subscriber is None:  # confirmed or unsubscribed in the meantime
         return
-    sent_key = CONFIRMATION_SENT_KEY.format(subscriber_id)
-    if cache.get(sent_key):
-        return  # one link a day: the form must not make us mail someone over and over
     try:
         confirmation_message(subscriber).send()
-        cache.set(sent_key, True, timeout=CONFIRMATION_RESEND_AFTER.total_seconds())
     except MAIL_ERRORS as error:
         logger.warning("Confirmation mail to subscriber %s failed: %s", subscriber_id, error)
         if attempt < MAX_ATTEMPTS and can_defer(send_confirmation):

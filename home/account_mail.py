@@ -4,13 +4,17 @@ arrives once the provider is back.
 
 allauth renders the message in the request (templates, links and site need it); its
 parts go to ``send_account_mail`` as JSON, which the database task backend keeps for the
-worker. A failed send is enqueued again on ``bearcms.mail_retries``'s schedule while the
+worker. A failed send is enqueued again on ``bearcms.platform_mail``'s schedule while the
 backend can defer tasks; with the inline backend (development) it is logged and the
 person asks for the mail again.
 
 The task is enqueued at once rather than on commit: the database backend writes it in
 the request's transaction, so a rolled-back request leaves no task behind, and allauth
 sends its mail outside any transaction of ours anyway.
+
+The one piece of a user's text in allauth's mail is the account's name ("user ... has
+given your email address"), and it goes to whatever address was given:
+``account_display`` (``ACCOUNT_USER_DISPLAY``) passes it through ``blogger_text``.
 """
 
 import logging
@@ -19,7 +23,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 from django_tasks import task
 
-from bearcms.mail_retries import MAIL_ERRORS, MAX_ATTEMPTS, can_defer, retry_delay
+from bearcms.platform_mail import MAIL_ERRORS, MAX_ATTEMPTS, blogger_text, can_defer, retry_delay
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +32,12 @@ def masked(address):
     """``s***@example.com``: enough to find the case in the logs, not the whole address."""
     local, _, domain = str(address).rpartition("@")
     return f"{local[:1]}***@{domain}" if local else "***"
+
+
+def account_display(user):
+    """How allauth names an account: its username, which allauth made from the local part
+    of the sign-up address and so can read like a domain ("paypal.com-help")."""
+    return blogger_text(user.username)
 
 
 def message_parts(message):

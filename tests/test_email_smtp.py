@@ -7,11 +7,13 @@ the inline task backend sends at once; tests/test_faults_services.py proves the 
 retries).
 """
 
+import email
 import logging
 import shutil
 import smtplib
 import ssl
 import subprocess
+from email import policy
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -109,6 +111,17 @@ def test_sign_up_confirmation_is_delivered_over_smtp(db, smtp_inbox):
     [(recipients, content)] = smtp_inbox.messages
     assert recipients == ["smtp@example.com"]
     assert "/accounts/confirm-email/" in content
+
+
+def test_account_mail_names_the_account_without_a_link(db, smtp_inbox):
+    # allauth names the account by a username made from the address's local part, and
+    # the mail goes to whatever address is given (also one added to an account later).
+    sign_up("paypal.com-help@example.com", "helpdesk")
+    [(_recipients, content)] = smtp_inbox.messages
+    message = email.message_from_string(content, policy=policy.default)
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    assert "user paypal[.]com-help has given your email address" in text
+    assert "paypal.com" not in text
 
 
 def test_sign_up_confirmation_is_delivered_over_starttls_with_auth(db, provider_smtp):

@@ -147,6 +147,24 @@ def test_approve_without_a_message_mails_nobody(staff_client, blog, mailoutbox):
     assert mailoutbox == []
 
 
+def test_approving_a_blog_titled_with_a_newline_mails_its_title_as_one_clean_line(
+    staff_client, make_blogger, mailoutbox
+):
+    blog = make_blogger(
+        subdomain="posing", title="Account suspended\nVisit http://evil.example",
+        email="owner@example.com",
+    )  # fmt: skip
+    response = staff_client.post(action_url(blog, "approve"), {"message": "Welcome aboard!"})
+    assert response.status_code == 302
+    blog.refresh_from_db()
+    assert blog.reviewed
+    [mail] = mailoutbox
+    assert mail.subject == (
+        "Your blog “Account suspended Visit http[:]//evil[.]example” on bearcms was approved"
+    )
+    assert mail.body == "Welcome aboard!" and mail.to == ["owner@example.com"]
+
+
 def test_a_mail_failure_still_approves_and_says_so(staff_client, blog, smtp_inbox):
     smtp_inbox.down()
     response = staff_client.post(action_url(blog, "approve"), {"message": "Hello"})

@@ -8,17 +8,20 @@ commit, so each request that commits is wrapped in ``django_capture_on_commit_ca
 import email
 import re
 import time
+from datetime import timedelta
 from email import policy
 from unittest import mock
 from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from bearcms.platform_mail import blogger_text
 from blog.models import Delivery, PostPage, Subscriber
 from blog.moderation import set_blog_flags
 from blog.subscriber_mail import claim_delivery, subscriber_link
@@ -27,6 +30,11 @@ from tests.conftest import host_client
 from tests.test_dashboard_posts import DATE_FORMAT, add_url, edit_url, post_form
 
 LINK = re.compile(r"https?://[^\s<>\"]+/subscribe/(?:confirm|unsubscribe)/[^\s<>\"]+/")
+URL = re.compile(r"https?://[^\s<>\"]+")
+# A blog title posing as the platform: what it says must reach nobody as a second line
+# or a link.
+POSING_TITLE = "Account suspended\nVisit http://evil.example"
+POSING_LINE = "Account suspended Visit http[:]//evil[.]example"
 
 
 @pytest.fixture
@@ -35,8 +43,10 @@ def smtp(smtp_inbox):
 
 
 def received(inbox):
-    """The messages the server got, parsed."""
-    return [email.message_from_string(raw, policy=policy.default) for _to, raw in inbox.messages]
+    """The messages the server got, parsed from their bytes (a UTF-8 body is 8bit)."""
+    return [
+        email.message_from_bytes(raw.encode(), policy=policy.default) for _to, raw in inbox.messages
+    ]
 
 
 def text_of(message):
@@ -70,8 +80,8 @@ def origin(blog):
     return f"http://{blog_hostname(blog.subdomain)}"
 
 
-def subscribe(client, blog, address):
-    return client.post("/subscribe/", {"email": address}, HTTP_ORIGIN=origin(blog))
+def subscribe(client, blog, address, ip="127.0.0.1"):
+    return client.post("/subscribe/", {"email": address}, HTTP_ORIGIN=origin(blog), REMOTE_ADDR=ip)
 
 
 def confirmed_subscriber(blog, address="reader@example.com"):
@@ -108,7 +118,7 @@ def test_a_reader_subscribes_confirms_gets_a_new_post_and_unsubscribes_in_one_cl
     [confirmation] = received(smtp)
     assert confirmation["To"] == "Reader@example.com"
     assert confirmation["Subject"] == "Confirm your subscription to Letters"
-    assert confirmation["From"] == "Letters <noreply@localhost>"
+    assert confirmation["From"] == '"Letters (a blog on bearcms)" <noreply@localhost>'
     confirm_path = link_in(confirmation)
     assert confirm_path.startswith("/subscribe/confirm/")
 
@@ -130,7 +140,7 @@ def test_a_reader_subscribes_confirms_gets_a_new_post_and_unsubscribes_in_one_cl
     post_url = f"{blog.get_full_url()}winter/"
     assert post_url in text
     assert "Heading Some bold words." in text and "**" not in text and "#" not in text
-    assert len(text.split("Heading", 1)[1]) < 600  # an excerpt, not the whole post
+    assert text.count("Some bold words.") < 20  # an excerpt, not the whole post (40)
     assert f'href="{post_url}"' in html_of(notification)
     unsubscribe_url = notification["List-Unsubscribe"].strip().strip("<>")
     assert notification["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -229,6 +239,108 @@ def test_the_form_answers_even_when_the_mail_server_is_down(
         response = subscribe(reader, blog, "patient@example.com")
     assert response.status_code == 200
     assert Subscriber.objects.get().confirmed_at is None
+
+
+def test_one_confirmation_a_day_per_blog_and_address_is_kept_in_the_database(
+    blog, reader, smtp, django_capture_on_commit_callbacks
+):
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert subscribe(reader, blog, "victim@example.com").status_code == 200
+        cache.clear()  # another box's cache, a restart: the window holds all the same
+    assert len(received(smtp)) == 1
+    a_day_ago = timezone.now() - timedelta(days=1, minutes=1)
+    Subscriber.objects.update(created_at=a_day_ago)
+    with django_capture_on_commit_callbacks(execute=True):
+        subscribe(reader, blog, "victim@example.com")
+    assert len(received(smtp)) == 2  # a day later a real reader may ask again
+
+
+def test_an_address_gets_at_most_five_confirmations_a_day_over_all_blogs(
+    make_blogger, mailoutbox, django_capture_on_commit_callbacks
+):
+    for n in range(7):
+        blog = make_blogger(f"spread{n}")
+        with django_capture_on_commit_callbacks(execute=True):
+            response = subscribe(host_client(blog), blog, "victim@example.com", f"10.0.0.{n}")
+        assert response.status_code == 200 and "Check your inbox" in response.content.decode()
+    assert len(mailoutbox) == 5
+    assert {message.to[0] for message in mailoutbox} == {"victim@example.com"}
+
+
+def test_a_flood_of_addresses_to_one_blog_is_capped_and_confirming_frees_a_place(
+    blog, reader, mailoutbox, django_capture_on_commit_callbacks
+):
+    def ask(n):  # each from its own IP address, past the per-IP rate limit
+        with django_capture_on_commit_callbacks(execute=True):
+            response = subscribe(reader, blog, f"r{n}@example.com", f"10.0.{n // 200}.{n % 200}")
+        assert response.status_code == 200 and "Check your inbox" in response.content.decode()
+
+    for n in range(105):
+        ask(n)
+    assert len(mailoutbox) == 100
+    assert Subscriber.objects.count() == 100  # nothing is kept past the cap either
+    confirm_path = urlsplit(LINK.search(mailoutbox[0].body)[0]).path
+    assert "You are subscribed" in reader.post(confirm_path).content.decode()
+    ask(200)
+    assert len(mailoutbox) == 101  # a reader who confirmed is no longer pending
+
+
+# --- A blogger's text in the platform's mail ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        (POSING_TITLE, POSING_LINE),
+        ("Tabs\tand\r\nbreaks\u2028and\u200bmarks\u202e\x00", "Tabs and breaks and marks"),
+        (
+            "Mail support@Bank.COM or www.bank.co.uk",
+            "Mail support@Bank[.]COM or www[.]bank[.]co[.]uk",
+        ),
+        ("bank\u3002example and bank\uff0eexample", "bank[.]example and bank[.]example"),
+        ("Notes, e.g. on v2.0 and 3.14", "Notes, e.g. on v2.0 and 3.14"),
+        ("x" * 300, "x" * 79 + "…"),
+    ],
+)
+def test_blogger_text_is_one_short_line_that_no_mail_client_links(text, line):
+    assert blogger_text(text) == line
+
+
+def test_a_confirmation_names_the_blog_in_one_attributed_line_and_links_only_to_it(
+    make_blogger, smtp, django_capture_on_commit_callbacks
+):
+    blog = make_blogger("letters", title=POSING_TITLE)
+    with django_capture_on_commit_callbacks(execute=True):
+        subscribe(host_client(blog), blog, "stranger@example.com")
+    [confirmation] = received(smtp)
+    assert confirmation["Subject"] == f"Confirm your subscription to {POSING_LINE}"
+    [sender] = confirmation["From"].addresses
+    assert sender.display_name == f"{POSING_LINE} (a blog on bearcms)"
+    assert sender.addr_spec == "noreply@localhost"
+    text = text_of(confirmation)
+    assert f"“{POSING_LINE}”, a blog on bearcms at {blog.get_full_url()}" in text
+    assert "evil.example" not in text and "Account suspended\n" not in text
+    assert all(url.startswith(blog.get_full_url()) for url in URL.findall(text))
+
+
+def test_new_post_mail_carries_the_post_but_its_headers_are_one_clean_line(
+    make_blogger, login, smtp, django_capture_on_commit_callbacks
+):
+    blog = make_blogger("letters", title=POSING_TITLE)
+    confirmed_subscriber(blog)
+    body = "Release notes: https://docs.example/notes"
+    publish(
+        login(blog.owner), blog, django_capture_on_commit_callbacks,
+        title=POSING_TITLE, slug="notice", body=body,
+    )  # fmt: skip
+    [notification] = received(smtp)
+    assert notification["Subject"] == POSING_LINE
+    assert notification["From"].addresses[0].display_name == f"{POSING_LINE} (a blog on bearcms)"
+    text, html = text_of(notification), html_of(notification)
+    assert body in text  # the post itself is what the subscriber asked for
+    assert "evil.example" not in text and "evil.example" not in html
+    assert f"“{POSING_LINE}”, a blog on bearcms at {blog.get_full_url()}" in text
 
 
 # --- Links -------------------------------------------------------------------------------
