@@ -24,6 +24,7 @@ from wagtail.admin.menu import MenuItem
 
 from blog.models import BlogPage, Hit, PostPage
 from blog.permissions import is_staff
+from blog.spreadsheets import neutralise_formula
 
 PERIODS = (7, 30, 365)
 DEFAULT_PERIOD = 30
@@ -37,8 +38,6 @@ TOP_LISTS = {  # field: (heading, column, label of the empty value)
     "device": ("Devices", "Device", "Unknown"),
     "browser": ("Browsers", "Browser", "Unknown"),
 }
-# Characters that make a spreadsheet read a cell as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def period_days(request):
@@ -172,12 +171,6 @@ def reads_chart(reads_per_day, peak):
     )
 
 
-def safe_cell(value):
-    """A CSV cell a spreadsheet will not run as a formula."""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
 def csv_response(figures, blog):
     name = blog.subdomain if blog is not None else "platform"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -189,7 +182,7 @@ def csv_response(figures, blog):
     def section(title, heading, rows):
         writer.writerow([title])
         writer.writerow(heading)
-        writer.writerows([safe_cell(cell) for cell in row] for row in rows)
+        writer.writerows([neutralise_formula(cell) for cell in row] for row in rows)
         writer.writerow([])
 
     section("Reads per day", ["date", "reads"], figures["reads_per_day"])

@@ -13,6 +13,7 @@ class BlogConfig(AppConfig):
             page_cache,
             page_urls,
             site_cache,
+            spreadsheets,
             subscriber_mail,
             tenancy,
             tree_lookups,
@@ -20,6 +21,7 @@ class BlogConfig(AppConfig):
 
         cdn.connect_signals()
         dodginess.connect_signals()
+        spreadsheets.install()
         page_cache.connect_signals()
         site_cache.connect_signals()
         page_urls.install()

@@ -21,6 +21,14 @@ with ``?blog=<id>``, as in analytics; no parameter shows a blogger anything but 
 
 Each post is exported as the blogger last saved it: its latest revision when it has
 changes not yet published, else the published page.
+
+Spreadsheets run a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula (CSV
+injection): a title can then open a link, or worse, on the computer of whoever opens the
+file. So every CSV the product writes goes through ``blog.spreadsheets``, which puts a
+``'`` before such a cell: staff's copy of a blog's ``posts.csv`` here, the analytics CSV,
+and every listing Wagtail exports. The one exception is a blogger's
+copy of their own blog: it holds only their own words, exactly as written, so that it moves
+to Bear and back unchanged, and a formula in it is one they wrote themselves.
 """
 
 import contextlib
@@ -43,6 +51,7 @@ from wagtail.images import get_image_model
 from blog.analytics_admin import chosen_blog, own_blog
 from blog.models import BlogPage, PostPage
 from blog.permissions import is_staff
+from blog.spreadsheets import neutralise_formula
 
 CSV_COLUMNS = [
     "uid",
@@ -137,18 +146,21 @@ def post_records(blog, images):
         }
 
 
-def csv_cell(value):
-    if isinstance(value, list):
-        return json.dumps(value)  # Bear's all_tags: json.dumps of the list
-    return str(value)  # booleans as True/False, as Bear's export writes them
+def csv_cell(value, neutralise):
+    # Bear's all_tags is json.dumps of the list; booleans are True/False, as Bear writes them.
+    text = json.dumps(value) if isinstance(value, list) else str(value)
+    return neutralise_formula(text) if neutralise else text
 
 
-def posts_csv(records):
-    """The CSV text of ``post_records``."""
+def posts_csv(records, neutralise=False):
+    """The CSV text of ``post_records``; ``neutralise`` for anyone but the blog's owner
+    (see the module's docstring)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
-    writer.writerows([csv_cell(record[column]) for column in CSV_COLUMNS] for record in records)
+    writer.writerows(
+        [csv_cell(record[column], neutralise) for column in CSV_COLUMNS] for record in records
+    )
     return out.getvalue()
 
 
@@ -252,15 +264,16 @@ def post_entries(records):
         yield name, markdown_post(record)
 
 
-def write_blog_zip(blog, file):
-    """Write the blog's ZIP (see the module's docstring) into the binary ``file``."""
+def write_blog_zip(blog, file, neutralise=False):
+    """Write the blog's ZIP (see the module's docstring) into the binary ``file``;
+    ``neutralise`` as for ``posts_csv``."""
     images = blog_images(blog)
     records = list(post_records(blog, images))
     blog = latest_version(blog)  # settings and home content as last saved
     with zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, text in post_entries(records):
             archive.writestr(name, text)
-        archive.writestr("posts.csv", posts_csv(records))
+        archive.writestr("posts.csv", posts_csv(records, neutralise))
         settings = json.dumps(blog_settings(blog, images), ensure_ascii=False, indent=2)
         archive.writestr("settings.json", settings + "\n")
         archive.writestr("custom.css", blog.custom_css)
@@ -293,6 +306,12 @@ def blog_to_export(request):
     return BlogPage.objects.get(pk=blog.pk) if blog is not None else None
 
 
+def for_someone_else(request, blog):
+    """Is this download of the blog for anyone but its owner (staff)? Then spreadsheets
+    must not run the blog's words as formulas."""
+    return blog.owner_id != request.user.pk
+
+
 def download_name(blog, suffix):
     today = timezone.now().astimezone(datetime.UTC).date().isoformat()
     return f"{blog.subdomain}-{suffix}-{today}"
@@ -316,7 +335,7 @@ def posts_csv_view(request):
     blog = blog_to_export(request)
     if blog is None:
         raise Http404("You have no blog to export.")
-    text = posts_csv(post_records(blog, blog_images(blog)))
+    text = posts_csv(post_records(blog, blog_images(blog)), for_someone_else(request, blog))
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{download_name(blog, "posts")}.csv"'
     return response
@@ -328,7 +347,7 @@ def blog_zip_view(request):
         raise Http404("You have no blog to export.")
     # Image files can be large: past SPOOL_BYTES the ZIP goes to a temporary file.
     file = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - the response closes it
-    write_blog_zip(blog, file)
+    write_blog_zip(blog, file, for_someone_else(request, blog))
     file.seek(0)
     return FileResponse(
         file,

@@ -1,6 +1,7 @@
 """The dashboard's subscriber listing: a blogger sees and removes their own subscribers.
 
-A Wagtail ``ModelViewSet`` gives the listing, search, CSV/XLSX export and the delete
+A Wagtail ``ModelViewSet`` gives the listing, search, CSV/XLSX export (an address a
+spreadsheet would run as a formula is neutralised, ``blog.spreadsheets.install``) and the delete
 confirmation. Subscribers come only through double opt-in, so nobody adds or edits one
 here. Bloggers hold no Django model permissions; ``SubscriberPermissionPolicy`` grants
 view and delete to anyone who owns a blog, and ``OwnSubscribersMixin`` narrows every

@@ -1,0 +1,35 @@
+"""The dashboard's Account page shows the account's email address but does not change it.
+
+Wagtail's "Name and Email" panel saves any address typed into it: another account's,
+staff's, a throwaway one, never confirmed. Staff see and write to that address, and
+allauth looks accounts up by it. So Wagtail's email field is off
+(``WAGTAIL_EMAIL_MANAGEMENT_ENABLED``), and this panel shows the address with the way to
+change it: allauth's page (``/accounts/email/``), where a new address is refused when it is
+a throwaway one (``home.adapter``), must be confirmed by the link mailed to it (which
+another account's address never can: ``ACCOUNT_UNIQUE_EMAIL``), and becomes the account's
+(``User.email``) only when it is then made primary.
+"""
+
+from django import forms
+from django.urls import reverse
+from wagtail import hooks
+from wagtail.admin.views.account import BaseSettingsPanel
+
+
+class EmailSettingsPanel(BaseSettingsPanel):
+    name = "email"
+    title = "Email"
+    order = 150  # under Wagtail's name panel (100)
+    template_name = "home/admin/account_email_panel.html"
+
+    def get_form(self):
+        # Nothing to submit here, but the Account page asks every panel for a form.
+        return forms.Form(prefix=self.name)
+
+    def get_context_data(self):
+        return {"email": self.user.email, "change_url": reverse("account_email")}
+
+
+@hooks.register("register_account_settings_panel")
+def register_email_panel(request, user, profile):
+    return EmailSettingsPanel(request, user, profile)
