@@ -13,7 +13,7 @@ import pytest
 from django.core import mail
 
 from blog.models import BlogPage, PostPage
-from tests.browser import log_in, needs_chromium
+from tests.browser import csp_violations, log_in, needs_chromium
 
 PASSWORD = "a-long-browser-password-7"
 MARKDOWN = "## Hello from Chromium\n\nSome *emphasis*.\n\n```python\nprint('hi')\n```\n"
@@ -129,3 +129,22 @@ def test_an_image_picked_in_the_editor_is_uploaded_and_inserted(
     url = image.renditions.get().url
     assert page.input_value("#id_body") == f"![]({url})"
     assert page.requested_hosts == {"localhost"}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_account_page_reads_well_in_a_browser(live_server, browser_page, shoot, make_blogger):
+    """What a blogger sees: their address, and a link to where it is changed, on a wide
+    and a phone-sized screen, with no field that would save a new address."""
+    blog = make_blogger("inbrowser")
+    log_in(browser_page, live_server.url, blog.owner)
+    for width in (1280, 390):
+        browser_page.set_viewport_size({"width": width, "height": 900})
+        browser_page.goto(f"{live_server.url}/dashboard/account/")
+        panel = browser_page.get_by_text("your email addresses page")
+        assert panel.is_visible()
+        assert browser_page.get_by_text(blog.owner.email).first.is_visible()
+        assert browser_page.locator("input[type=email]").count() == 0
+        shoot(f"account-{width}")
+    browser_page.get_by_role("link", name="your email addresses page").click()
+    browser_page.wait_for_url("**/accounts/email/")
+    assert csp_violations(browser_page) == []
