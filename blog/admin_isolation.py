@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.forms import CheckboxSelectMultiple
 from django.http import Http404
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag, TaggedItem
 from wagtail.admin.filters import MultipleUserFilter
@@ -178,10 +179,22 @@ def guard_admin_view(view):
     @functools.wraps(view)
     def guarded(request, *args, **kwargs):
         if request.user.is_authenticated and not is_staff(request.user):
+            if explores_the_tree_root(request):
+                return redirect("wagtailadmin_explore_root")
             check_blogger_request(request)
         return view(request, *args, **kwargs)
 
     return guarded
+
+
+def explores_the_tree_root(request):
+    """Whether the request opens the tree root in the explorer: Wagtail goes there after a
+    blogger publishes their blog's settings (the blog root's parent). The explorer's own
+    root sends a blogger to their blog instead."""
+    match = request.resolver_match
+    return match.url_name == "wagtailadmin_explore" and str(
+        match.kwargs.get("parent_page_id")
+    ) == str(Page.get_first_root_node().pk)
 
 
 def check_blogger_request(request):

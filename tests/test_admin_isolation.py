@@ -529,6 +529,16 @@ def test_page_chooser_refuses_the_tree_root_without_an_error(tenants, login):
     assert chosen.status_code == 404
 
 
+def test_the_explorer_at_the_tree_root_takes_a_blogger_to_their_blog(tenants, login):
+    """Wagtail opens the blog root's parent after the blog's settings are published."""
+    a, b = tenants
+    response = login(a.owner).get(reverse("wagtailadmin_explore", args=[tree_root()]), follow=True)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert a.markers.post_title in body
+    assert b.markers.blog_title not in body
+
+
 def test_blogger_cannot_trigger_the_error_test_page(tenants, login):
     a, _ = tenants
     assert login(a.owner).get(reverse("wagtailadmin_error_test")).status_code == 403
