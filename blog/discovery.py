@@ -4,8 +4,15 @@ The views live in ``home.discover``; this module holds the rules they rely on, k
 the post row so that the feed is one indexed query at any size:
 
 * ``hot_score``: the time-invariant "hot" ranking Reddit and Bear use. A post's score
-  depends only on its upvotes and the moment it was first published, so it is computed
-  when either changes and never needs a periodic recomputation.
+  depends only on its upvotes and its ``discovery_date``, so it is computed when either
+  changes and never needs a periodic recomputation.
+* ``PostPage.public_since``: the moment the post first became public on this platform,
+  by the platform's clock. Nothing a blogger supplies (the published date, an imported
+  file's dates, a field in the editor) moves it, so the anti-flood rule counts posts by it.
+* ``PostPage.discovery_date``: the post's date as discovery ranks it (trending freshness
+  and the newest order): its published date, never later than ``public_since``. An
+  imported archive keeps its old dates; a date set ahead, or moved later after the post
+  went public, lifts nothing.
 * ``PostPage.in_discovery``: whether the post may be listed at all (the blog is
   discoverable, reviewed, neither hidden nor blocked; the post is live, a post not a
   page, marked discoverable and long enough). It is written whenever the post is saved
@@ -29,17 +36,52 @@ FLOOD_WINDOW = timedelta(hours=12)
 FLOOD_LIMIT = 3  # a blog with more posts than this in the window shows none of them
 
 
-def hot_score(upvotes, first_published_at):
-    """log10(min(upvotes, 30)) + (first published - 2020-01-01) / 14 days.
+def hot_score(upvotes, discovery_date):
+    """log10(min(upvotes, 30)) + (discovery date - 2020-01-01) / 14 days.
 
     Ten upvotes are worth 14 days of freshness; upvotes beyond 30 stop counting. Fewer
     than one upvote counts as one (log10 of 0 is undefined), so a new post starts at its
-    age alone. A post never published scores 0 and is not listed anyway.
+    age alone. A post never public scores 0 and is not listed anyway. Every score is
+    computed here, from the post's ``discovery_date``, whoever computes it.
     """
-    if first_published_at is None:
+    if discovery_date is None:
         return 0.0
     votes = math.log10(max(1, min(upvotes, MAX_COUNTED_UPVOTES)))
-    return votes + (first_published_at - EPOCH).total_seconds() / FRESHNESS_UNIT
+    return votes + (discovery_date - EPOCH).total_seconds() / FRESHNESS_UNIT
+
+
+def public_since(post, now):
+    """When ``post`` first became public here, as of ``now``; None if it has not.
+
+    The first full save of the post live sets it to ``now``, or to the published date if
+    that is later (a scheduled post). Until that moment comes it follows the published
+    date (the post is rescheduled), and a post unpublished before it forgets it (it never
+    went public). Once the moment has passed it is kept for good, through unpublishing,
+    republishing and edits: only the platform's clock sets it.
+    """
+    if post.public_since is not None and post.public_since <= now:
+        return post.public_since
+    if not post.live:
+        return None
+    return max(now, post.published_date)
+
+
+def discovery_date(post):
+    """The date discovery ranks ``post`` by: its published date, but never later than the
+    moment it became public here (None while it has not)."""
+    if post.public_since is None:
+        return None
+    return min(filter(None, [post.published_date, post.public_since]))
+
+
+def set_discovery_fields(post, blog, now):
+    """Write the discovery fields of ``post``, a post of ``blog`` saved in full at ``now``
+    (a publish, an unpublish, an edit, a new post, an import)."""
+    post.public_since = public_since(post, now)
+    post.discovery_date = discovery_date(post)
+    post.score = hot_score(post.upvote_count, post.discovery_date)
+    post.in_discovery = post_is_discoverable(post, blog)
+    post.discovery_lang = post_language(post, blog)
 
 
 def primary_language(code):

@@ -1,8 +1,18 @@
 """How spammy a blog looks: its dodginess score, so that staff review the worst first.
 
-The score is a sum of points (the constants below) over what a reader of the blog would
-see: its title, home content and navigation and its latest ``SCORED_POSTS`` live posts
-whose date has come.
+The score is a sum of points (the constants below) over what readers of the blog and of
+discovery meet: its title, home content and navigation, the ``SCORED_POSTS`` live posts
+discovery ranks first (listed ones first, by their discovery score), and every post whose
+save or import asked for the rescoring, whatever its date: a post dated years back, one
+scheduled for later, one edited deep in the archive or one of a burst published before
+the rescoring ran is read when it changes.
+
+The cost is bounded by that: the blog's text, ``SCORED_POSTS`` posts, and the posts that
+changed (one for a save, every imported post once for an import), read ``RESCORE_CHUNK``
+at a time, however many posts the blog has. A post outside the top that has not changed
+is not read again, not even when the term lists change: it was scored when it was
+published, and a crossing of the threshold (below) happens then.
+
 Staff keep two term lists in ``ModerationSettings`` (a Wagtail setting): every distinct
 blacklisted term found counts a lot, every distinct highlight term a little. Many links
 to other sites and a brand-new account that posts a lot count too.
@@ -40,8 +50,8 @@ EXTERNAL_LINKS_PER_POINT = 5  # beyond those, one point per this many more
 NEW_ACCOUNT_AGE = timedelta(days=7)  # an account younger than this...
 NEW_ACCOUNT_POSTS = 10  # ...with more live posts than this...
 NEW_ACCOUNT_POINTS = 5  # ...scores this
-SCORED_POSTS = 20  # the latest live posts whose text is read
-RESCORE_CHUNK = 200  # blogs loaded at once when rescoring them all
+SCORED_POSTS = 20  # the live posts discovery ranks first, read on every rescoring
+RESCORE_CHUNK = 200  # blogs, or posts, loaded at once
 
 HREF = re.compile(r"""href\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
 
@@ -102,16 +112,36 @@ def external_link_count(html, own_hosts):
     return count
 
 
+class Findings:
+    """What the score counts in a blog's texts, gathered one text at a time, so that any
+    number of posts can be read a chunk at a time: distinct terms, and external links."""
+
+    def __init__(self, own_hosts, moderation):
+        self.own_hosts, self.moderation = own_hosts, moderation
+        self.blacklisted, self.highlighted, self.external_links = set(), set(), 0
+
+    def read(self, text, html):
+        """Add ``text`` (Markdown and titles) and ``html`` (its rendering)."""
+        self.blacklisted |= found_terms(self.moderation.blacklisted_terms, text)
+        self.highlighted |= found_terms(self.moderation.highlight_terms, text)
+        self.external_links += external_link_count(html, self.own_hosts)
+
+    def points(self, new_account_posts=0):
+        """The score of what was read, given, for a brand-new account, its live posts."""
+        total = BLACKLISTED_TERM_POINTS * len(self.blacklisted)
+        total += HIGHLIGHT_TERM_POINTS * len(self.highlighted)
+        extra_links = self.external_links - FREE_EXTERNAL_LINKS
+        total += max(0, extra_links) // EXTERNAL_LINKS_PER_POINT
+        if new_account_posts > NEW_ACCOUNT_POSTS:
+            total += NEW_ACCOUNT_POINTS
+        return total
+
+
 def points(text, html, own_hosts, moderation, new_account_posts=0):
-    """The score of a blog's ``text`` (Markdown and titles) and ``html`` (rendered), given
-    the settings and, for a brand-new account, its number of live posts."""
-    total = BLACKLISTED_TERM_POINTS * len(found_terms(moderation.blacklisted_terms, text))
-    total += HIGHLIGHT_TERM_POINTS * len(found_terms(moderation.highlight_terms, text))
-    extra_links = external_link_count(html, own_hosts) - FREE_EXTERNAL_LINKS
-    total += max(0, extra_links) // EXTERNAL_LINKS_PER_POINT
-    if new_account_posts > NEW_ACCOUNT_POSTS:
-        total += NEW_ACCOUNT_POINTS
-    return total
+    """The score of one ``text`` and its ``html`` under the ``moderation`` settings."""
+    findings = Findings(own_hosts, moderation)
+    findings.read(text, html)
+    return findings.points(new_account_posts)
 
 
 # --- The score of a blog ---------------------------------------------------------------
@@ -129,35 +159,40 @@ def new_account_posts(blog, now):
     return PostPage.objects.live().filter(blog=blog).count()
 
 
-def score(blog, moderation):
-    """The dodginess of ``blog`` under the ``moderation`` settings, from the database."""
-    posts = (
-        PostPage.objects.live()
-        # Visible ones: posts dated years ahead must not push the spam out of the score.
-        .filter(blog=blog, published_date__lte=timezone.now())
-        .order_by("-published_date", "-pk")
-        .values_list("title", "body", "body_html")[:SCORED_POSTS]
-    )
-    text, html = [blog.title, blog.home_content, blog.nav], [blog.home_html, blog.nav_html]
-    for title, body, body_html in posts:
-        text += [title, body]
-        html.append(body_html)
-    return points(
-        "\n".join(text),
-        "\n".join(html),
-        own_hosts(blog),
-        moderation,
-        new_account_posts(blog, timezone.now()),
-    )
+def scored_post_ids(blog, changed_ids, now):
+    """The ids of the posts ``score`` reads: the ``SCORED_POSTS`` live posts of ``blog``
+    that discovery ranks first among those readers can see (scheduled posts, whose score
+    is from their date ahead, are read when they are saved), and ``changed_ids``."""
+    visible = PostPage.objects.live().filter(blog=blog, published_date__lte=now)
+    top = visible.order_by("-in_discovery", "-score", "-pk").values_list("pk", flat=True)
+    return sorted({*top[:SCORED_POSTS], *changed_ids})
 
 
-def store_score(blog, moderation):
+def score(blog, moderation, changed_ids=()):
+    """The dodginess of ``blog`` under the ``moderation`` settings, from the database,
+    reading the posts ``changed_ids`` (if live and the blog's) besides its usual ones."""
+    now = timezone.now()
+    findings = Findings(own_hosts(blog), moderation)
+    findings.read(
+        "\n".join([blog.title, blog.home_content, blog.nav]),
+        "\n".join([blog.home_html, blog.nav_html]),
+    )
+    ids = scored_post_ids(blog, changed_ids, now)
+    live = PostPage.objects.live().filter(blog=blog)
+    for start in range(0, len(ids), RESCORE_CHUNK):
+        chunk = live.filter(pk__in=ids[start : start + RESCORE_CHUNK])
+        for title, body, body_html in chunk.values_list("title", "body", "body_html"):
+            findings.read(f"{title}\n{body}", body_html)
+    return findings.points(new_account_posts(blog, now))
+
+
+def store_score(blog, moderation, changed_ids=()):
     """Compute and store the blog's score; un-approve it if it crosses the threshold.
 
     The write is conditional on the score read, so of two concurrent rescorings only the
     one that moved the score applies the crossing rule.
     """
-    old, new = blog.dodginess, score(blog, moderation)
+    old, new = blog.dodginess, score(blog, moderation, changed_ids)
     if new == old or not BlogPage.objects.filter(pk=blog.pk, dodginess=old).update(dodginess=new):
         return
     blog.dodginess = new
@@ -166,10 +201,12 @@ def store_score(blog, moderation):
 
 
 @task()
-def rescore_blog(blog_id):
+def rescore_blog(blog_id, post_ids=()):
+    """Rescore a blog after a save; ``post_ids`` are the posts saved or imported, which
+    the score reads whatever their place in the blog."""
     blog = BlogPage.objects.select_related("owner").filter(pk=blog_id).first()
     if blog is not None:  # deleted in the meantime
-        store_score(blog, ModerationSettings.load())
+        store_score(blog, ModerationSettings.load(), post_ids)
 
 
 @task()
@@ -201,9 +238,12 @@ def rescore_after_save(sender, instance, update_fields=None, raw=False, **kwargs
     """``post_save`` of blogs and posts: a full save changes what the score reads."""
     if raw or update_fields is not None or getattr(instance, "rescore_later", False):
         return  # a fixture, a bookkeeping save, or an import that rescores once at the end
-    blog_id = instance.pk if isinstance(instance, BlogPage) else instance.blog_id
+    if isinstance(instance, BlogPage):
+        blog_id, post_ids = instance.pk, []
+    else:  # the post is read by this rescoring, whatever its date
+        blog_id, post_ids = instance.blog_id, [instance.pk]
     if blog_id is not None:
-        transaction.on_commit(lambda: rescore_blog.enqueue(blog_id), robust=True)
+        transaction.on_commit(lambda: rescore_blog.enqueue(blog_id, post_ids), robust=True)
 
 
 def rescore_all_after_settings_change(sender, raw=False, **kwargs):

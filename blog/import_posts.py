@@ -13,8 +13,13 @@ for it (on SQLite every write waits: SQLite has one writer at a time).
 
 Imported posts are made live (or left drafts) directly, without a revision each: the
 editor starts their history at the first edit, and the import itself is one entry in the
-blog's history. Subscribers are not mailed about posts that were published before they
-came here; an imported post scheduled for later is mailed when its date comes, as any.
+blog's history. A file's dates are kept as they came (the published date readers see,
+``first_published_at`` for Bear's export), but they never rank a post ahead of when it
+reached this platform: discovery ranks it by its published date capped at the moment of
+the import (``blog.discovery``), counts it against the anti-flood limit from then, and the
+dodginess score reads every imported post, whatever its date. Subscribers are not mailed
+about posts that were published before they came here; an imported post scheduled for
+later is mailed when its date comes, as any.
 """
 
 import datetime
@@ -116,7 +121,7 @@ def import_rows(job):
     taken = set(existing.values_list("slug", flat=True)) | RESERVED_POST_SLUGS
     uids = {str(key) for key in existing.values_list("translation_key", flat=True)}
     uids |= set(existing.exclude(uid="").values_list("uid", flat=True))
-    imported, skipped, renamed = 0, [], []
+    skipped, renamed, post_ids = [], [], []
     last_child = blog.get_last_child()
     step = Page._str2int(last_child.path[-Page.steplen :]) if last_child else 0
     for number, row in enumerate(job.rows, start=1):
@@ -131,12 +136,13 @@ def import_rows(job):
         uid = row["uid"] if row["uid"] not in uids else ""
         uids.add(uid)
         step += 1
-        append_child(blog, new_post(row, slug, uid, job.user), step)
-        imported += 1
+        post_ids.append(append_child(blog, new_post(row, slug, uid, job.user), step))
         if number % PROGRESS_EVERY == 0:
             cache.set(progress_key(job.pk), number, timeout=24 * 3600)
+    imported = len(post_ids)
     Page.objects.filter(pk=blog.pk).update(numchild=F("numchild") + imported)
-    transaction.on_commit(lambda: rescore_blog.enqueue(blog.pk))
+    # Every imported post is read by the score, whatever its dates (blog.dodginess).
+    transaction.on_commit(lambda: rescore_blog.enqueue(blog.pk, post_ids))
     log(
         instance=blog,
         action="bearcms.import",
@@ -152,16 +158,17 @@ def import_rows(job):
 
 
 def append_child(blog, post, step):
-    """Save ``post`` as the blog's child number ``step``: what treebeard's ``add_child``
-    does, less what it repeats for every child (locking and reading the parent, finding
-    its last child, counting it) and the checks the row has passed already; the caller
-    holds the lock and counts the children once."""
+    """Save ``post`` as the blog's child number ``step``, and return its id: what
+    treebeard's ``add_child`` does, less what it repeats for every child (locking and
+    reading the parent, finding its last child, counting it) and the checks the row has
+    passed already; the caller holds the lock and counts the children once."""
     post.depth = blog.depth + 1
     post.path = Page._get_path(blog.path, post.depth, step)
     post.blog = blog
     post._cached_parent_obj = blog  # noqa: SLF001 - treebeard's cache, read by Page.save
     post.rescore_later = True  # one rescore for the whole import (blog.dodginess)
     post.save(clean=False, log_action=None)  # the import is logged once, not per post
+    return post.pk
 
 
 def free_slug(slug, taken):
@@ -202,7 +209,10 @@ def new_post(row, slug, uid, user):
         live=live,
         has_unpublished_changes=not live,
         first_published_at=first,
-        last_published_at=first if live else None,
+        # The file's dates are the post's history elsewhere, kept for Bear's export; this
+        # platform's own moments (public_since, set on save) come from its clock, and a
+        # file cannot say the post was last published here after now.
+        last_published_at=min(first, now) if live else None,
         owner=user,
         # Old news is no news: only a post still scheduled is mailed, when its date comes.
         subscribers_notified_at=now if live and published <= now else None,

@@ -32,7 +32,7 @@ from wagtailmarkdown.fields import MarkdownField
 
 from bearcms.scanner_probes import PROBED_NAMES
 from blog.custom_domains import sync_site_hostname
-from blog.discovery import hot_score, post_is_discoverable, post_language, refresh_blog_posts
+from blog.discovery import refresh_blog_posts, set_discovery_fields
 from blog.editor import MarkdownEditor
 from blog.forms import TenantPageForm
 from blog.markdown import MAX_MARKDOWN_LENGTH, render_markdown
@@ -415,7 +415,11 @@ class PostPage(
     blog = models.ForeignKey(
         BlogPage, null=True, editable=False, on_delete=models.SET_NULL, related_name="+"
     )
-    # Discovery (blog.discovery): the "hot" score and whether the post may be listed.
+    # Discovery (blog.discovery): when the post first went public here (the platform's
+    # clock, never the blogger's), the date it is ranked by, its "hot" score and whether
+    # it may be listed.
+    public_since = models.DateTimeField(null=True, editable=False)
+    discovery_date = models.DateTimeField(null=True, editable=False)
     score = models.FloatField(default=0, editable=False)
     in_discovery = models.BooleanField(default=False, editable=False)
     discovery_lang = models.CharField(max_length=8, blank=True, editable=False)
@@ -491,14 +495,17 @@ class PostPage(
         indexes = [
             models.Index(fields=["is_page", "published_date"]),
             models.Index(fields=["in_discovery", "-score"], name="discovery_trending"),
-            models.Index(fields=["in_discovery", "-published_date"], name="discovery_newest"),
+            models.Index(fields=["in_discovery", "-discovery_date"], name="discovery_newest"),
             models.Index(
                 fields=["in_discovery", "discovery_lang", "-score"], name="discovery_lang_trending"
             ),
             models.Index(
-                fields=["in_discovery", "discovery_lang", "-published_date"],
+                fields=["in_discovery", "discovery_lang", "-discovery_date"],
                 name="discovery_lang_newest",
             ),
+            # The anti-flood count (home.discover.flooded_blog_ids): a range of the listed
+            # posts' public_since, with the blog, read from the index alone.
+            models.Index(fields=["in_discovery", "public_since", "blog"], name="discovery_flood"),
         ]
 
     markdown_fields = {"body": "body_html"}
@@ -521,18 +528,24 @@ class PostPage(
         if update_fields is None:
             # A full save is a publish, an unpublish or a new page: the listing and the
             # score follow the content (draft saves touch a few bookkeeping fields only).
-            self.score = hot_score(self.upvote_count, self.first_published_at)
-            self.in_discovery = post_is_discoverable(self, self.blog)
-            self.discovery_lang = post_language(self, self.blog)
+            set_discovery_fields(self, self.blog, timezone.now())
         return super().save(*args, update_fields=update_fields, **kwargs)
 
     def is_visible_now(self):
         return self.published_date is not None and self.published_date <= timezone.now()
 
-    # Upvotes (blog.upvotes) and the mail to subscribers belong to the post, not to a
-    # revision; a copy is a new post with neither.
-    row_state_fields = ("upvote_count", "subscribers_notified_at")
-    exclude_fields_in_copy = [*row_state_fields, "score", "in_discovery", "discovery_lang", "uid"]
+    # Upvotes (blog.upvotes), the mail to subscribers and the moment the post went public
+    # belong to the post, not to a revision (publishing one saved before the post went
+    # public must not make it new again); a copy is a new post with none of them.
+    row_state_fields = ("upvote_count", "subscribers_notified_at", "public_since")
+    exclude_fields_in_copy = [
+        *row_state_fields,
+        "discovery_date",
+        "score",
+        "in_discovery",
+        "discovery_lang",
+        "uid",
+    ]
 
     def serve(self, request, *args, via_alias=False, **kwargs):
         if not self.is_visible_now():
@@ -551,8 +564,8 @@ class PostPage(
 class Upvote(models.Model):
     """One reader's upvote of one post.
 
-    The reader is known only by ``visitor_hash``, a salted hash of IP address, user agent
-    and post: enough to refuse a second vote, never the raw IP.
+    The reader is known only by ``visitor_hash``, a salted hash of its network address (an
+    IPv6 /64 is one) and post: enough to refuse a second vote, never the raw IP.
     """
 
     post = models.ForeignKey(PostPage, on_delete=models.CASCADE, related_name="upvotes")
@@ -571,9 +584,9 @@ class Upvote(models.Model):
 class Hit(models.Model):
     """One read of a post, counted by the pixel its page loads (see blog.analytics).
 
-    Nothing here identifies a reader: ``visitor_hash`` mixes IP address, user agent and
-    post with a salt that lives for one day, only to count a reader once per post and
-    day, and is scrubbed after 24 hours (``manage.py scrub_analytics``).
+    Nothing here identifies a reader: ``visitor_hash`` mixes its network address (an IPv6
+    /64 is one) and post with a salt that lives for one day, only to count a reader once
+    per post and day, and is scrubbed after 24 hours (``manage.py scrub_analytics``).
     """
 
     post = models.ForeignKey(PostPage, on_delete=models.CASCADE, related_name="hits")

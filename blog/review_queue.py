@@ -70,15 +70,16 @@ FLAG_ACTIONS = {
 
 
 def with_latest_posts(blogs):
-    """Set ``latest_posts`` on each of ``blogs`` (a list): its newest live posts, newest
-    first, for all the blogs in one query."""
+    """Set ``latest_posts`` on each of ``blogs`` (a list): the live posts it published
+    last, last first, for all the blogs in one query. By when they went public here, not
+    by their dates: a post dated years back must not hide from staff behind newer ones."""
     latest = (
         PostPage.objects.filter(blog_id__in=[blog.pk for blog in blogs], live=True)
         .annotate(
             rank=Window(
                 RowNumber(),
                 partition_by=[F("blog_id")],
-                order_by=[F("published_date").desc(nulls_last=True), F("pk").desc()],
+                order_by=[F("public_since").desc(nulls_last=True), F("pk").desc()],
             )
         )
         .filter(rank__lte=LATEST_POSTS)

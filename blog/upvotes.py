@@ -58,7 +58,7 @@ def record_upvote(post, visitor):
             row = PostPage.objects.filter(pk=post.pk)
             row.update(upvote_count=F("upvote_count") + 1)
             count = row.values_list("upvote_count", flat=True).get()
-            row.update(score=hot_score(count, post.first_published_at))
+            row.update(score=hot_score(count, post.discovery_date))
     except IntegrityError:
         return False
     return True
@@ -73,7 +73,7 @@ def recount_upvotes(post):
     """
     count = Upvote.objects.filter(post=post).count()
     PostPage.objects.filter(pk=post.pk).update(
-        upvote_count=count, score=hot_score(count, post.first_published_at)
+        upvote_count=count, score=hot_score(count, post.discovery_date)
     )
     return count
 

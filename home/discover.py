@@ -4,9 +4,9 @@ Which posts may be listed, and their "hot" score, are decided when posts and blo
 saved (``blog.discovery``) and stored on the post's row. A request therefore runs one
 indexed query for the page of posts (``discovery_trending`` or ``discovery_newest``),
 one for its count (capped, see ``MAX_PAGES``) and one small aggregate for the anti-flood
-rule, whatever the number of blogs. The blog comes with each post in the same query,
-and links are built from the blog's host (its custom domain or subdomain), so no query
-runs per listed post.
+rule (``discovery_flood``), whatever the number of blogs. The blog comes with each post
+in the same query, and links are built from the blog's host (its custom domain or
+subdomain), so no query runs per listed post.
 
 Nothing here is kept in the app's cache: a blog staff hide is gone from the next
 response. Anonymous responses may be kept by browsers and the CDN for a minute; a
@@ -68,16 +68,18 @@ ENTRY_FIELDS = (
 def flooded_blog_ids(now):
     """Blogs that published more than ``FLOOD_LIMIT`` listed posts within ``FLOOD_WINDOW``.
 
-    One aggregate over the posts of the last hours, read from the ``discovery_newest``
-    index alone: only posts discovery would list count (a flood of short posts or pages
-    shows nowhere anyway), which spares a look at every post's page row.
+    Posts count from the moment they went public here (``public_since``), whatever date
+    the blogger gave them or their import carried: six posts published in a minute count
+    six, even dated yesterday. One aggregate over the posts of the last hours, read from
+    the ``discovery_flood`` index alone: only posts discovery would list count (a flood of
+    short posts or pages shows nowhere anyway), which spares a look at every post's row.
     """
     return [
         row["blog_id"]
         for row in PostPage.objects.filter(
             in_discovery=True,
-            published_date__gt=now - FLOOD_WINDOW,
-            published_date__lte=now,
+            public_since__gt=now - FLOOD_WINDOW,
+            public_since__lte=now,
         )
         .order_by()  # pages are ordered by tree path, which would split the groups
         .values("blog_id")
@@ -158,8 +160,9 @@ def reader_response(request, template, context):
 
 
 def ordering(newest):
-    # Trending ties (same upvotes, same second) go to the newer post.
-    return ["-published_date"] if newest else ["-score", "-published_date"]
+    """By ``discovery_date``, never the published date alone: a post dated later once it
+    is public must not climb. Trending ties (same upvotes, same second) go to the newer."""
+    return ["-discovery_date"] if newest else ["-score", "-discovery_date"]
 
 
 def discover(request):

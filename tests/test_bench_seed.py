@@ -111,7 +111,7 @@ def test_seeded_posts_are_listed_in_discovery_exactly_by_its_rules(platform_mix)
         assert post.blog.path == post.path[:8]
         assert post.in_discovery == post_is_discoverable(post, post.blog), post.title
         assert post.discovery_lang == post_language(post, post.blog)
-        assert post.score == pytest.approx(hot_score(post.upvote_count, post.first_published_at))
+        assert post.score == pytest.approx(hot_score(post.upvote_count, post.discovery_date))
     # What an editor would open is the same post.
     revised = platform_mix[0].get_latest_revision().as_object()
     assert (revised.body, revised.in_discovery) == (
@@ -137,7 +137,10 @@ def test_seeded_platform_has_the_mix_discovery_must_sort_out(platform_mix):
     long_enough = [post for post in platform_mix if len(post.body) >= MIN_DISCOVERY_LENGTH]
     assert 0.8 * len(platform_mix) < len(long_enough) < len(platform_mix)
     assert all(now - timedelta(days=366) < post.published_date < now for post in platform_mix)
-    assert all(post.first_published_at == post.published_date for post in platform_mix)
+    assert all(
+        post.first_published_at == post.published_date == post.public_since == post.discovery_date
+        for post in platform_mix
+    )
     assert len({post.upvote_count for post in platform_mix}) > 40
     assert max(post.upvote_count for post in platform_mix) <= 50
     assert len({post.score for post in platform_mix}) == len(platform_mix)

@@ -2,8 +2,10 @@
 costs the same few queries whatever the number of posts."""
 
 import re
+from contextlib import contextmanager
 from datetime import timedelta
 from io import StringIO
+from unittest import mock
 
 import feedparser
 import pytest
@@ -19,6 +21,7 @@ from blog.moderation import set_blog_flags
 from home.discover import PAGE_SIZE, post_url
 from home.models import HiddenBlog
 from tests.conftest import host_client
+from tests.test_dashboard_posts import DATE_FORMAT, add_post, edit_post
 
 LONG = "A post long enough to be discovered. " * 5  # 185 characters
 ENTRY_TITLE = re.compile(r'<h2><a href="([^"]*)">([^<]*)</a></h2>')
@@ -26,6 +29,13 @@ ENTRY_TITLE = re.compile(r'<h2><a href="([^"]*)">([^<]*)</a></h2>')
 
 def ago(**kwargs):
     return timezone.now() - timedelta(**kwargs)
+
+
+@contextmanager
+def clock_at(moment):
+    """Act at ``moment``: a post published in the block went public then."""
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
 
 
 def entries(response):
@@ -51,21 +61,22 @@ def make_blog(make_blogger):
 
 @pytest.fixture
 def publish(make_post):
-    """A long post published a day ago (outside the anti-flood window) by default."""
+    """A long post the blogger published ``age`` ago (a day by default: outside the
+    anti-flood window), dated then unless told otherwise."""
 
     def make(blog, title, body=LONG, age=timedelta(days=1), **fields):
-        fields.setdefault("published_date", timezone.now() - age)
-        return make_post(blog, title=title, body=body, **fields)
+        with clock_at(timezone.now() - age):
+            fields.setdefault("published_date", timezone.now())
+            return make_post(blog, title=title, body=body, **fields)
 
     return make
 
 
-def rank(post, upvotes, first_published_at):
-    """Give ``post`` a vote count and a first-publication time, scored as upvotes do."""
+def rank(post, upvotes, moment):
+    """Give ``post`` a vote count and the score upvotes would give it if it dated from
+    ``moment``."""
     PostPage.objects.filter(pk=post.pk).update(
-        upvote_count=upvotes,
-        first_published_at=first_published_at,
-        score=hot_score(upvotes, first_published_at),
+        upvote_count=upvotes, score=hot_score(upvotes, moment)
     )
 
 
@@ -204,6 +215,122 @@ def test_posts_older_than_the_flood_window_do_not_count_towards_it(
     publish(blog, "Yesterday", age=timedelta(hours=13))
     publish(blog, "A page today", is_page=True, age=timedelta(minutes=5))
     assert len(titles(platform_client.get("/discover/"))) == 4
+
+
+def test_posts_dated_back_count_towards_the_flood_from_when_they_went_public(
+    platform_client, make_blog, publish, login
+):
+    publish(make_blog(), "Calm")
+    busy = make_blog()
+    editor = login(busy.owner)
+    thirteen_hours_ago = ago(hours=13).strftime(DATE_FORMAT)
+    for number in range(6):  # six posts in a minute, each dated outside the window
+        add_post(
+            editor,
+            busy,
+            title=f"Burst {number}",
+            slug=f"burst-{number}",
+            body=LONG,
+            published_date=thirteen_hours_ago,
+        )
+    assert titles(platform_client.get("/discover/")) == ["Calm"]
+    assert titles(platform_client.get("/discover/?newest=1")) == ["Calm"]
+
+
+def test_moving_a_posts_date_later_does_not_lift_it_in_newest_or_trending(
+    platform_client, make_blog, publish, login
+):
+    blog = make_blog()
+    week_old = publish(blog, "A week old", slug="week-old", age=timedelta(days=7))
+    publish(blog, "Two days old", age=timedelta(days=2))
+    response = edit_post(
+        login(blog.owner),
+        week_old,
+        title="A week old",
+        slug="week-old",
+        body=LONG,
+        published_date=timezone.now().strftime(DATE_FORMAT),
+    )
+    assert response.status_code == 302
+    for url in ("/discover/", "/discover/?newest=1"):
+        assert titles(platform_client.get(url)) == ["Two days old", "A week old"]
+
+
+def test_the_editor_has_no_field_that_moves_a_post_in_discovery(
+    platform_client, make_blog, publish, login
+):
+    blog = make_blog()
+    week_old = publish(blog, "A week old", slug="week-old", age=timedelta(days=7))
+    publish(blog, "Two days old", age=timedelta(days=2))
+    editor = login(blog.owner)
+    fields = set(editor.get(f"/dashboard/pages/{week_old.id}/edit/").context["form"].fields)
+    ranking = {"first_published_at", "go_live_at", "public_since", "discovery_date", "score"}
+    assert not fields & (ranking | {"expire_at", "upvote_count", "in_discovery"})
+    far_ahead = "2999-01-01 00:00"
+    response = edit_post(
+        editor,
+        week_old,
+        title="A week old",
+        slug="week-old",
+        body=LONG,
+        published_date=week_old.published_date.strftime(DATE_FORMAT),
+        **dict.fromkeys(ranking, far_ahead),
+        upvote_count="1000",
+    )
+    assert response.status_code == 302
+    for url in ("/discover/", "/discover/?newest=1"):
+        assert titles(platform_client.get(url)) == ["Two days old", "A week old"]
+
+
+def test_a_copy_of_an_old_post_is_as_old_as_it(platform_client, make_blog, publish, login):
+    blog = make_blog()
+    week_old = publish(blog, "A week old", slug="week-old", age=timedelta(days=7))
+    publish(blog, "Two days old", age=timedelta(days=2))
+    week_old.save_revision(user=blog.owner)  # a draft saved today, which the copy starts from
+    response = login(blog.owner).post(
+        f"/dashboard/pages/{week_old.id}/copy/",
+        {
+            "new_title": "A week old, copied",
+            "new_slug": "copied",
+            "new_parent_page": blog.id,
+            "publish_copies": "on",
+        },
+    )
+    assert response.status_code == 302
+    copy = PostPage.objects.get(slug="copied")
+    reader = host_client(blog, HTTP_ORIGIN=f"http://{blog.subdomain}.localhost")
+    reader.post(f"/upvote/{copy.id}/", REMOTE_ADDR="203.0.113.1")  # rescored from its date
+    assert PostPage.objects.get(pk=copy.pk).upvote_count == 1
+    assert titles(platform_client.get("/discover/"))[0] == "Two days old"
+    assert titles(platform_client.get("/discover/?newest=1"))[0] == "Two days old"
+
+
+def test_a_schedule_cancelled_before_its_date_was_no_publication(
+    platform_client, make_blog, publish
+):
+    blog = make_blog()
+    in_an_hour = ago(hours=-1)
+    planned = [
+        publish(blog, f"Planned {n}", age=timedelta(0), published_date=in_an_hour) for n in range(4)
+    ]
+    for post in planned:
+        post.unpublish()
+    with clock_at(ago(hours=-14)):  # published at last, as dated: four in the last 12 hours
+        for post in planned:
+            post.save_revision(user=blog.owner).publish()
+        assert titles(platform_client.get("/discover/")) == []
+
+
+def test_a_scheduled_post_is_fresh_when_its_date_comes(platform_client, make_blog, publish):
+    scheduled = make_blog()
+    publish(scheduled, "Scheduled a week ahead", age=timedelta(0), published_date=ago(days=-7))
+    with clock_at(ago(days=-7, hours=1)):
+        publish(make_blog(), "Published an hour before it", age=timedelta(0))
+    with clock_at(ago(days=-7, minutes=-1)):
+        assert titles(platform_client.get("/discover/")) == [
+            "Scheduled a week ahead",
+            "Published an hour before it",
+        ]
 
 
 def test_staff_hiding_a_blog_takes_effect_at_once(platform_client, make_blog, publish):

@@ -2,7 +2,7 @@
 posting a lot; stored on save and after the lists change, and a reviewed blog that crosses
 the threshold leaves discovery until staff approve it again."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -16,6 +16,7 @@ from blog.dodginess import (
     HIGHLIGHT_TERM_POINTS,
     NEW_ACCOUNT_POINTS,
     NEW_ACCOUNT_POSTS,
+    SCORED_POSTS,
     external_link_count,
     found_terms,
     points,
@@ -197,6 +198,78 @@ def test_posts_dated_years_ahead_do_not_push_the_spam_out(make_blogger, make_pos
     with commit():
         make_post(blog, title="Trigger", body="Still nothing")
     assert stored_score(blog) == BLACKLISTED_TERM_POINTS
+
+
+def established(blog):
+    """The blog's owner signed up a month ago: no new-account points."""
+    month_ago = timezone.now() - timedelta(days=30)
+    get_user_model().objects.filter(pk=blog.owner.pk).update(date_joined=month_ago)
+    return blog
+
+
+def reviewed(blog):
+    return BlogPage.objects.values_list("reviewed", flat=True).get(pk=blog.pk)
+
+
+def test_spam_dated_years_back_is_scored_behind_newer_posts(make_blogger, make_post, commit):
+    moderation(blacklisted="casino")
+    blog = set_blog_flags(established(make_blogger()), reviewed=True)
+    for n in range(SCORED_POSTS + 5):
+        make_post(blog, title=f"Clean {n}", slug=f"clean-{n}", body=LONG_BODY)
+    with commit():
+        spam = make_post(
+            blog,
+            title="Old news",
+            body="The best casino in town. " + LONG_BODY,
+            published_date=datetime(2015, 3, 4, tzinfo=UTC),
+        )
+    assert stored_score(blog) == BLACKLISTED_TERM_POINTS
+    assert not reviewed(blog) and not PostPage.objects.get(pk=spam.pk).in_discovery
+
+
+def test_spam_is_scored_however_many_posts_follow_it_before_the_rescoring_runs(
+    make_blogger, make_post, commit
+):
+    moderation(blacklisted="casino")
+    blog = set_blog_flags(established(make_blogger()), reviewed=True)
+    with commit():  # every rescoring runs after the last of these posts is published
+        make_post(blog, title="Spam", body="The best casino in town. " + LONG_BODY)
+        for n in range(SCORED_POSTS):
+            make_post(blog, title=f"Clean {n}", slug=f"clean-{n}", body=LONG_BODY)
+    assert not reviewed(blog)
+
+
+def test_scheduled_spam_is_scored_when_it_is_scheduled(make_blogger, make_post, commit):
+    moderation(blacklisted="casino")
+    blog = set_blog_flags(established(make_blogger()), reviewed=True)
+    with commit():
+        make_post(
+            blog,
+            title="Tomorrow",
+            body="The best casino in town. " + LONG_BODY,
+            published_date=timezone.now() + timedelta(days=1),
+        )
+    assert not reviewed(blog)  # nothing rescores the blog when the date comes
+
+
+def test_a_rescoring_reads_the_top_of_the_blog_and_what_changed_not_its_archive(
+    make_blogger, make_post, commit, monkeypatch
+):
+    monkeypatch.setattr(dodginess, "SCORED_POSTS", 3)
+    moderation(highlight="crypto")
+    blog = established(make_blogger())
+    archived = make_post(
+        blog, title="Archived", body="Crypto tips", published_date=timezone.now() - timedelta(30)
+    )
+    for n in range(3):
+        make_post(blog, title=f"Recent {n}", slug=f"recent-{n}", body="Baking")
+    with commit():
+        make_post(blog, title="Trigger", body="Still baking")
+    assert stored_score(blog) == 0  # the archive is not read again on every save...
+    archived.body = "Crypto tips, updated"
+    with commit():
+        archived.save_revision(user=blog.owner).publish()
+    assert stored_score(blog) == HIGHLIGHT_TERM_POINTS  # ...but what changed is, whatever its date
 
 
 def test_saving_the_blog_stores_its_score(make_blogger, login, commit):

@@ -18,9 +18,15 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import PageLogEntry
 
+from blog.dodginess import BLACKLISTED_TERM_POINTS
 from blog.export import posts_csv
 from blog.import_posts import run_import
 from blog.models import BlogPage, Delivery, ImportJob, PostPage, Subscriber
+from blog.moderation import set_blog_flags
+from tests.conftest import host_client
+from tests.test_discover import LONG, titles
+from tests.test_dodginess import established, moderation
+from tests.test_review_queue import action_url, listed
 from tests.test_subscriptions import run_ready_tasks
 
 UPLOAD_URL = "/dashboard/import/"
@@ -495,3 +501,72 @@ def test_the_import_is_one_history_entry(blogger):
     import_file(client, "a.csv", bear_csv(generated_rows(5)))
     assert PageLogEntry.objects.filter(page__depth=3).count() == 0
     assert PageLogEntry.objects.filter(page=blog, action="bearcms.import").count() == 1
+
+
+# --- Discovery: a file's dates never lift a post, nor hide it from the score ---------------
+
+
+def discoverable_row(n, title, **fields):
+    """A Bear row of a long, discoverable post."""
+    row = {**next(generated_rows(1)), "title": title, "slug": f"row-{n}"}
+    row.update(uid=f"row{n}", alias="", canonical_url="", lang="", is_page=False)
+    return {**row, "content": LONG, "publish": True, "make_discoverable": True, **fields}
+
+
+def test_a_first_published_date_far_ahead_does_not_pin_an_imported_post(
+    blogger, make_blogger, make_post, platform_client
+):
+    blog, client = blogger
+    set_blog_flags(blog, reviewed=True)
+    make_post(set_blog_flags(make_blogger(), reviewed=True), title="Fresh", body=LONG)
+    old = (timezone.now() - datetime.timedelta(days=300)).isoformat()
+    far_ahead = "2999-01-01T00:00:00+00:00"
+    row = discoverable_row(0, "Pinned", published_date=old, first_published_at=far_ahead)
+    import_file(client, "pinned.csv", bear_csv([row]))
+    assert titles(platform_client.get("/discover/")) == ["Fresh", "Pinned"]
+
+    pinned = PostPage.objects.get(blog=blog, slug="row-0")
+    reader = host_client(blog, HTTP_ORIGIN=f"http://{blog.subdomain}.localhost")
+    for number in range(30):
+        reader.post(f"/upvote/{pinned.id}/", REMOTE_ADDR=f"203.0.113.{number}")
+    assert PostPage.objects.get(pk=pinned.pk).upvote_count == 30
+    assert titles(platform_client.get("/discover/")) == ["Fresh", "Pinned"]
+    # Bear's export gives the file's date back as it came.
+    exported = next(csv.DictReader(io.StringIO(exported_csv(client))))
+    assert exported["first_published_at"] == far_ahead
+
+
+def test_imported_posts_count_towards_the_flood_from_when_they_arrive(
+    blogger, make_blogger, make_post, platform_client
+):
+    blog, client = blogger
+    set_blog_flags(blog, reviewed=True)
+    make_post(set_blog_flags(make_blogger(), reviewed=True), title="Calm", body=LONG)
+    yesterday = (timezone.now() - datetime.timedelta(days=1)).isoformat()
+    rows = [discoverable_row(n, f"Imported {n}", published_date=yesterday) for n in range(4)]
+    import_file(client, "four.csv", bear_csv(rows))
+    assert titles(platform_client.get("/discover/")) == ["Calm"]
+
+
+def test_an_imported_spam_post_is_scored_whatever_its_date(blogger):
+    blog, client = blogger
+    moderation(blacklisted="casino")
+    set_blog_flags(established(blog), reviewed=True)
+    recent = (timezone.now() - datetime.timedelta(days=1)).isoformat()
+    rows = [discoverable_row(n, f"Harmless {n}", published_date=recent) for n in range(30)]
+    spam = discoverable_row(30, "Old spam", published_date="2015-03-04T05:06:07+00:00")
+    spam["content"] = "The best casino in town. " + LONG
+    import_file(client, "archive.csv", bear_csv([spam, *rows]))
+    blog = BlogPage.objects.get(pk=blog.pk)
+    assert blog.dodginess == BLACKLISTED_TERM_POINTS and not blog.reviewed
+
+
+def test_a_date_ahead_in_a_file_does_not_keep_an_ignored_blog_in_the_review_queue(
+    blogger, staff_client
+):
+    blog, client = blogger
+    row = discoverable_row(0, "Ahead", first_published_at="2999-01-01T00:00:00+00:00")
+    import_file(client, "ahead.csv", bear_csv([row]))
+    assert blog.subdomain in listed(staff_client)
+    staff_client.post(action_url(blog, "ignore"))
+    assert blog.subdomain not in listed(staff_client)  # until it publishes a post

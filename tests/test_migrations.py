@@ -1,11 +1,17 @@
 """Migrating a database: the platform's landing page becomes the default Site's root, and
-posts written before discovery learn their blog and their hot score."""
+posts written before discovery learn their blog and their hot score, and later when they
+went public, which caps the date they are ranked by."""
 
 import os
 import sqlite3
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
+
+import pytest
+
+from blog.discovery import hot_score
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -84,3 +90,57 @@ def test_posts_written_before_discovery_learn_their_blog_and_score(tmp_path):
         assert not in_discovery  # no blog was reviewed before moderation existed
         assert language == "en"  # the demo blog's
         assert notified  # already public: never mailed as new when next edited
+
+
+def moment(value):
+    """A datetime as SQLite holds it (UTC, no zone), or None."""
+    return datetime.fromisoformat(value).replace(tzinfo=UTC) if value else None
+
+
+def test_posts_learn_when_they_went_public_and_a_files_date_cannot_pin_them(tmp_path):
+    database = tmp_path / "public.sqlite3"
+    manage(database, "migrate", "--noinput", "-v0")
+    manage(database, "seed_demo", DEBUG="true", CACHE_DIR=str(tmp_path / "cache"))
+    manage(database, "migrate", "blog", "0013", "--noinput", "-v0")  # before public_since
+    with sqlite3.connect(database) as db:
+        pinned, scheduled, draft = (
+            row[0]
+            for row in db.execute(
+                "SELECT page_ptr_id FROM blog_postpage WHERE NOT is_page ORDER BY page_ptr_id"
+            ).fetchmany(3)
+        )
+        # An import that claimed to be first published in 2999, and was upvoted.
+        db.execute(
+            "UPDATE wagtailcore_page SET first_published_at = '2999-01-01 00:00:00' WHERE id = ?",
+            [pinned],
+        )
+        db.execute("UPDATE blog_postpage SET upvote_count = 12 WHERE page_ptr_id = ?", [pinned])
+        db.execute(
+            "UPDATE blog_postpage SET published_date = '2999-06-01 00:00:00' WHERE page_ptr_id = ?",
+            [scheduled],
+        )
+        db.execute(
+            "UPDATE wagtailcore_page SET live = 0, first_published_at = NULL, "
+            "last_published_at = NULL WHERE id = ?",
+            [draft],
+        )
+    before = datetime.now(UTC)
+    manage(database, "migrate", "--noinput", "-v0")
+    after = datetime.now(UTC)
+    with sqlite3.connect(database) as db:
+        rows = db.execute(
+            "SELECT id, first_published_at, published_date, public_since, discovery_date, "
+            "upvote_count, score FROM blog_postpage JOIN wagtailcore_page ON id = page_ptr_id"
+        ).fetchall()
+    posts = {row[0]: [moment(value) for value in row[1:5]] + list(row[5:]) for row in rows}
+    first, published, public, date, upvotes, score = posts.pop(pinned)
+    assert before <= public <= after  # not 2999: it is public now, and was no later
+    assert date == published and score == pytest.approx(hot_score(12, published))
+    first, published, public, date, upvotes, score = posts.pop(scheduled)
+    assert public == date == published == datetime(2999, 6, 1, tzinfo=UTC)
+    assert score == pytest.approx(hot_score(0, published))
+    assert posts.pop(draft)[2:] == [None, None, 0, 0]
+    assert posts
+    for first, published, public, date, upvotes, score in posts.values():
+        assert public == max(first, published) and date == published
+        assert score == pytest.approx(hot_score(upvotes, published))

@@ -91,7 +91,7 @@ def test_publishing_an_old_revision_keeps_the_upvotes_and_score(reviewed_blog, m
     old_revision.publish()
     post.refresh_from_db()
     assert post.upvote_count == 12
-    assert post.score == pytest.approx(hot_score(12, post.first_published_at))
+    assert post.score == pytest.approx(hot_score(12, post.discovery_date))
 
 
 def test_a_post_knows_its_blog(reviewed_blog, make_post):

@@ -2,6 +2,8 @@
 action does to the blog, its discovery and the audit log, the approval mail, the delete
 confirmation, and that bloggers and strangers can neither see nor act."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -73,6 +75,21 @@ def test_queue_shows_title_home_content_and_latest_posts(staff_client, blog, mak
         assert f"Post number {n}" in html and f"Body of post {n}" in html
     assert "Post number 0" not in html and "First harvest" not in html
     assert reverse("wagtailadmin_pages:history", args=[blog.pk]) in html
+
+
+def test_the_card_shows_the_posts_published_last_whatever_their_dates(
+    staff_client, blog, make_post
+):
+    for n in range(3):
+        make_post(blog, title=f"Post number {n}")
+    make_post(
+        blog,
+        title="Dated 2015",
+        body="Cheap pills",
+        published_date=datetime(2015, 3, 4, tzinfo=UTC),
+    )
+    html = staff_client.get(queue_url()).content.decode()
+    assert "Dated 2015" in html and "Cheap pills" in html
 
 
 def test_queue_page_costs_the_same_queries_for_one_blog_or_twenty(

@@ -82,7 +82,7 @@ def test_removing_an_hour_recounts_count_and_score_exactly(staff_client, burst):
     assert response.status_code == 302 and response["Location"] == post_url(burst)
     post = fresh(burst)
     assert post.upvote_count == 2 == Upvote.objects.filter(post=post).count()
-    assert post.score == hot_score(2, post.first_published_at)
+    assert post.score == hot_score(2, post.discovery_date)
     assert post.in_discovery  # removal leaves discovery to its own rules
     messages = [str(m) for m in staff_client.get(post_url(post)).context["messages"]]
     assert any("Removed 3 upvote(s)" in message for message in messages)
@@ -111,7 +111,7 @@ def test_a_span_removes_every_upvote_in_it_and_none_outside(staff_client, burst)
     remove(staff_client, burst, HOUR, HOUR + datetime.timedelta(hours=5))
     post = fresh(burst)
     assert post.upvote_count == 1 == Upvote.objects.filter(post=post).count()
-    assert post.score == hot_score(1, post.first_published_at)
+    assert post.score == hot_score(1, post.discovery_date)
 
 
 def test_a_span_ending_before_it_starts_removes_nothing(staff_client, burst):

@@ -11,7 +11,8 @@ dashboard and the explorer see the data a real blogger would have.
 
 The posts also look like a real platform's to the discovery feed (``blog.discovery``,
 bench/discover.py): first published at random moments of the past year, with 0 to 50
-upvotes and the ``score`` that follows from both, bodies of a few hundred characters
+upvotes and the ``score`` that follows from both (``public_since`` and ``discovery_date``
+are the moment of publication), bodies of a few hundred characters
 (about one in ten shorter than discovery's minimum), a few of them pages or not
 discoverable. A share of the blogs is reviewed (``--reviewed-fraction``), a few are
 hidden by staff or not discoverable, and they are written in a handful of languages.
@@ -61,7 +62,7 @@ from wagtail.models import (
     Site,
 )
 
-from blog.discovery import hot_score, post_is_discoverable, post_language
+from blog.discovery import set_discovery_fields
 from blog.markdown import render_markdown
 from blog.models import DEFAULT_NAV, BlogPage, PostPage, PostTag
 from blog.site_cache import PLATFORM, host_key, root_key
@@ -335,10 +336,8 @@ class Seeder:
                 page.has_unpublished_changes = False
                 page.first_published_at = page.last_published_at = when
                 page.latest_revision_created_at = when
-                if page is not blog:
-                    page.score = hot_score(page.upvote_count, when)
-                    page.in_discovery = post_is_discoverable(page, blog)
-                    page.discovery_lang = post_language(page, blog)
+                if page is not blog:  # as if saved when published
+                    set_discovery_fields(page, blog, when)
                 if self.history:
                     page.latest_revision_id = page.live_revision_id = revision_id
                     revisions.append(self.revision(page, revision_id, template, content_type))
@@ -406,6 +405,8 @@ class Seeder:
         ("make_discoverable", "make_discoverable"),
         ("upvote_count", "upvote_count"),
         ("blog", "blog_id"),
+        ("public_since", "public_since"),
+        ("discovery_date", "discovery_date"),
         ("score", "score"),
         ("in_discovery", "in_discovery"),
         ("discovery_lang", "discovery_lang"),
