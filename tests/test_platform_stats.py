@@ -1,4 +1,4 @@
-"""Platform statistics (blog.platform_stats): sign-ups, posts first published and reads per
+"""Platform statistics (blog.platform_stats): sign-ups, posts published and reads per
 UTC day, zero days included, totals, the period choice, its query count, and bloggers
 kept out."""
 
@@ -32,15 +32,15 @@ def staff_client(db, login):
 
 @pytest.fixture
 def activity(make_blogger, make_post):
-    """Two sign-ups 3 days ago, one today; a post first published 3 days ago (another 40
+    """Two sign-ups 3 days ago, one today; a post that went public 3 days ago (another 40
     days ago); two reads 3 days ago, one at 23:30 yesterday (UTC), one today."""
     blogs = [make_blogger(subdomain=name) for name in ("ann", "bob", "cy")]
     for blog, days_ago in zip(blogs, (3, 3, 0), strict=True):
         get_user_model().objects.filter(pk=blog.owner_id).update(date_joined=at(days_ago))
     post = make_post(blogs[0], title="Fresh", slug="fresh")
     old = make_post(blogs[1], title="Old", slug="old")
-    PostPage.objects.filter(pk=post.pk).update(first_published_at=at(3))
-    PostPage.objects.filter(pk=old.pk).update(first_published_at=at(40))
+    PostPage.objects.filter(pk=post.pk).update(public_since=at(3))
+    PostPage.objects.filter(pk=old.pk).update(public_since=at(40))
     for moment in (at(3), at(3, hour=13), at(1, hour=23) + datetime.timedelta(minutes=30), at(0)):
         Hit.objects.create(post=post, blog=blogs[0], created_at=moment, day=moment.date())
     return blogs
@@ -62,6 +62,17 @@ def test_each_of_the_last_30_utc_days_has_its_figures_and_zero_days_show_0(staff
     assert by_day[TODAY] == (1, 0, 1)
     assert by_day[TODAY - datetime.timedelta(days=2)] == (0, 0, 0)
     assert response.context["totals"] == {"signups": 3, "posts": 1, "reads": 4}
+
+
+def test_a_post_counts_on_the_day_it_went_public_whatever_its_dates_say(
+    staff_client, make_blogger, make_post
+):
+    """An imported post carries the file's dates: they cannot fill another day."""
+    post = make_post(make_blogger(), title="Imported")
+    PostPage.objects.filter(pk=post.pk).update(first_published_at=at(20), published_date=at(20))
+    by_day = rows_by_day(staff_client.get(URL))
+    assert by_day[TODAY][1] == 1
+    assert by_day[TODAY - datetime.timedelta(days=20)][1] == 0
 
 
 def test_the_period_is_7_30_or_90_days(staff_client, activity):
