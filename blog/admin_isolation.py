@@ -23,6 +23,7 @@ from django.db.models import Count, Q
 from django.forms import CheckboxSelectMultiple
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag, TaggedItem
 from wagtail.admin.filters import MultipleUserFilter
@@ -179,22 +180,34 @@ def guard_admin_view(view):
     @functools.wraps(view)
     def guarded(request, *args, **kwargs):
         if request.user.is_authenticated and not is_staff(request.user):
-            if explores_the_tree_root(request):
-                return redirect("wagtailadmin_explore_root")
+            if url := tree_root_redirect(request):
+                return redirect(url)
             check_blogger_request(request)
         return view(request, *args, **kwargs)
 
     return guarded
 
 
-def explores_the_tree_root(request):
-    """Whether the request opens the tree root in the explorer: Wagtail goes there after a
-    blogger publishes their blog's settings (the blog root's parent). The explorer's own
-    root sends a blogger to their blog instead."""
+def tree_root_redirect(request):
+    """Where a blogger goes instead of a view that starts at the tree root, or None.
+
+    Wagtail lands a blogger on the explorer of the blog root's parent after they publish
+    their blog's settings, and the page chooser opened without a parent starts at the
+    tree root. A blogger's tree starts at their blog: both open there instead.
+    """
     match = request.resolver_match
-    return match.url_name == "wagtailadmin_explore" and str(
-        match.kwargs.get("parent_page_id")
-    ) == str(Page.get_first_root_node().pk)
+    explorer = match.url_name == "wagtailadmin_explore"
+    chooser = match.url_name in {"wagtailadmin_choose_page", "wagtailadmin_choose_page_child"}
+    parent = match.kwargs.get("parent_page_id")
+    root = Page.get_first_root_node()
+    if not (explorer or chooser) or (parent is not None and int(parent) != root.pk):
+        return None
+    blog = policy_registry.get_by_type(Page).explorable_root_instance(request.user)
+    if blog is None or blog.is_root():
+        return None
+    name = "wagtailadmin_explore" if explorer else "wagtailadmin_choose_page_child"
+    query = request.META.get("QUERY_STRING", "")
+    return reverse(name, args=[blog.pk]) + (f"?{query}" if query else "")
 
 
 def check_blogger_request(request):

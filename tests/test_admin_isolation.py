@@ -483,7 +483,8 @@ def test_tag_autocomplete_offers_own_tags_only(tenants, login):
 
 def test_page_chooser_browses_own_blog_only(tenants, login):
     a, b = tenants
-    body = login(a.owner).get(reverse("wagtailadmin_choose_page")).content.decode()
+    response = login(a.owner).get(reverse("wagtailadmin_choose_page"), follow=True)
+    body = response.content.decode()
     assert a.markers.blog_title in body
     assert b.markers.blog_title not in body
 
@@ -520,12 +521,26 @@ def test_bulk_action_over_own_blog_lists_own_posts(tenants, login):
     assert b.markers.draft_title not in body
 
 
-def test_page_chooser_refuses_the_tree_root_without_an_error(tenants, login):
+@pytest.mark.parametrize("parent", [(), ("root",)])
+def test_page_chooser_opens_at_the_bloggers_blog_not_the_tree_root(tenants, login, parent):
+    a, b = tenants
+    url = (
+        reverse("wagtailadmin_choose_page_child", args=[tree_root()])
+        if parent
+        else reverse("wagtailadmin_choose_page")
+    )
+    response = login(a.owner).get(url, {"page_type": "blog.postpage"})
+    assert response.status_code == 302
+    assert response["Location"] == (
+        reverse("wagtailadmin_choose_page_child", args=[a.blog.pk]) + "?page_type=blog.postpage"
+    )
+
+
+def test_page_chooser_refuses_the_tree_root_as_a_choice_without_an_error(tenants, login):
     a, _ = tenants
-    client = login(a.owner)
-    root = tree_root()
-    assert client.get(reverse("wagtailadmin_choose_page_child", args=[root])).status_code == 404
-    chosen = client.get(reverse("wagtailadmin_choose_page_chosen_multiple"), {"id": root})
+    chosen = login(a.owner).get(
+        reverse("wagtailadmin_choose_page_chosen_multiple"), {"id": tree_root()}
+    )
     assert chosen.status_code == 404
 
 

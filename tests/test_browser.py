@@ -148,3 +148,22 @@ def test_the_account_page_reads_well_in_a_browser(live_server, browser_page, sho
     browser_page.get_by_role("link", name="your email addresses page").click()
     browser_page.wait_for_url("**/accounts/email/")
     assert csp_violations(browser_page) == []
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_page_chooser_opens_at_the_bloggers_blog(
+    live_server, browser_page, shoot, make_blogger
+):
+    """Moving a post opens Wagtail's page chooser at the post's parent's parent: the tree
+    root, whose children are every blog. A blogger's chooser opens at their blog."""
+    blog, other = make_blogger("chooser"), make_blogger("neighbour")
+    post = PostPage.objects.get(pk=blog.add_child(instance=PostPage(title="Movable")).pk)
+    log_in(browser_page, live_server.url, blog.owner)
+    browser_page.goto(f"{live_server.url}/dashboard/pages/{post.pk}/move/")
+    browser_page.get_by_role("button", name="Actions").click()
+    browser_page.locator(".w-dropdown__content button").first.click()
+    modal = browser_page.locator(".modal-content")
+    modal.get_by_text(blog.title).wait_for()
+    shoot("chooser")
+    assert "Root" not in modal.inner_text()
+    assert other.title not in modal.inner_text()
