@@ -9,7 +9,7 @@ mail (``home.account_mail``).
 
 Every mail leaves from the platform's own address, some of it to people who asked for
 nothing (a subscription confirmation goes to whatever address was typed into a blog's
-form). A blog title, a post title or a username reaches mail only through
+form). A blog title or a post title reaches mail only through
 ``blogger_text``, inside wording that says whose text it is.
 """
 
@@ -44,7 +44,7 @@ DOMAIN_DOT = re.compile(r"(?<=[^\W_])[.\u3002\uff0e\uff61](?=[^\W\d_]{2})")
 
 
 def blogger_text(text, limit=BLOGGER_TEXT_LIMIT):
-    """A user's text (a blog or post title, a username) as platform mail may carry it:
+    """A blogger's text (a blog or post title) as platform mail may carry it:
     one line of at most ``limit`` characters that no mail client turns into a link.
 
     Otherwise a title such as "Account suspended" over a second line "Visit

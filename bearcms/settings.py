@@ -357,8 +357,6 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_FORMS = {"signup": "home.signup.BlogSignupForm"}
 ACCOUNT_ADAPTER = "home.adapter.AccountAdapter"
-# How allauth names an account, in its mail too: a username may read like a domain.
-ACCOUNT_USER_DISPLAY = "home.account_mail.account_display"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = SITE_SCHEME
 # Rate limits (allauth counts POSTs per client address, see home.adapter, or per email
 # address, the "key"; IPv6 addresses per /64). Anything not named keeps allauth's default.

@@ -12,9 +12,9 @@ The task is enqueued at once rather than on commit: the database backend writes 
 the request's transaction, so a rolled-back request leaves no task behind, and allauth
 sends its mail outside any transaction of ours anyway.
 
-The one piece of a user's text in allauth's mail is the account's name ("user ... has
-given your email address"), and it goes to whatever address was given:
-``account_display`` (``ACCOUNT_USER_DISPLAY``) passes it through ``blogger_text``.
+allauth's address confirmation names the account ("user ... has given your email
+address") and goes to whatever address was given, so ours
+(``templates/account/email/email_confirmation_message.txt``) names none.
 """
 
 import logging
@@ -23,7 +23,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 from django_tasks import task
 
-from bearcms.platform_mail import MAIL_ERRORS, MAX_ATTEMPTS, blogger_text, can_defer, retry_delay
+from bearcms.platform_mail import MAIL_ERRORS, MAX_ATTEMPTS, can_defer, retry_delay
 
 logger = logging.getLogger(__name__)
 
@@ -32,12 +32,6 @@ def masked(address):
     """``s***@example.com``: enough to find the case in the logs, not the whole address."""
     local, _, domain = str(address).rpartition("@")
     return f"{local[:1]}***@{domain}" if local else "***"
-
-
-def account_display(user):
-    """How allauth names an account: its username, which allauth made from the local part
-    of the sign-up address and so can read like a domain ("paypal.com-help")."""
-    return blogger_text(user.username)
 
 
 def message_parts(message):

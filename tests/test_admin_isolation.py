@@ -253,6 +253,8 @@ def query_strings(b):
         f"term={m.post_tag[:6]}",
         f"child_of={b.blog.pk}",
         f"descendant_of={b.blog.pk}",
+        f"child_of={root}",
+        f"descendant_of={root}&search={word}",
         f"id={b.blog.pk}&id={b.post.pk}",
         f"id={b.image.pk}",
         f"id={b.document.pk}",
