@@ -160,9 +160,6 @@ class TenantPageFilterSet(GenericPageFilterSet):
     site = SiteFilter(label=_("Site"), queryset=_page_sites, widget=CheckboxSelectMultiple)
 
 
-# --- The blog root -----------------------------------------------------------------------
-
-
 # --- The URL guard -----------------------------------------------------------------------
 
 
@@ -199,8 +196,9 @@ def tree_root_redirect(request):
     explorer = match.url_name == "wagtailadmin_explore"
     chooser = match.url_name in {"wagtailadmin_choose_page", "wagtailadmin_choose_page_child"}
     parent = match.kwargs.get("parent_page_id")
-    root = Page.get_first_root_node()
-    if not (explorer or chooser) or (parent is not None and int(parent) != root.pk):
+    if not (explorer or chooser):
+        return None
+    if parent is not None and int(parent) != Page.get_first_root_node().pk:
         return None
     blog = policy_registry.get_by_type(Page).explorable_root_instance(request.user)
     if blog is None or blog.is_root():

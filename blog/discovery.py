@@ -15,10 +15,10 @@ the post row so that the feed is one indexed query at any size:
   went public, lifts nothing.
 * ``PostPage.in_discovery``: whether the post may be listed at all (the blog is
   discoverable, reviewed, neither hidden nor blocked; the post is live, a post not a
-  page, marked discoverable and long enough). It is written whenever the post is saved
-  and, for all of a blog's posts at once, whenever the blog's settings or moderation
-  flags change (``refresh_blog_posts``). Time-dependent rules (the published date has
-  come, the anti-flood limit) are applied by the query itself.
+  page, no alias of another post, marked discoverable and long enough). It is written
+  whenever the post is saved and, for all of a blog's posts at once, whenever the blog's
+  settings or moderation flags change (``refresh_blog_posts``). Time-dependent rules
+  (the published date has come, the anti-flood limit) are applied by the query itself.
 * ``PostPage.discovery_lang``: the post's primary language (its own or its blog's), so
   that the language filter walks an index of its own instead of every listed post.
 """
@@ -104,6 +104,7 @@ def post_is_discoverable(post, blog):
     return (
         blog_is_discoverable(blog)
         and post.live
+        and post.alias_of_id is None
         and post.make_discoverable
         and not post.is_page
         and len(post.body) >= MIN_DISCOVERY_LENGTH
@@ -124,6 +125,7 @@ def refresh_blog_posts(blog):
         return
     eligible = posts.alias(body_length=Length("body")).filter(
         live=True,
+        alias_of__isnull=True,
         make_discoverable=True,
         is_page=False,
         body_length__gte=MIN_DISCOVERY_LENGTH,

@@ -137,13 +137,6 @@ class Findings:
         return total
 
 
-def points(text, html, own_hosts, moderation, new_account_posts=0):
-    """The score of one ``text`` and its ``html`` under the ``moderation`` settings."""
-    findings = Findings(own_hosts, moderation)
-    findings.read(text, html)
-    return findings.points(new_account_posts)
-
-
 # --- The score of a blog ---------------------------------------------------------------
 
 
@@ -159,30 +152,36 @@ def new_account_posts(blog, now):
     return PostPage.objects.live().filter(blog=blog).count()
 
 
-def scored_post_ids(blog, changed_ids, now):
-    """The ids of the posts ``score`` reads: the ``SCORED_POSTS`` live posts of ``blog``
-    that discovery ranks first among those readers can see (scheduled posts, whose score
-    is from their date ahead, are read when they are saved), and ``changed_ids``."""
+def top_post_ids(blog, now):
+    """The ``SCORED_POSTS`` live posts of ``blog`` that discovery ranks first among those
+    readers can see (scheduled posts, whose score is from their date ahead, are read when
+    they are saved)."""
     visible = PostPage.objects.live().filter(blog=blog, published_date__lte=now)
     top = visible.order_by("-in_discovery", "-score", "-pk").values_list("pk", flat=True)
-    return sorted({*top[:SCORED_POSTS], *changed_ids})
+    return list(top[:SCORED_POSTS])
 
 
 def score(blog, moderation, changed_ids=()):
     """The dodginess of ``blog`` under the ``moderation`` settings, from the database,
-    reading the posts ``changed_ids`` (if live and the blog's) besides its usual ones."""
+    reading the posts ``changed_ids`` (if live and the blog's) besides its top ones.
+
+    Links to other sites count in the top posts only; terms count in every post read. An
+    honest archive imported at once holds many links in all (one per post is plenty),
+    and a reviewed blog must not leave discovery for moving house.
+    """
     now = timezone.now()
     findings = Findings(own_hosts(blog), moderation)
     findings.read(
         "\n".join([blog.title, blog.home_content, blog.nav]),
         "\n".join([blog.home_html, blog.nav_html]),
     )
-    ids = scored_post_ids(blog, changed_ids, now)
+    top = top_post_ids(blog, now)
     live = PostPage.objects.live().filter(blog=blog)
-    for start in range(0, len(ids), RESCORE_CHUNK):
-        chunk = live.filter(pk__in=ids[start : start + RESCORE_CHUNK])
-        for title, body, body_html in chunk.values_list("title", "body", "body_html"):
-            findings.read(f"{title}\n{body}", body_html)
+    for ids, count_links in ((top, True), (sorted(set(changed_ids) - set(top)), False)):
+        for start in range(0, len(ids), RESCORE_CHUNK):
+            chunk = live.filter(pk__in=ids[start : start + RESCORE_CHUNK])
+            for title, body, body_html in chunk.values_list("title", "body", "body_html"):
+                findings.read(f"{title}\n{body}", body_html if count_links else "")
     return findings.points(new_account_posts(blog, now))
 
 

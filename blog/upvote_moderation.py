@@ -149,7 +149,7 @@ class RecentlyUpvotedView(IndexView):
         Column("blog", accessor="blog.subdomain", label="Blog"),
         NumberColumn("recent_upvotes", label="Upvotes, last 7 days"),
         NumberColumn("upvote_count", label="Upvotes, all time"),
-        DateColumn("first_published_at", label="First published"),
+        DateColumn("public_since", label="Published"),
     ]
 
     def get_base_queryset(self):
@@ -157,7 +157,7 @@ class RecentlyUpvotedView(IndexView):
             PostPage.objects.filter(upvotes__created_at__gte=timezone.now() - RECENT)
             .annotate(recent_upvotes=Count("upvotes"))
             .select_related("blog")
-            .only("title", "upvote_count", "first_published_at", "blog__subdomain")
+            .only("title", "upvote_count", "public_since", "blog__subdomain")
         )
 
     def order_queryset(self, queryset):

@@ -305,6 +305,22 @@ def test_a_copy_of_an_old_post_is_as_old_as_it(platform_client, make_blog, publi
     assert titles(platform_client.get("/discover/?newest=1"))[0] == "Two days old"
 
 
+def test_an_alias_of_a_post_is_not_listed_again(platform_client, make_blog, publish, login):
+    """Wagtail's "alias" copy shares the post's fields, its upvotes and moment included:
+    listed, it would be the same post twice, out of the anti-flood count."""
+    blog = make_blog()
+    post = publish(blog, "Only once", slug="only-once", age=timedelta(days=1))
+    response = login(blog.owner).post(
+        f"/dashboard/pages/{post.id}/copy/",
+        {"new_title": "Only once", "new_slug": "again", "new_parent_page": blog.id, "alias": "on"},
+    )
+    assert response.status_code == 302
+    alias = PostPage.objects.get(slug="again")
+    assert alias.alias_of_id == post.id and alias.live
+    assert titles(platform_client.get("/discover/")) == ["Only once"]
+    assert titles(platform_client.get("/discover/?newest=1")) == ["Only once"]
+
+
 def test_a_schedule_cancelled_before_its_date_was_no_publication(
     platform_client, make_blog, publish
 ):

@@ -17,9 +17,9 @@ from blog.dodginess import (
     NEW_ACCOUNT_POINTS,
     NEW_ACCOUNT_POSTS,
     SCORED_POSTS,
+    Findings,
     external_link_count,
     found_terms,
-    points,
     rescore_all_blogs,
     term_pattern,
 )
@@ -101,11 +101,18 @@ def test_a_list_compiles_once_and_afresh_when_edited():
     assert term_pattern("spam\nham").search("ham") is not None
 
 
+def points(text, html, moderation):
+    """The score of one text and its HTML alone."""
+    findings = Findings(OWN_HOSTS, moderation)
+    findings.read(text, html)
+    return findings.points()
+
+
 def test_terms_score_by_list():
     settings = ModerationSettings(highlight_terms="loan\nbet", blacklisted_terms="viagra")
     text = "A loan, a bet and viagra"
     expected = 2 * HIGHLIGHT_TERM_POINTS + BLACKLISTED_TERM_POINTS
-    assert points(text, "", OWN_HOSTS, settings) == expected
+    assert points(text, "", settings) == expected
 
 
 # --- Links and new accounts ------------------------------------------------------------
@@ -135,7 +142,7 @@ def test_links_to_the_blog_itself_are_not():
 @pytest.mark.parametrize(("count", "expected"), [(10, 0), (14, 0), (15, 1), (24, 2), (25, 3)])
 def test_external_links_beyond_ten_cost_a_point_per_five(count, expected):
     html = links(*(f"https://site{n}.example/" for n in range(count)))
-    assert points("", html, OWN_HOSTS, ModerationSettings()) == expected
+    assert points("", html, ModerationSettings()) == expected
 
 
 def test_the_blogs_markdown_links_count_once_rendered(make_blogger, make_post, commit):

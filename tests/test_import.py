@@ -21,7 +21,7 @@ from wagtail.models import PageLogEntry
 from blog.dodginess import BLACKLISTED_TERM_POINTS
 from blog.export import posts_csv
 from blog.import_posts import run_import
-from blog.models import BlogPage, Delivery, ImportJob, PostPage, Subscriber
+from blog.models import BlogPage, Delivery, ImportJob, ModerationSettings, PostPage, Subscriber
 from blog.moderation import set_blog_flags
 from tests.conftest import host_client
 from tests.test_discover import LONG, titles
@@ -559,6 +559,19 @@ def test_an_imported_spam_post_is_scored_whatever_its_date(blogger):
     import_file(client, "archive.csv", bear_csv([spam, *rows]))
     blog = BlogPage.objects.get(pk=blog.pk)
     assert blog.dodginess == BLACKLISTED_TERM_POINTS and not blog.reviewed
+
+
+def test_an_honest_archive_with_a_link_in_every_post_keeps_the_blog_approved(blogger):
+    """Links to other sites count in the blog's top posts only, not summed over a whole
+    imported archive: a hundred posts citing a source each are no spam."""
+    blog, client = blogger
+    set_blog_flags(established(blog), reviewed=True)
+    rows = [discoverable_row(n, f"Notes {n}") for n in range(100)]
+    for n, row in enumerate(rows):
+        row["content"] = f"As [a source](https://source{n}.example/) says. " + LONG
+    import_file(client, "archive.csv", bear_csv(rows))
+    blog = BlogPage.objects.get(pk=blog.pk)
+    assert blog.reviewed and blog.dodginess < ModerationSettings.load().threshold
 
 
 def test_a_date_ahead_in_a_file_does_not_keep_an_ignored_blog_in_the_review_queue(
