@@ -26,7 +26,9 @@ the post row so that the feed is one indexed query at any size:
 import math
 from datetime import UTC, datetime, timedelta
 
-from django.db.models.functions import Length
+from django.db.models import Value
+from django.db.models.functions import Coalesce, Greatest, Length
+from django.utils import timezone
 
 EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 FRESHNESS_UNIT = timedelta(days=14).total_seconds()
@@ -66,6 +68,20 @@ def public_since(post, now):
     return max(now, post.published_date)
 
 
+def listed_since(post, listed, now):
+    """When ``post`` entered discovery, as of ``now``; None while it is not ``listed``.
+
+    The anti-flood rule counts posts by it. ``public_since`` alone would let a blogger
+    publish posts unlisted (not discoverable, too short, the blog not yet approved) and,
+    hours later, list them all at once: they count from the moment they are listed, never
+    before they are public (a scheduled post), and a post taken out of discovery starts
+    again when it comes back.
+    """
+    if not listed or post.public_since is None:
+        return None
+    return max(post.listed_since or now, post.public_since)
+
+
 def discovery_date(post):
     """The date discovery ranks ``post`` by: its published date, but never later than the
     moment it became public here (None while it has not)."""
@@ -81,6 +97,7 @@ def set_discovery_fields(post, blog, now):
     post.discovery_date = discovery_date(post)
     post.score = hot_score(post.upvote_count, post.discovery_date)
     post.in_discovery = post_is_discoverable(post, blog)
+    post.listed_since = listed_since(post, post.in_discovery, now)
     post.discovery_lang = post_language(post, blog)
 
 
@@ -112,16 +129,18 @@ def post_is_discoverable(post, blog):
 
 
 def refresh_blog_posts(blog):
-    """Rewrite ``in_discovery`` and ``discovery_lang`` for every post of ``blog`` after
-    its settings or flags changed."""
+    """Rewrite ``in_discovery``, ``listed_since`` and ``discovery_lang`` for every post of
+    ``blog`` after its settings or flags changed."""
     from blog.models import PostPage
 
+    now = timezone.now()
     posts = PostPage.objects.filter(blog=blog)
     # Posts without a language of their own speak the blog's, which may have changed.
     language = primary_language(blog.lang)
     posts.filter(lang="").exclude(discovery_lang=language).update(discovery_lang=language)
+    unlisted = {"in_discovery": False, "listed_since": None}
     if not blog_is_discoverable(blog):
-        posts.filter(in_discovery=True).update(in_discovery=False)
+        posts.filter(in_discovery=True).update(**unlisted)
         return
     eligible = posts.alias(body_length=Length("body")).filter(
         live=True,
@@ -130,5 +149,7 @@ def refresh_blog_posts(blog):
         is_page=False,
         body_length__gte=MIN_DISCOVERY_LENGTH,
     )
-    eligible.filter(in_discovery=False).update(in_discovery=True)
-    posts.exclude(pk__in=eligible.values("pk")).filter(in_discovery=True).update(in_discovery=False)
+    eligible.filter(in_discovery=False).update(
+        in_discovery=True, listed_since=Greatest(Coalesce("public_since", Value(now)), Value(now))
+    )
+    posts.exclude(pk__in=eligible.values("pk")).filter(in_discovery=True).update(**unlisted)

@@ -415,10 +415,11 @@ class PostPage(
     blog = models.ForeignKey(
         BlogPage, null=True, editable=False, on_delete=models.SET_NULL, related_name="+"
     )
-    # Discovery (blog.discovery): when the post first went public here (the platform's
-    # clock, never the blogger's), the date it is ranked by, its "hot" score and whether
-    # it may be listed.
+    # Discovery (blog.discovery): when the post first went public here and when it was
+    # listed (the platform's clock, never the blogger's), the date it is ranked by, its
+    # "hot" score and whether it may be listed.
     public_since = models.DateTimeField(null=True, editable=False)
+    listed_since = models.DateTimeField(null=True, editable=False)
     discovery_date = models.DateTimeField(null=True, editable=False)
     score = models.FloatField(default=0, editable=False)
     in_discovery = models.BooleanField(default=False, editable=False)
@@ -504,8 +505,8 @@ class PostPage(
                 name="discovery_lang_newest",
             ),
             # The anti-flood count (home.discover.flooded_blog_ids): a range of the listed
-            # posts' public_since, with the blog, read from the index alone.
-            models.Index(fields=["in_discovery", "public_since", "blog"], name="discovery_flood"),
+            # posts' listed_since, with the blog, read from the index alone.
+            models.Index(fields=["in_discovery", "listed_since", "blog"], name="discovery_flood"),
         ]
 
     markdown_fields = {"body": "body_html"}
@@ -534,10 +535,10 @@ class PostPage(
     def is_visible_now(self):
         return self.published_date is not None and self.published_date <= timezone.now()
 
-    # Upvotes (blog.upvotes), the mail to subscribers and the moment the post went public
-    # belong to the post, not to a revision (publishing one saved before the post went
-    # public must not make it new again); a copy is a new post with none of them.
-    row_state_fields = ("upvote_count", "subscribers_notified_at", "public_since")
+    # Upvotes (blog.upvotes), the mail to subscribers and the moments the post went public
+    # and was listed belong to the post, not to a revision (publishing one saved before
+    # the post went public must not make it new again); a copy is a new post with none.
+    row_state_fields = ("upvote_count", "subscribers_notified_at", "public_since", "listed_since")
     exclude_fields_in_copy = [
         *row_state_fields,
         "discovery_date",

@@ -66,20 +66,22 @@ ENTRY_FIELDS = (
 
 
 def flooded_blog_ids(now):
-    """Blogs that published more than ``FLOOD_LIMIT`` listed posts within ``FLOOD_WINDOW``.
+    """Blogs that listed more than ``FLOOD_LIMIT`` posts within ``FLOOD_WINDOW``.
 
-    Posts count from the moment they went public here (``public_since``), whatever date
-    the blogger gave them or their import carried: six posts published in a minute count
-    six, even dated yesterday. One aggregate over the posts of the last hours, read from
-    the ``discovery_flood`` index alone: only posts discovery would list count (a flood of
-    short posts or pages shows nowhere anyway), which spares a look at every post's row.
+    Posts count from the moment they entered discovery (``listed_since``: public here and
+    listed), whatever date the blogger gave them or their import carried: six posts
+    published in a minute count six, even dated yesterday, and so do six posts published
+    unlisted and made discoverable together hours later. One aggregate over the posts of
+    the last hours, read from the ``discovery_flood`` index alone: only posts discovery
+    would list count (a flood of short posts or pages shows nowhere anyway), which spares
+    a look at every post's row.
     """
     return [
         row["blog_id"]
         for row in PostPage.objects.filter(
             in_discovery=True,
-            public_since__gt=now - FLOOD_WINDOW,
-            public_since__lte=now,
+            listed_since__gt=now - FLOOD_WINDOW,
+            listed_since__lte=now,
         )
         .order_by()  # pages are ordered by tree path, which would split the groups
         .values("blog_id")

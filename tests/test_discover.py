@@ -237,6 +237,34 @@ def test_posts_dated_back_count_towards_the_flood_from_when_they_went_public(
     assert titles(platform_client.get("/discover/?newest=1")) == ["Calm"]
 
 
+def test_posts_published_unlisted_count_towards_the_flood_from_when_they_are_listed(
+    platform_client, make_blog, publish
+):
+    publish(make_blog(), "Calm")
+    busy = make_blog()
+    burst = [
+        publish(
+            busy, f"Burst {n}", slug=f"burst-{n}", age=timedelta(hours=13), make_discoverable=False
+        )
+        for n in range(6)
+    ]
+    for post in burst:  # made discoverable together, 13 hours after going public
+        post.make_discoverable = True
+        post.save_revision(user=busy.owner).publish()
+    assert titles(platform_client.get("/discover/")) == ["Calm"]
+
+
+def test_posts_of_a_blog_approved_late_count_towards_the_flood_from_its_approval(
+    platform_client, make_blog, make_blogger, publish
+):
+    publish(make_blog(), "Calm")
+    waiting = make_blogger()  # not reviewed yet: nothing of it is listed
+    for n in range(6):
+        publish(waiting, f"Waiting {n}", slug=f"waiting-{n}", age=timedelta(hours=13))
+    set_blog_flags(waiting, reviewed=True)
+    assert titles(platform_client.get("/discover/")) == ["Calm"]
+
+
 def test_moving_a_posts_date_later_does_not_lift_it_in_newest_or_trending(
     platform_client, make_blog, publish, login
 ):

@@ -132,6 +132,12 @@ def test_posts_learn_when_they_went_public_and_a_files_date_cannot_pin_them(tmp_
             "SELECT id, first_published_at, published_date, public_since, discovery_date, "
             "upvote_count, score FROM blog_postpage JOIN wagtailcore_page ON id = page_ptr_id"
         ).fetchall()
+        listed = db.execute(
+            "SELECT count(*), count(listed_since = public_since OR NULL) FROM blog_postpage "
+            "WHERE in_discovery"
+        ).fetchone()
+    # Listed posts count for the anti-flood rule from when they went public.
+    assert listed[0] > 0 and listed[0] == listed[1]
     posts = {row[0]: [moment(value) for value in row[1:5]] + list(row[5:]) for row in rows}
     first, published, public, date, upvotes, score = posts.pop(pinned)
     assert before <= public <= after  # not 2999: it is public now, and was no later

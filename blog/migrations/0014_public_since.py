@@ -25,8 +25,8 @@ def seconds_since_epoch(vendor):
 
 
 def fill_public_since_and_rescore(apps, schema_editor):
-    """Posts written before learn when they became public here, the date discovery ranks
-    them by, and their score from it (``blog.discovery``), in a few set-based UPDATEs
+    """Posts written before learn when they became public here (and were listed), the
+    date discovery ranks them by, and their score from it (``blog.discovery``), in a few set-based UPDATEs
     whatever the number of posts.
 
     The platform kept no record of that moment, so it is taken as the moment the post
@@ -53,6 +53,9 @@ def fill_public_since_and_rescore(apps, schema_editor):
     PostPage.objects.filter(public_since__isnull=False).update(
         discovery_date=Least(Coalesce("published_date", "public_since"), "public_since")
     )
+    # Listed posts count for the anti-flood rule from the moment they went public: the
+    # platform kept no record of when each was listed.
+    PostPage.objects.filter(in_discovery=True).update(listed_since=F("public_since"))
     votes = Log(10, Greatest(Least("upvote_count", MAX_COUNTED_UPVOTES), 1))
     sql = seconds_since_epoch(schema_editor.connection.vendor)
     since_epoch = RawSQL(sql, [], FloatField())  # noqa: S611 - constant SQL, no input in it
@@ -90,6 +93,11 @@ class Migration(migrations.Migration):
             name="public_since",
             field=models.DateTimeField(editable=False, null=True),
         ),
+        migrations.AddField(
+            model_name="postpage",
+            name="listed_since",
+            field=models.DateTimeField(editable=False, null=True),
+        ),
         # Filled before the new indexes are built: no index to keep up row by row.
         migrations.RunPython(fill_public_since_and_rescore, migrations.RunPython.noop),
         migrations.AddIndex(
@@ -106,7 +114,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="postpage",
             index=models.Index(
-                fields=["in_discovery", "public_since", "blog"], name="discovery_flood"
+                fields=["in_discovery", "listed_since", "blog"], name="discovery_flood"
             ),
         ),
     ]
