@@ -86,9 +86,15 @@ def subscription_page(request, heading, message="", *, button=None, form=None, s
 
 def subscribe_address(blog, email):
     """Record ``email`` as an unconfirmed subscriber of ``blog`` and mail it the link,
-    within the limits on confirmation mail; a confirmed address gets nothing."""
+    within the limits on confirmation mail; a confirmed address gets nothing.
+
+    The address's daily slot is taken first: a row stamped as mailed when no mail could
+    go would leave the reader waiting a day for nothing.
+    """
+    if not take_address_slot(email):
+        return
     subscriber = confirmation_to_send(blog, email)
-    if subscriber is not None and take_address_slot(email):
+    if subscriber is not None:
         send_confirmation_later(subscriber)
 
 

@@ -268,6 +268,23 @@ def test_an_address_gets_at_most_five_confirmations_a_day_over_all_blogs(
     assert {message.to[0] for message in mailoutbox} == {"victim@example.com"}
 
 
+def test_a_confirmation_refused_by_the_address_limit_is_sent_once_the_limit_allows(
+    make_blogger, mailoutbox, django_capture_on_commit_callbacks
+):
+    blogs = [make_blogger(f"later{n}") for n in range(6)]
+
+    def ask(blog, n):
+        with django_capture_on_commit_callbacks(execute=True):
+            subscribe(host_client(blog), blog, "reader@example.com", f"10.0.1.{n}")
+
+    for n, blog in enumerate(blogs):
+        ask(blog, n)
+    assert len(mailoutbox) == 5  # the sixth blog's confirmation waits
+    cache.clear()  # the address's daily slots have expired
+    ask(blogs[5], 9)
+    assert len(mailoutbox) == 6 and "later5" in mailoutbox[-1].body
+
+
 def test_a_flood_of_addresses_to_one_blog_is_capped_and_confirming_frees_a_place(
     blog, reader, mailoutbox, django_capture_on_commit_callbacks
 ):
