@@ -8,7 +8,9 @@ the post row so that the feed is one indexed query at any size:
   changes and never needs a periodic recomputation.
 * ``PostPage.public_since``: the moment the post first became public on this platform,
   by the platform's clock. Nothing a blogger supplies (the published date, an imported
-  file's dates, a field in the editor) moves it, so the anti-flood rule counts posts by it.
+  file's dates, a field in the editor) moves it.
+* ``PostPage.listed_since``: the moment it entered discovery (never before
+  ``public_since``), by which the anti-flood rule counts posts.
 * ``PostPage.discovery_date``: the post's date as discovery ranks it (trending freshness
   and the newest order): its published date, never later than ``public_since``. An
   imported archive keeps its old dates; a date set ahead, or moved later after the post
