@@ -43,6 +43,8 @@ test: $(VENV)/.dev browser lint test-sqlite test-postgres
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	@# The layer rules of docs/architecture.md (contracts in pyproject.toml).
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
 

@@ -16,10 +16,8 @@ import re
 
 from django.http import HttpResponseNotFound
 
-# Path segments that only scanners ask for (WordPress, phpMyAdmin, CGI).
-PROBED_NAMES = frozenset(
-    {"wp-admin", "wp-content", "wp-includes", "wp-json", "wp-login", "cgi-bin", "phpmyadmin"}
-)
+from blog.core.names import PROBED_NAMES
+
 # Server-side scripts and secrets: any path segment with one of these extensions,
 # also in the middle (``config.php.bak``, ``.env.production``).
 PROBED_EXTENSIONS = r"php\d?|phtml|aspx?|jsp|cgi|env"

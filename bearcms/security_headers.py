@@ -1,61 +1,50 @@
-"""Content-Security-Policy and Permissions-Policy, which Django 5.2 does not set itself.
+"""Content-Security-Policy (from django-csp) and Permissions-Policy (hand-written).
 
-Two policies, chosen by path:
+Django 5.2 sets neither header itself.
 
-* **Everything readers and visitors see** (blog pages, feeds, the platform's landing,
-  sign-up and discovery pages, error pages): no script at all. Pages are JavaScript-free
-  by design, so a script that slipped past the Markdown sanitiser would still not run.
-  Styles may be inline (the blog's theme and custom CSS sit in a ``<style>`` element),
-  images may come from anywhere (a post may show an image from another site: the reader's
-  browser fetches it, never the server), frames only from the embed hosts the sanitiser
-  allows, forms post only back to the page's own host.
-* **The dashboard** (the Wagtail admin): scripts and everything else from the platform's
-  own origin only. Wagtail 8 still writes small inline ``<script>`` elements (date
-  widgets, inline panels), so inline scripts are allowed there; no other host can serve a
-  script, receive a ``fetch``, or be a form's target. Bloggers' text reaches the
-  dashboard escaped or sanitised as it reaches readers (tests/test_xss_corpus.py).
+**Content-Security-Policy** is django-csp's middleware and settings, both policies in
+bearcms/settings.py:
 
-A response that already carries a policy keeps it.
+* ``CONTENT_SECURITY_POLICY`` (django-csp's own setting), the reader policy: everything
+  readers and visitors see (blog pages, feeds, the platform's landing, sign-up and
+  discovery pages, error pages) runs no script at all. Pages are JavaScript-free by
+  design, so a script that slipped past the Markdown sanitiser would still not run.
+* ``DASHBOARD_CONTENT_SECURITY_POLICY``, the same format, for the dashboard (the Wagtail
+  admin, ``/dashboard/`` on the platform host): everything from the platform's own origin
+  only, inline scripts included (Wagtail 8 still writes some).
+
+``ContentSecurityPolicyMiddleware`` extends django-csp's middleware where its
+documentation says to (``get_policy_parts``), only to choose the dashboard policy by
+host and path. Everything else is django-csp's: a view's ``csp``, ``csp_update`` or
+``csp_replace`` decorator still wins, and a response that already carries a policy keeps
+it. That is how a post's preview in the dashboard stays a reader page without scripts:
+Wagtail renders it through the middleware as a request to the blog's host, and the
+dashboard request's response keeps the policy that inner request set. In DEBUG only,
+django-csp leaves Django's technical 404 and 500 pages without a policy (their scripts
+must run).
+
+**Permissions-Policy** stays hand-written: django-csp writes only Content-Security-Policy
+(and its report-only twin), and Django has no setting for this header.
 """
 
+from csp.middleware import CSPMiddleware
+from csp.utils import build_policy, default_config
 from django.conf import settings
-from django.http.request import split_domain_port
 
-from blog.markdown import EMBED_HOSTS
+from blog.wagtail_overrides.requests import request_host
 
 DASHBOARD_PREFIX = "/dashboard/"
 
-EMBEDS = " ".join(f"https://{host}" for host in sorted(EMBED_HOSTS))
 
-READER_POLICY = "; ".join(
-    [
-        "default-src 'none'",
-        "img-src * data:",
-        "style-src 'self' 'unsafe-inline'",
-        "font-src 'self'",
-        f"frame-src {EMBEDS}",
-        "form-action 'self'",
-        "base-uri 'none'",
-        "frame-ancestors 'self'",
-    ]
-)
+def dashboard_directives():
+    """The dashboard's directives, completed as django-csp completes its own setting."""
+    return default_config(settings.DASHBOARD_CONTENT_SECURITY_POLICY["DIRECTIVES"])
 
-DASHBOARD_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self' 'unsafe-inline'",
-        "style-src 'self' 'unsafe-inline'",
-        # Post previews show the images a post links to, and uploads preview as blobs.
-        "img-src * data: blob:",
-        "font-src 'self' data:",
-        "connect-src 'self'",
-        f"frame-src 'self' {EMBEDS}",
-        "object-src 'none'",
-        "form-action 'self'",
-        "base-uri 'self'",
-        "frame-ancestors 'self'",
-    ]
-)
+
+# The two headers exactly as django-csp writes them in this process (it joins the
+# directives in a set's order, which varies from one process to the next).
+READER_POLICY = build_policy()
+DASHBOARD_POLICY = build_policy(config=dashboard_directives())
 
 # Browser features no page of ours uses; embeds ask for their own inside their frames.
 PERMISSIONS_POLICY = ", ".join(
@@ -67,18 +56,29 @@ PERMISSIONS_POLICY = ", ".join(
 )  # fmt: skip
 
 
-class SecurityHeadersMiddleware:
-    """Add the policies above to every response, cached or not."""
+def is_dashboard(request):
+    return request_host(request) == settings.BLOG_DOMAIN and request.path_info.startswith(
+        DASHBOARD_PREFIX
+    )
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the dashboard policy on the dashboard."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if not report_only and parts.config is None and is_dashboard(request):
+            parts.config = dashboard_directives()
+        return parts
+
+
+class PermissionsPolicyMiddleware:
+    """Add the Permissions-Policy above to every response, cached or not."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        host, _port = split_domain_port(request._get_raw_host())
-        dashboard = host == settings.BLOG_DOMAIN and request.path_info.startswith(DASHBOARD_PREFIX)
-        response.headers.setdefault(
-            "Content-Security-Policy", DASHBOARD_POLICY if dashboard else READER_POLICY
-        )
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response

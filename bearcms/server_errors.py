@@ -1,7 +1,7 @@
 """``handler500`` of both URLconfs: a database outage answers 503, not "server error".
 
 Django turns an exception raised anywhere below a middleware (the view, the session
-middleware, ``blog.hosts``' lookup, the reader page cache's) into a response through the
+middleware, ``blog.tenants.hosts``' lookup, the reader page cache's) into a response through the
 ``handler500`` of the request's URLconf, called inside the ``except`` block, so
 ``sys.exc_info()`` still holds the exception. When it is the database refusing us
 (PostgreSQL restarting, a failover, the connection dropped) the fault is passing and not

@@ -8,7 +8,7 @@ page shows in development too, where DEBUG would show a traceback instead of
 S3: an image upload stores the file in the bucket before the image's row is written, so a
 failed upload leaves nothing behind, and a post's draft is saved by its own request:
 nothing a blogger wrote is lost. The Markdown editor's upload endpoint answers for
-itself (``blog.editor_uploads``); every other view that reaches the bucket (Wagtail's
+itself (``blog.dashboard.editor_uploads``); every other view that reaches the bucket (Wagtail's
 add, multiple-add and chooser uploads, renditions) is answered here: the multiple-add
 view in its own JSON protocol, so the failed file shows the message in place, others
 with a 503 page saying what happened. The bounds on each S3 call are
@@ -20,25 +20,15 @@ that nothing was saved.
 
 import logging
 
-from botocore.exceptions import BotoCoreError, ClientError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
 from bearcms.server_errors import disk_full, is_disk_full
+from blog.core.storage_outages import MESSAGE, STORAGE_ERRORS, log_storage_error
 
 logger = logging.getLogger(__name__)
 
-# Unreachable, timed out, refused credentials, 5xx: the bucket is no use to us right now.
-STORAGE_ERRORS = (BotoCoreError, ClientError)
-MESSAGE = (
-    "Images cannot be stored or loaded right now: the storage service is not answering. "
-    "Nothing you wrote was lost. Try again in a few minutes."
-)
 RETRY_AFTER_SECONDS = 60
-
-
-def log_storage_error(request, error):
-    logger.error("Media storage unavailable (%s %s): %r", request.method, request.path, error)
 
 
 def storage_unavailable(request):

@@ -10,7 +10,10 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
+
+from blog.core import markdown as blog_markdown
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -47,7 +50,7 @@ SITE_PORT = int(os.environ.get("SITE_PORT", "8000" if DEBUG or TESTING else "443
 SITE_SCHEME = "https" if SITE_PORT == 443 else "http"
 
 # Blogs answer on any custom domain a blogger sets, so Django's host list cannot name
-# them: blog.hosts checks every host instead (one indexed lookup) and answers 404 for
+# them: blog.tenants.hosts checks every host instead (one indexed lookup) and answers 404 for
 # hosts that are no blog, before any view could use the Host header.
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "*")
 # The name bloggers point their custom domain's CNAME record at: the host of the Caddy
@@ -57,7 +60,7 @@ CUSTOM_DOMAIN_TARGET = os.environ.get("CUSTOM_DOMAIN_TARGET", f"domains.{BLOG_DO
 # its blogs' subdomains (the staging box does; production uses a wildcard certificate).
 CADDY_ASK_SUBDOMAINS = env_bool("CADDY_ASK_SUBDOMAINS")
 # A blog takes a custom domain only once a DNS TXT record proves it is the blogger's
-# (blog.domain_ownership); off by default in development, where domains are made up.
+# (blog.core.domain_ownership); off by default in development, where domains are made up.
 CUSTOM_DOMAIN_VERIFICATION = env_bool("CUSTOM_DOMAIN_VERIFICATION", not DEBUG)
 # DNS servers ("host" or "host:port") for that check; the system's resolver when empty.
 DNS_NAMESERVERS = env_list("DNS_NAMESERVERS")
@@ -96,15 +99,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "bearcms.security_headers.SecurityHeadersMiddleware",
+    # Content-Security-Policy from django-csp (CONTENT_SECURITY_POLICY below), and the
+    # Permissions-Policy: bearcms/security_headers.py.
+    "bearcms.security_headers.ContentSecurityPolicyMiddleware",
+    "bearcms.security_headers.PermissionsPolicyMiddleware",
     # Scanners' probes (.php, .env, wp-admin) answered before anything queries.
     "bearcms.scanner_probes.ScannerProbeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "blog.analytics.HitPixelMiddleware",
+    "blog.analytics.hits.HitPixelMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
-    "blog.page_cache.ReaderPageCacheMiddleware",
-    "blog.http_cache.ReaderCacheMiddleware",
-    "blog.hosts.BlogHostMiddleware",
+    "blog.caching.page_cache.ReaderPageCacheMiddleware",
+    "blog.caching.http_cache.ReaderCacheMiddleware",
+    "blog.tenants.hosts.BlogHostMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -124,12 +130,12 @@ TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 # Reader pages: seconds browsers (max-age) and the CDN (s-maxage) may keep them.
 READER_MAX_AGE = int(os.environ.get("READER_MAX_AGE", "60"))
 READER_S_MAXAGE = int(os.environ.get("READER_S_MAXAGE", "3600"))
-# Seconds a rendered reader page is kept in the app's cache (blog/page_cache.py); 0 = off.
+# Seconds a rendered reader page is kept in the app's cache (blog/caching/page_cache.py); 0 = off.
 READER_PAGE_CACHE_SECONDS = int(
     os.environ.get("READER_PAGE_CACHE_SECONDS", "0" if TESTING else "60")
 )
 # The request header (in request.META form) in which the CDN names the reader's country
-# (blog.analytics); Cloudflare's CF-IPCountry by default.
+# (blog.analytics.hits); Cloudflare's CF-IPCountry by default.
 ANALYTICS_COUNTRY_HEADER = os.environ.get("ANALYTICS_COUNTRY_HEADER", "HTTP_CF_IPCOUNTRY")
 
 ROOT_URLCONF = "bearcms.urls"
@@ -178,7 +184,7 @@ else:
     # DATABASE_URL wins.)
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
-# Host resolution and page URLs are cached (blog.site_cache); every web process must see the
+# Host resolution and page URLs are cached (blog.tenants.site_cache); every web process must see the
 # same cache so that creating or renaming a blog invalidates it everywhere. Redis when
 # REDIS_URL is set (Heroku), otherwise a file cache shared by the processes of one box.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -319,6 +325,46 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
 
+# --- Content-Security-Policy, sent by django-csp's middleware (bearcms/security_headers.py
+# says how a request gets one or the other, and why).
+# Every page readers and visitors see (blogs, feeds, the platform's landing, sign-up,
+# log-in and discovery pages, error pages, a post's preview in the dashboard): no script
+# at all. Styles may be inline (a blog's theme and custom CSS are a <style> element),
+# images come from anywhere (the reader's browser fetches them, never the server), frames
+# only from the embed hosts the Markdown sanitiser lets through, forms post back only.
+embed_sources = [f"https://{host}" for host in sorted(blog_markdown.EMBED_HOSTS)]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "img-src": ["*", "data:"],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "font-src": [SELF],
+        "frame-src": embed_sources,
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "frame-ancestors": [SELF],
+    }
+}
+# The dashboard (/dashboard/ on BLOG_DOMAIN), in the same format: everything from the
+# platform's own origin only. Wagtail 8 still writes small inline <script> elements (date
+# widgets, inline panels), hence 'unsafe-inline' for scripts, but no other host's script
+# and no eval. Post previews show the images a post links to; uploads preview as blobs.
+DASHBOARD_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": ["*", "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF, *embed_sources],
+        "object-src": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+
 # --- Email: console in development, SMTP from the environment otherwise.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 if EMAIL_HOST:
@@ -397,11 +443,12 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False  # allauth's password reset is the only o
 # page would save any address unconfirmed (home/account_email.py).
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
-# Keep i18n off: it turns Wagtail's site-root-path rebuild into N+1 queries (DESIGN.md).
+# Keep i18n off: it turns Wagtail's site-root-path rebuild into N+1 queries
+# (docs/architecture.md, "Why Wagtail is overridden").
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
-# Import (blog.imports): the largest file a blogger may upload, and what the posts in a
+# Import (blog.transfer.uploads): the largest file a blogger may upload, and what the posts in a
 # ZIP may unpack to. Caddy cuts request bodies at CADDY_MAX_BODY_SIZE (20MB) first, form
 # and all: keep this a little below it, and raise both together.
 IMPORT_MAX_UPLOAD_MB = int(os.environ.get("IMPORT_MAX_UPLOAD_MB", "19"))
@@ -416,7 +463,7 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = IMAGE_MAX_UPLOAD_MB * 1024 * 1024
 # decode, once); Wagtail's default of 128 would let one upload take most of a dyno.
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 50_000_000
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "gif", "webp"]
-WAGTAILIMAGES_IMAGE_FORM_BASE = "blog.image_uploads.ImageUploadForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "blog.dashboard.image_uploads.ImageUploadForm"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Bloggers publish their own posts; staff moderate whole blogs, not single revisions.
 # (Wagtail's default workflow would offer bloggers "Submit to Moderators approval".)
@@ -424,11 +471,12 @@ WAGTAIL_WORKFLOW_ENABLED = False
 # Avatars would come from Gravatar; the dashboard loads nothing from third-party hosts.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
-# Purge the CDN (Cloudflare) when blogs change: see blog/cdn.py.
+# Purge the CDN (Cloudflare) when blogs change: see blog/caching/cdn.py and
+# blog/wagtail_overrides/cloudflare.py.
 if os.environ.get("CLOUDFLARE_API_TOKEN") and os.environ.get("CLOUDFLARE_ZONE_ID"):
     WAGTAILFRONTENDCACHE = {
         "cloudflare": {
-            "BACKEND": "blog.cdn.CloudflareBackend",
+            "BACKEND": "blog.wagtail_overrides.cloudflare.CloudflareBackend",
             "BEARER_TOKEN": os.environ["CLOUDFLARE_API_TOKEN"],
             "ZONEID": os.environ["CLOUDFLARE_ZONE_ID"],
             "API_URL": os.environ.get("CLOUDFLARE_API_URL", "https://api.cloudflare.com/client/v4"),
@@ -449,7 +497,7 @@ if DEBUG and not TESTING:
     else:
         INSTALLED_APPS.append("debug_toolbar")
         MIDDLEWARE.insert(
-            MIDDLEWARE.index("blog.hosts.BlogHostMiddleware") + 1,
+            MIDDLEWARE.index("blog.tenants.hosts.BlogHostMiddleware") + 1,
             "debug_toolbar.middleware.DebugToolbarMiddleware",
         )
         INTERNAL_IPS = ["127.0.0.1"]

@@ -1,6 +1,6 @@
 """URLs of the platform host (BLOG_DOMAIN): landing, accounts, dashboard, discovery.
 
-Blog hosts are routed to ``bearcms.urls_blog`` by ``blog.hosts.BlogHostMiddleware``
+Blog hosts are routed to ``bearcms.urls_blog`` by ``blog.tenants.hosts.BlogHostMiddleware``
 and never reach these views.
 """
 
@@ -11,7 +11,7 @@ from wagtail import views as wagtail_views
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.urls import serve_pattern
 
-from blog.custom_domains import caddy_ask
+from blog.tenants.views import caddy_ask
 from home import views as home_views
 from home.signup import BlogSignupView
 
@@ -27,8 +27,8 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="account_login", query_string=True),
         name="wagtailadmin_login",
     ),
-    # Wagtail's admin, guarded so that a blogger sees only their own blog (blog.admin_urls).
-    path("dashboard/", include("blog.admin_urls")),
+    # Wagtail's admin, guarded so that a blogger sees only their own blog (blog.dashboard.urls).
+    path("dashboard/", include("blog.dashboard.urls")),
     path("discover/", include("home.discover_urls")),
     path("documents/", include(wagtaildocs_urls)),
 ]

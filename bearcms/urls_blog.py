@@ -9,18 +9,20 @@ from django.urls import path, re_path
 from wagtail import views as wagtail_views
 from wagtail.urls import serve_pattern
 
-from blog import favicon, feeds, sitemaps, subscriptions, upvotes, views
+from blog.core.names import GUESSED_FEED_PATHS
+from blog.reader import views
+from blog.subscribers import views as subscriptions
 
 urlpatterns = [
     path("blog/", views.post_index, name="blog_post_index"),
-    path("favicon.svg", favicon.emoji_svg, name="blog_favicon_svg"),
-    path("favicon.ico", favicon.favicon_ico, name="blog_favicon_ico"),
-    path("sitemap.xml", sitemaps.sitemap, name="blog_sitemap"),
-    path("robots.txt", sitemaps.robots_txt, name="blog_robots_txt"),
-    path("feed/", feeds.feed, name="blog_feed"),
-    *(path(route, feeds.feed) for route in feeds.GUESSED_FEED_PATHS),
-    path("upvote/<int:post_id>/", upvotes.upvote, name="blog_upvote"),
-    # /hit/<post id>/, the analytics pixel, is answered by blog.analytics.HitPixelMiddleware.
+    path("favicon.svg", views.emoji_svg, name="blog_favicon_svg"),
+    path("favicon.ico", views.favicon_ico, name="blog_favicon_ico"),
+    path("sitemap.xml", views.sitemap, name="blog_sitemap"),
+    path("robots.txt", views.robots_txt, name="blog_robots_txt"),
+    path("feed/", views.feed, name="blog_feed"),
+    *(path(route, views.feed) for route in GUESSED_FEED_PATHS),
+    path("upvote/<int:post_id>/", views.upvote, name="blog_upvote"),
+    # /hit/<post id>/, the analytics pixel, is answered by blog.analytics.hits.HitPixelMiddleware.
     path("subscribe/", subscriptions.subscribe, name="blog_subscribe"),
     path("subscribe/confirm/<str:token>/", subscriptions.confirm, name="blog_subscribe_confirm"),
     path("subscribe/unsubscribe/<str:token>/", subscriptions.unsubscribe, name="blog_unsubscribe"),
@@ -39,7 +41,7 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # A reader who mistypes an address stays on the blog: a 404 in its theme and navigation.
-handler404 = "blog.errors.not_found"
+handler404 = "blog.reader.views.not_found"
 # A database outage answers 503 "back in a moment"; anything else the plain 500 page.
 handler500 = "bearcms.server_errors.server_error"
 

@@ -5,10 +5,11 @@ For each database (a fresh SQLite file under ``var/bench/``, and the PostgreSQL 
 migrate, make one blog, build Bear Blog's CSV of ``--posts`` generated posts (the test
 suite's generator: unicode, code blocks, tags, drafts, pages, scheduled posts), then time
 
-* ``check``: reading and checking the file (``blog.imports``), what the upload request does;
+* ``check``: reading and checking the file (``blog.transfer.uploads``), what the upload
+  request does;
 * ``preview``: storing the rows and problems as the job the preview page shows;
 * ``import``: the background task creating every post in one transaction
-  (``blog.import_posts.run_import``), with the posts per second it kept up.
+  (``blog.transfer.tasks.run_import``), with the posts per second it kept up.
 
 It prints a table and writes ``bench/results/imports.json`` and ``imports.md``. A report,
 not a test: nothing fails because something is slow.
@@ -40,11 +41,11 @@ def measure(posts):
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
-    from blog.import_posts import run_import
-    from blog.imports import check_records, read_upload
     from blog.models import ImportJob, PostPage
-    from blog.tenancy import create_blog
-    from tests.test_import import bear_csv, generated_rows
+    from blog.tenants.lifecycle import create_blog
+    from blog.transfer.tasks import run_import
+    from blog.transfer.uploads import check_records, read_upload
+    from tests.support.transfer import bear_csv, generated_rows
 
     call_command("migrate", verbosity=0)
     user = get_user_model().objects.create_user("importer", "importer@example.com", "x")

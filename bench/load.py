@@ -9,7 +9,7 @@ of request while 50 readers read 1,000 blogs, 5 bloggers publish and 20 readers 
    blogs x ``--posts`` posts with ``manage.py bench_seed``; its owners ``bench1`` ...
    log in with ``bench-password``.
 2. Starts gunicorn as the Procfile's web dyno does (``gunicorn.conf.py`` through
-   tests/gunicorn_server.py: WEB_CONCURRENCY's default of 2 workers, GUNICORN_THREADS' 1),
+   tests/support/gunicorn_server.py: WEB_CONCURRENCY's default of 2 workers, GUNICORN_THREADS' 1),
    DEBUG off, Redis database 12 as the shared cache (emptied), the reader page cache at
    its production default, ``TRUSTED_PROXIES=127.0.0.1`` so that each simulated person's
    X-Forwarded-For counts, and the default ``SITE_PORT`` of 443: requests say
@@ -64,7 +64,7 @@ from bench.throughput import (  # noqa: E402
     free_port,
     redis_url,
 )
-from tests import gunicorn_server, programs  # noqa: E402
+from tests.support import gunicorn_server, programs  # noqa: E402
 
 DATABASE_NAME = "bench_load"
 TARGET_P99_MS = 200
@@ -78,7 +78,7 @@ TARGETS = """
 import json
 from django.utils import timezone
 from blog.models import BlogPage, PostPage
-from blog.tenancy import blog_hostname
+from blog.core.names import blog_hostname
 blogs = {}
 for blog in BlogPage.objects.filter(depth=2).order_by("id"):
     blogs[blog.id] = {"host": blog_hostname(blog.subdomain), "page_id": blog.id,

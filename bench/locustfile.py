@@ -228,7 +228,7 @@ def csrf_token(html):
 
 
 def new_post(token, title, slug):
-    """The PostPage add form as the editor submits it (tests/test_dashboard_posts.py)."""
+    """The PostPage add form as the editor submits it (tests/support/dashboard_forms.py)."""
     published = time.strftime("%Y-%m-%d %H:%M", time.gmtime(time.time() - 300))
     return {
         "csrfmiddlewaretoken": token,

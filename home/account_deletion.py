@@ -6,7 +6,7 @@ and the blog's subdomain, typed again, guard against a borrowed session and a sl
 
 Everything goes in one transaction: the pages with their revisions (and, here, their
 audit log entries, which hold titles), the Site, group, collection and images, hits,
-upvotes, subscribers and deliveries (``blog.tenancy.delete_blog``); image files are
+upvotes, subscribers and deliveries (``blog.tenants.lifecycle.delete_blog``); image files are
 removed from storage once it commits. Nothing is kept for staff to restore. The
 subdomain then rests in quarantine (``home.subdomain_quarantine``).
 
@@ -19,13 +19,11 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
-from wagtail import hooks
 from wagtail.models import Page, PageLogEntry
 
-from blog.models import BlogPage
-from blog.permissions import is_staff
-from blog.tenancy import delete_blog
+from blog.dashboard.blogs import own_blog
+from blog.models.permissions import is_staff
+from blog.tenants.lifecycle import delete_blog
 
 DELETE_BLOG = "blog"
 DELETE_ACCOUNT = "account"
@@ -71,7 +69,7 @@ def account_deletion_view(request):
     user = request.user
     if is_staff(user):
         return render(request, "home/admin/account_deletion_staff.html")
-    blog = BlogPage.objects.filter(owner=user).first()
+    blog = own_blog(user)
     if blog is None:  # e.g. a member of someone else's blog group
         return render(request, "home/admin/account_deletion.html", {"blog": None})
     form = DeletionForm(request.POST or None, user=user, blog=blog)
@@ -87,19 +85,3 @@ def account_deletion_view(request):
             messages.success(request, "Your blog and everything in it are deleted.")
         return redirect("/")
     return render(request, "home/admin/account_deletion.html", {"blog": blog, "form": form})
-
-
-@hooks.register("register_admin_urls")
-def register_account_deletion_url():
-    return [path("account/delete/", account_deletion_view, name="bearcms_account_deletion")]
-
-
-@hooks.register("register_account_menu_item")
-def register_account_deletion_menu_item(request):
-    if is_staff(request.user):
-        return None
-    return {
-        "url": reverse("bearcms_account_deletion"),
-        "label": "Delete blog or account",
-        "help_text": "Delete your blog, or your blog and your account, for good.",
-    }

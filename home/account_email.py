@@ -12,7 +12,6 @@ another account's address never can: ``ACCOUNT_UNIQUE_EMAIL``), and becomes the 
 
 from django import forms
 from django.urls import reverse
-from wagtail import hooks
 from wagtail.admin.views.account import BaseSettingsPanel
 
 
@@ -28,8 +27,3 @@ class EmailSettingsPanel(BaseSettingsPanel):
 
     def get_context_data(self):
         return {"email": self.user.email, "change_url": reverse("account_email")}
-
-
-@hooks.register("register_account_settings_panel")
-def register_email_panel(request, user, profile):
-    return EmailSettingsPanel(request, user, profile)

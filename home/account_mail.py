@@ -4,7 +4,7 @@ arrives once the provider is back.
 
 allauth renders the message in the request (templates, links and site need it); its
 parts go to ``send_account_mail`` as JSON, which the database task backend keeps for the
-worker. A failed send is enqueued again on ``bearcms.platform_mail``'s schedule while the
+worker. A failed send is enqueued again on ``blog.core.platform_mail``'s schedule while the
 backend can defer tasks; with the inline backend (development) it is logged and the
 person asks for the mail again.
 
@@ -23,15 +23,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 from django_tasks import task
 
-from bearcms.platform_mail import MAIL_ERRORS, MAX_ATTEMPTS, can_defer, retry_delay
+from blog.core.platform_mail import MAIL_ERRORS, MAX_ATTEMPTS, can_defer, masked, retry_delay
 
 logger = logging.getLogger(__name__)
-
-
-def masked(address):
-    """``s***@example.com``: enough to find the case in the logs, not the whole address."""
-    local, _, domain = str(address).rpartition("@")
-    return f"{local[:1]}***@{domain}" if local else "***"
 
 
 def message_parts(message):

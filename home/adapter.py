@@ -7,14 +7,14 @@ from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from blog.reader_requests import client_ip
+from blog.core.reader_requests import client_ip
 from home.account_mail import send_account_mail_later
 from home.email_domains import validate_signup_email
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_safe_url(self, url):
-        # allauth trusts ALLOWED_HOSTS, which admits every blog's host (blog.hosts checks
+        # allauth trusts ALLOWED_HOSTS, which admits every blog's host (blog.tenants.hosts checks
         # hosts instead): a ?next= there would land a freshly logged-in user on a page
         # any blogger controls.
         return url_has_allowed_host_and_scheme(

@@ -7,6 +7,4 @@ class HomeConfig(AppConfig):
     name = "home"
 
     def ready(self):
-        from home import subdomain_quarantine
-
-        subdomain_quarantine.connect_signals()
+        from home import signals  # noqa: F401  (connects its receivers)

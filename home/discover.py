@@ -1,7 +1,7 @@
 """The platform's discovery feed: ``/discover/``, its search and its Atom feed.
 
 Which posts may be listed, and their "hot" score, are decided when posts and blogs are
-saved (``blog.discovery``) and stored on the post's row. A request therefore runs one
+saved (``blog.core.discovery``) and stored on the post's row. A request therefore runs one
 indexed query for the page of posts (``discovery_trending`` or ``discovery_newest``),
 one for its count (capped, see ``MAX_PAGES``) and one small aggregate for the anti-flood
 rule (``discovery_flood``), whatever the number of blogs. The blog comes with each post
@@ -31,11 +31,11 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from blog.custom_domains import blog_host
-from blog.discovery import FLOOD_LIMIT, FLOOD_WINDOW, primary_language
-from blog.feeds import AtomFeed as BlogAtomFeed
-from blog.feeds import PagedFeedMixin
+from blog.core.discovery import FLOOD_LIMIT, FLOOD_WINDOW, primary_language
+from blog.core.names import blog_host
 from blog.models import BlogPage, PostPage
+from blog.reader.feeds import AtomFeed as BlogAtomFeed
+from blog.reader.feeds import PagedFeedMixin
 from home.models import HiddenBlog
 
 PAGE_SIZE = 20
@@ -110,7 +110,7 @@ def post_url(post):
 
     ``post.get_url()`` would give the same address but looks up each blog's Site (one
     query per blog on a cold cache); a post sits directly below its blog, so its path is
-    its slug. ``tests/test_discover.py`` checks that both agree.
+    its slug. ``tests/home/test_discover.py`` checks that both agree.
     """
     port = "" if settings.SITE_PORT in (80, 443) else f":{settings.SITE_PORT}"
     return f"{settings.SITE_SCHEME}://{blog_host(post.blog)}{port}/{post.slug}/"
@@ -212,7 +212,7 @@ def set_blog_hidden(request, blog_id, hidden):
 
 
 class DiscoveryAtomFeed(PagedFeedMixin, Atom1Feed):
-    """Atom with XML-unsafe characters removed (``blog.feeds``), without paging links."""
+    """Atom with XML-unsafe characters removed (``blog.reader.feeds``), without paging links."""
 
 
 @dataclass

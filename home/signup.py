@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils.html import escape
 
 from blog.models import BlogPage
-from blog.tenancy import create_blog, validate_subdomain
+from blog.tenants.lifecycle import create_blog, validate_subdomain
 from home.subdomain_quarantine import validate_not_quarantined
 
 # Tries at creating the account and its blog when only a username collided (see save).

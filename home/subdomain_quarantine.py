@@ -5,7 +5,7 @@ handing it to a new sign-up at once would send them to a stranger's words. So ev
 deleted blog root (by its blogger or by staff) leaves a ``ReleasedSubdomain`` row, and
 sign-up refuses the subdomain until the quarantine is over.
 
-This lives in ``home``, not in ``blog.tenancy.validate_subdomain``: ``home`` builds on
+This lives in ``home``, not in ``blog.tenants.lifecycle.validate_subdomain``: ``home`` builds on
 ``blog`` (``home.models`` imports ``blog.models``), never the reverse. Sign-up
 (``home.signup``) is the one place a new blog takes a subdomain from a person.
 """
@@ -14,11 +14,9 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models.signals import post_delete
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from blog.models import BlogPage
 from home.models import ReleasedSubdomain
 
 
@@ -47,10 +45,4 @@ def release_subdomain(sender, instance, **kwargs):
     """Start the quarantine of a deleted blog's subdomain (again, if it was reused)."""
     ReleasedSubdomain.objects.update_or_create(
         subdomain=instance.subdomain, defaults={"released_at": timezone.now()}
-    )
-
-
-def connect_signals():
-    post_delete.connect(
-        release_subdomain, sender=BlogPage, dispatch_uid="bearcms-release-subdomain"
     )

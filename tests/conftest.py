@@ -1,9 +1,9 @@
-"""Shared fixtures: small factories for bloggers and posts, and host-aware clients."""
+"""Shared fixtures: small factories for bloggers and posts, logged-in clients, real servers."""
 
 import itertools
 import os
-import socket
 import tempfile
+import uuid
 from pathlib import Path
 
 import pytest
@@ -16,20 +16,24 @@ from django.utils import timezone
 from hypothesis import settings as hypothesis_settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from blog import reader_requests
+from bearcms.settings import s3_media_storage
+from blog.core import reader_requests
 from blog.models import PostPage
-from blog.tenancy import blog_hostname, create_blog
-from tests import programs
-from tests import seaweedfs as s3_server
-from tests.dns_server import DNSServer
+from blog.tenants.lifecycle import create_blog
+from tests.support import programs
+from tests.support import seaweedfs as s3_server
+from tests.support.clients import PASSWORD
+from tests.support.dns_server import DNSServer
+from tests.support.media_storage import CDN
+from tests.support.ports import free_port
+from tests.support.smtp import Inbox
 
 # Chromium fixtures (browser_page, shoot, artifacts) and the hook that keeps failed pages.
-pytest_plugins = ["tests.browser"]
+pytest_plugins = ["tests.support.browser"]
 
-PASSWORD = "a-long-test-password-1"
 _counter = itertools.count(1)
 
-# Property tests (tests/test_properties.py): no example database, and hypothesis's caches
+# Property tests (tests/blog/test_properties.py): no example database, and hypothesis's caches
 # outside the checkout (no .hypothesis/ in it); no per-example deadline (the first render
 # of a page compiles templates), and few enough examples that the suite stays quick.
 # HYPOTHESIS_PROFILE=thorough digs deeper by hand.
@@ -92,12 +96,6 @@ def make_post():
     return make
 
 
-def host_client(blog_or_host, **kwargs):
-    """A test client whose requests carry the blog's (or the given) Host header."""
-    host = blog_or_host if isinstance(blog_or_host, str) else blog_hostname(blog_or_host.subdomain)
-    return Client(HTTP_HOST=host, **kwargs)
-
-
 @pytest.fixture
 def platform_client(db):
     return Client(HTTP_HOST="localhost")
@@ -126,25 +124,6 @@ def staff_client(staff, login):
     return login(staff)
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message it is given."""
-
-    def __init__(self):
-        self.messages = []
-        self.sessions = []  # (over TLS?, authenticated login) for each message
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, envelope.content.decode("utf-8", "replace")))
-        self.sessions.append((session.ssl is not None, session.login_data))
-        return "250 Message accepted for delivery"
-
-
 @pytest.fixture
 def smtp_inbox(settings):
     """A real SMTP server (aiosmtpd) Django sends to; ``down()`` points Django at a closed
@@ -169,6 +148,24 @@ def seaweedfs(tmp_path_factory):
     process, server = s3_server.start(tmp_path_factory.mktemp("seaweedfs"), free_port)
     yield server
     programs.stop(process)
+
+
+@pytest.fixture
+def bucket(seaweedfs, settings, monkeypatch):
+    """A fresh bucket as the default storage, configured the way production is: from
+    the environment, with the keys only in the environment."""
+    name = seaweedfs.create_bucket(f"media-{uuid.uuid4().hex[:12]}")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", seaweedfs.access_key)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", seaweedfs.secret_key)
+    environment = {
+        "AWS_STORAGE_BUCKET_NAME": name,
+        "AWS_S3_ENDPOINT_URL": seaweedfs.endpoint_url,
+        "AWS_S3_REGION_NAME": seaweedfs.region,
+        "AWS_S3_ADDRESSING_STYLE": "path",
+        "AWS_S3_CUSTOM_DOMAIN": CDN,
+    }
+    settings.STORAGES = {**settings.STORAGES, "default": s3_media_storage(environment)}
+    return name
 
 
 @pytest.fixture

@@ -1,13 +1,13 @@
 """``{% directives page.body_html %}``: stored page HTML with its directives expanded.
 
 The tag takes the blog, the page and the request from the template context, so the
-templates need no more than the HTML to show (see ``blog.directives``).
+templates need no more than the HTML to show (see ``blog.reader.directives``).
 """
 
 from django import template
 from django.utils.safestring import mark_safe
 
-from blog.directives import expand_directives
+from blog.reader.directives import expand_directives
 
 register = template.Library()
 

@@ -11,9 +11,9 @@ from urllib.parse import quote
 from django import template
 from django.utils.safestring import mark_safe
 
-from blog.favicon import icon_url, own_image
 from blog.models import PostPage
-from blog.themes import blog_css
+from blog.reader.favicon import icon_url, own_image
+from blog.reader.themes import blog_css
 
 register = template.Library()
 
@@ -50,9 +50,9 @@ def reader_head(context):
 
 @register.simple_tag
 def blog_style(blog, page=None):
-    """The theme's CSS and the blog's custom CSS, made safe by ``blog.themes``.
+    """The theme's CSS and the blog's custom CSS, made safe by ``blog.reader.themes``.
 
-    A post without highlighted code gets no code colours (see ``blog.themes.theme_css``).
+    A post without highlighted code gets no code colours (see ``blog.reader.themes.theme_css``).
     """
     code = not isinstance(page, PostPage) or 'class="highlight"' in page.body_html
     return mark_safe(blog_css(blog, code))  # custom CSS cannot leave <style>: safe_custom_css

@@ -1,6 +1,6 @@
 """Seed N blogs x M posts quickly, for the benchmarks (bench/run.py, bench/discover.py).
 
-``blog.tenancy.create_blog`` makes one blog in about twenty queries, through treebeard,
+``blog.tenants.lifecycle.create_blog`` makes one blog in about twenty queries, through treebeard,
 which would take hours at 100,000 blogs. This command writes the same rows in bulk: it
 computes the materialised paths itself (steplen 4, base 36, as treebeard does) and
 inserts each table in batches with ``bulk_create``. Every blog gets what ``create_blog``
@@ -9,7 +9,7 @@ image permissions, an owner in the group with a verified email address) plus ``-
 published posts, each with a live revision, its audit-log entries and a tag, so the
 dashboard and the explorer see the data a real blogger would have.
 
-The posts also look like a real platform's to the discovery feed (``blog.discovery``,
+The posts also look like a real platform's to the discovery feed (``blog.core.discovery``,
 bench/discover.py): first published at random moments of the past year, with 0 to 50
 upvotes and the ``score`` that follows from both (``public_since`` and ``discovery_date``
 are the moment of publication), bodies of a few hundred characters
@@ -62,11 +62,13 @@ from wagtail.models import (
     Site,
 )
 
-from blog.discovery import set_discovery_fields
-from blog.markdown import render_markdown
+from blog.core.discovery import set_discovery_fields
+from blog.core.markdown import render_markdown
+from blog.core.names import blog_hostname
 from blog.models import DEFAULT_NAV, BlogPage, PostPage, PostTag
-from blog.site_cache import PLATFORM, host_key, root_key
-from blog.tenancy import IMAGE_PERMISSIONS, PAGE_PERMISSIONS, blog_hostname
+from blog.tenants.lifecycle import IMAGE_PERMISSIONS, PAGE_PERMISSIONS
+from blog.tenants.site_cache import PLATFORM, host_key, root_key
+from blog.wagtail_overrides.bulk_rows import insert_child_rows
 
 PASSWORD = "bench-password"  # noqa: S105 (seeded benchmark users only)
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # treebeard's MP_Node alphabet
@@ -128,19 +130,6 @@ def last_child_step(model, parent_path):
 
 def next_id(model):
     return (model.objects.aggregate(top=Max("id"))["top"] or 0) + 1
-
-
-def insert_child_rows(model, objs, batch_size):
-    """``bulk_create`` for the child table of a multi-table-inherited model.
-
-    Django refuses to bulk-create those; the parent (``Page``) rows go in through
-    ``Page.objects.bulk_create`` and this writes the child table's own columns, the way
-    ``Model.save()`` does for one object.
-    """
-    fields = model._meta.local_concrete_fields
-    size = min(batch_size, connection.ops.bulk_batch_size(fields, objs) or batch_size)
-    for start in range(0, len(objs), size):
-        model._base_manager._insert(objs[start : start + size], fields=fields)
 
 
 class Seeder:

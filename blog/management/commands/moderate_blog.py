@@ -1,10 +1,10 @@
 """``manage.py moderate_blog <subdomain> --approve|--hide|--block|...``: staff moderation
-from the shell, through the same ``blog.moderation`` the dashboard will use."""
+from the shell, through the same ``blog.moderation.flags`` the dashboard will use."""
 
 from django.core.management.base import BaseCommand, CommandError
 
 from blog.models import BlogPage
-from blog.moderation import set_blog_flags
+from blog.moderation.flags import set_blog_flags
 
 ACTIONS = {
     "approve": {"reviewed": True},

@@ -1,10 +1,10 @@
 """``manage.py scrub_analytics``: blank visitor hashes older than 24 hours and delete past
-days' salts (``blog.analytics.scrub``). Production runs it hourly; running it again
+days' salts (``blog.analytics.hits.scrub``). Production runs it hourly; running it again
 changes nothing."""
 
 from django.core.management.base import BaseCommand
 
-from blog.analytics import scrub
+from blog.analytics.hits import scrub
 
 
 class Command(BaseCommand):

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from blog.models import BlogPage, PostPage
-from blog.moderation import set_blog_flags
-from blog.tenancy import create_blog
+from blog.moderation.flags import set_blog_flags
+from blog.tenants.lifecycle import create_blog
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "demo-blogger-pass"

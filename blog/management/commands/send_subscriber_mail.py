@@ -2,12 +2,12 @@
 
 Makes scheduled posts whose date has come show everywhere at once (the app's page cache
 and the CDN are refreshed) and mails them, and retries deliveries that failed; all of it
-is idempotent, so overlapping runs are harmless (see ``blog.subscriber_mail``).
+is idempotent, so overlapping runs are harmless (see ``blog.subscribers.tasks``).
 """
 
 from django.core.management.base import BaseCommand
 
-from blog.subscriber_mail import send_subscriber_mail
+from blog.subscribers.tasks import send_subscriber_mail
 
 
 class Command(BaseCommand):

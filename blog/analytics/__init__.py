@@ -1,0 +1,1 @@
+"""Counting reads without cookies or scripts, and the figures bloggers and staff see."""

@@ -1,0 +1,48 @@
+"""The blog app's models, one module per capability, all importable from ``blog.models``
+(where Django and the migrations look for them).
+
+This package is the model layer: it imports only ``blog.core``. The page form, the
+Markdown editor widget and the page permission tester live here too, because Wagtail asks
+the page models for them (``base_form_class``, panels, ``permissions_for_user``).
+"""
+
+from blog.models.moderation import ModerationSettings
+from blog.models.pages import (
+    DATE_FORMATS,
+    DEFAULT_NAV,
+    RESERVED_POST_SLUGS,
+    THEMES,
+    AncestorPathRestrictionsMixin,
+    BlogPage,
+    PostPage,
+    PostTag,
+    RenderedMarkdownMixin,
+    RowStateMixin,
+    TenantPageMixin,
+    markdown_length,
+)
+from blog.models.reader import AnalyticsSalt, Hit, Upvote
+from blog.models.subscribers import Delivery, Subscriber
+from blog.models.transfer import ImportJob
+
+__all__ = [
+    "DATE_FORMATS",
+    "DEFAULT_NAV",
+    "RESERVED_POST_SLUGS",
+    "THEMES",
+    "AncestorPathRestrictionsMixin",
+    "AnalyticsSalt",
+    "BlogPage",
+    "Delivery",
+    "Hit",
+    "ImportJob",
+    "ModerationSettings",
+    "PostPage",
+    "PostTag",
+    "RenderedMarkdownMixin",
+    "RowStateMixin",
+    "Subscriber",
+    "TenantPageMixin",
+    "Upvote",
+    "markdown_length",
+]

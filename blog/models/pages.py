@@ -1,0 +1,564 @@
+"""The tenant blogs as Wagtail pages.
+
+A blog is a ``BlogPage`` at depth 2 (directly under Wagtail's tree root) served by its
+own ``Site``; its posts and pages are ``PostPage`` children. The BlogPage holds the
+blog's settings and home content, so Wagtail's page permissions isolate them per blog
+(see ``blog.tenants.lifecycle``). Markdown is rendered once when a page is saved and the HTML
+stored, so readers never pay for it.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.utils import timezone
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import (
+    FieldPanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+    TitleFieldPanel,
+)
+from wagtail.models import Page, PageViewRestriction
+from wagtail.search import index
+from wagtail.url_routing import RouteResult
+from wagtailmarkdown.fields import MarkdownField
+
+from blog.core.discovery import refresh_blog_posts, set_discovery_fields
+from blog.core.markdown import MAX_MARKDOWN_LENGTH, render_markdown
+from blog.core.names import PROBED_NAMES
+from blog.core.tree import blog_root_path
+from blog.models.editor import MarkdownEditor
+from blog.models.forms import TenantPageForm
+from blog.models.permissions import TenantPagePermissionTester
+
+DEFAULT_NAV = "[Home](/) [Blog](/blog/)"
+THEMES = [
+    ("default", "Default: clean and minimal"),
+    ("serif", "Serif: for long reading"),
+    ("dark", "Dark"),
+    ("mono", "Monospace"),
+]
+DATE_FORMATS = [
+    ("d M, Y", "26 Nov, 2026"),
+    ("M j, Y", "Nov 26, 2026"),
+    ("Y-m-d", "2026-11-26"),
+    ("j F Y", "26 November 2026"),
+    ("F j, Y", "November 26, 2026"),
+]
+markdown_length = MaxLengthValidator(
+    MAX_MARKDOWN_LENGTH,
+    message="This is too long to publish (at most %(limit_value)s characters, "
+    "this has %(show_value)s). Split it into several posts.",
+)
+
+
+class RenderedMarkdownMixin:
+    """Store the HTML of Markdown fields on save; render afresh for previews.
+
+    ``markdown_fields`` maps each Markdown field to the field that keeps its HTML.
+    """
+
+    markdown_fields = {}
+
+    def render_markdown_fields(self):
+        for source, target in self.markdown_fields.items():
+            setattr(self, target, render_markdown(getattr(self, source)))
+
+    def save(self, *args, update_fields=None, **kwargs):
+        # Saves of a few fields (draft bookkeeping, locking) leave the Markdown alone.
+        if update_fields is None:
+            self.render_markdown_fields()
+        elif set(update_fields) & set(self.markdown_fields):
+            self.render_markdown_fields()
+            update_fields = {*update_fields, *self.markdown_fields.values()}
+        return super().save(*args, update_fields=update_fields, **kwargs)
+
+    def serve_preview(self, request, mode_name):
+        # A preview shows unsaved Markdown, so the stored HTML is stale by definition.
+        self.render_markdown_fields()
+        return super().serve_preview(request, mode_name)
+
+
+class TenantPageMixin:
+    """Pages of a blog answer permission questions with the tenant's rules."""
+
+    def permissions_for_user(self, user):
+        return TenantPagePermissionTester(user, self)
+
+    def serve_password_required_response(self, request, form, action_url):
+        # Blog hosts have no sessions, so a password form could never let anyone in.
+        raise Http404("This page is not public.")
+
+
+class RowStateMixin:
+    """Fields that belong to the page's row, not to its revisions.
+
+    Upvote counts and moderation flags change outside the editor. Publishing a revision
+    saved before such a change must not write the old value back, so these fields are
+    read afresh when a revision becomes a page (a few ms remain between this read and
+    the publishing save; a change landing in them is lost), and copies start without them.
+    """
+
+    row_state_fields = ()
+
+    def with_content_json(self, content):
+        page = super().with_content_json(content)
+        if self.pk and self.row_state_fields:
+            current = type(self).objects.filter(pk=self.pk).values(*self.row_state_fields).first()
+            for name, value in (current or {}).items():
+                setattr(page, name, value)
+        return page
+
+
+class AncestorPathRestrictionsMixin:
+    """Find view restrictions with one query on the ancestors' paths.
+
+    Stock Wagtail loads the ancestors first and then their restrictions: two queries
+    on every page served. A page's ancestors' paths are prefixes of its own path.
+    """
+
+    def get_view_restrictions(self):
+        if self.alias_of_id:
+            return super().get_view_restrictions()
+        paths = [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
+        return PageViewRestriction.objects.filter(page__path__in=paths)
+
+
+class BlogPage(
+    TenantPageMixin, RowStateMixin, AncestorPathRestrictionsMixin, RenderedMarkdownMixin, Page
+):
+    """A blog: its settings, home content and navigation; the root of one Site.
+
+    Created only by ``blog.tenants.lifecycle.create_blog`` (never from the admin), which also
+    makes the Site, permission group and image collection that belong to it.
+    """
+
+    subdomain = models.CharField(max_length=63, unique=True, editable=False)
+    # The tenant's permission group and image collection (see blog.tenants.lifecycle).
+    group = models.OneToOneField(
+        "auth.Group", null=True, editable=False, on_delete=models.SET_NULL, related_name="blog"
+    )
+    collection = models.OneToOneField(
+        "wagtailcore.Collection",
+        null=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="blog",
+    )
+    home_content = MarkdownField(
+        blank=True,
+        validators=[markdown_length],
+        help_text="Markdown shown on your home page, above the list of posts.",
+    )
+    home_html = models.TextField(blank=True, editable=False)
+    nav = MarkdownField(
+        default=DEFAULT_NAV,
+        blank=True,
+        validators=[MaxLengthValidator(5_000)],
+        help_text="Markdown links shown at the top of every page.",
+    )
+    nav_html = models.TextField(blank=True, editable=False)
+    meta_description = models.CharField(max_length=300, blank=True)
+    lang = models.CharField(
+        "language",
+        max_length=16,
+        default="en",
+        help_text="The language your blog is written in, as a code like en or de-CH.",
+    )
+    date_format = models.CharField(max_length=20, choices=DATE_FORMATS, default="d M, Y")
+    discoverable = models.BooleanField(
+        default=True, help_text="List your posts in the platform's discovery feed."
+    )
+    theme = models.CharField(max_length=20, choices=THEMES, default="default")
+    custom_css = models.TextField(
+        "custom CSS",
+        blank=True,
+        validators=[MaxLengthValidator(50_000)],
+        help_text="Your own styles, added after the theme's.",
+    )
+    favicon_emoji = models.CharField(
+        max_length=16, blank=True, help_text="An emoji shown as the browser tab's icon."
+    )
+    favicon_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Or an image from your blog as the icon (used instead of the emoji).",
+    )
+    # Unique when set (null when not, so that blogs without one never collide);
+    # blog.tenants.custom_domains keeps the Site's hostname in step with it.
+    custom_domain = models.CharField(
+        max_length=253,
+        unique=True,
+        null=True,
+        blank=True,
+        error_messages={"unique": "This domain is already used by another blog."},
+        help_text="Your own domain, like blog.example.com. Leave empty to use your subdomain.",
+    )
+    robots_txt = models.TextField(
+        "robots.txt",
+        blank=True,
+        validators=[MaxLengthValidator(10_000)],
+        help_text="Leave empty to let every crawler in and point them at your sitemap.",
+    )
+    email_notifications = models.BooleanField(
+        "email subscribers",
+        default=True,
+        help_text="Email your confirmed subscribers when a new post is published.",
+    )
+    # Set by staff only (blog.moderation.flags), never in the blogger's forms or revisions.
+    reviewed = models.BooleanField(default=False, editable=False)
+    hidden = models.BooleanField(
+        default=False, editable=False, help_text="Hidden from discovery by staff."
+    )
+    blocked = models.BooleanField(default=False, editable=False)
+    # Staff asked for a second look at this blog (blog.moderation.review_queue).
+    flagged = models.BooleanField(default=False, editable=False)
+    # Ignored in the review queue: it leaves the queue until it publishes again; the
+    # second ignore is for good (``ignore_count`` 2).
+    ignored_at = models.DateTimeField(null=True, editable=False)
+    ignore_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    # How spammy the blog looks (blog.moderation.dodginess); the review queue puts high ones first.
+    dodginess = models.PositiveIntegerField(default=0, editable=False)
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["blog.PostPage"]
+    base_form_class = TenantPageForm
+    max_count_per_parent = None
+    template = "blog/blog_page.html"
+
+    content_panels = [
+        FieldPanel("title", heading="Blog title"),
+        FieldPanel("home_content", widget=MarkdownEditor),
+    ]
+    settings_panels_blog = [
+        FieldPanel("nav", widget=MarkdownEditor),
+        FieldPanel("meta_description"),
+        MultiFieldPanel(
+            [
+                FieldPanel("lang"),
+                FieldPanel("date_format"),
+                FieldPanel("discoverable"),
+                FieldPanel("email_notifications"),
+            ],
+            heading="Blog settings",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("theme"),
+                FieldPanel("custom_css"),
+                FieldPanel("favicon_emoji"),
+                FieldPanel("favicon_image"),
+            ],
+            heading="Look",
+        ),
+        FieldPanel("custom_domain"),
+        FieldPanel("robots_txt"),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading="Home"),
+            ObjectList(settings_panels_blog, heading="Settings"),
+        ]
+    )
+
+    class Meta:
+        verbose_name = "blog"
+        indexes = [
+            # The review queue's order over the blogs it lists: partial, because SQLite
+            # cannot use an index on a boolean for Django's "NOT reviewed"; with the
+            # ignore fields, counting the queue reads the index alone.
+            models.Index(
+                F("dodginess").desc(),
+                "page_ptr",
+                "ignore_count",
+                "ignored_at",
+                condition=Q(reviewed=False, blocked=False),
+                name="review_queue",
+            ),
+        ]
+
+    markdown_fields = {"home_content": "home_html", "nav": "nav_html"}
+    row_state_fields = (
+        "reviewed",
+        "hidden",
+        "blocked",
+        "flagged",
+        "ignored_at",
+        "ignore_count",
+        "dodginess",
+    )
+    exclude_fields_in_copy = list(row_state_fields)
+
+    def save(self, *args, update_fields=None, **kwargs):
+        self.custom_domain = self.custom_domain or None
+        if update_fields is None and self.custom_domain and self.custom_domain_taken():
+            # A revision saved before another blog took the domain, published since (the
+            # settings form refuses a taken domain up front): publish it with the domain
+            # the blog has now rather than fail the whole publish.
+            self.custom_domain = (
+                BlogPage.objects.filter(pk=self.pk).values_list("custom_domain", flat=True).first()
+            )
+        result = super().save(*args, update_fields=update_fields, **kwargs)
+        if update_fields is None:
+            # "discoverable" may have changed: the posts' listing follows it. (So may the
+            # custom domain: blog.tenants.signals points the Site at it.)
+            self.refresh_post_listing()
+        return result
+
+    def refresh_post_listing(self):
+        """Bring the discovery fields of every post in step with the blog's settings and
+        moderation flags (``blog.core.discovery``)."""
+        refresh_blog_posts(self, PostPage.objects.filter(blog=self))
+
+    def custom_domain_taken(self):
+        return (
+            BlogPage.objects.filter(custom_domain=self.custom_domain).exclude(pk=self.pk).exists()
+        )
+
+    def route(self, request, path_components):
+        # Posts sit directly below the blog: fetch the specific PostPage in one query
+        # instead of Wagtail's generic child lookup followed by `.specific`.
+        if not path_components:
+            return super().route(request, path_components)
+        slug, remaining = path_components[0], path_components[1:]
+        post = PostPage.objects.child_of(self).filter(slug=slug).first()
+        if post is not None:
+            return post.route(request, remaining)
+        # Not a post's link: perhaps an old address a post keeps as its alias.
+        alias = "/" + "/".join(path_components) + "/"
+        post = PostPage.objects.child_of(self).live().filter(alias=alias).first()
+        if post is None:
+            raise Http404
+        return RouteResult(post, kwargs={"via_alias": True})
+
+    def published_posts(self):
+        """Live, listed posts whose published date has come, newest first.
+
+        Posts with a view restriction are never listed (nobody can set one from the
+        dashboard, see blog.models.permissions; this guards restrictions made any other way).
+        """
+        return (
+            PostPage.objects.child_of(self)
+            .live()
+            .filter(is_page=False, published_date__lte=timezone.now())
+            .exclude(view_restrictions__isnull=False)
+            .order_by("-published_date")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["blog"] = self
+        context["posts"] = self.published_posts().only(
+            "title", "slug", "url_path", "published_date", "path", "depth"
+        )
+        return context
+
+
+# Paths a blog's host answers itself (the post index, feeds, static files, scanners'
+# probes): a post with one of these slugs could never be reached.
+RESERVED_POST_SLUGS = PROBED_NAMES | frozenset(
+    {"blog", "feed", "atom", "rss", "static", "media", "_util", "upvote", "hit", "subscribe"}
+)
+
+
+class PostTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "blog.PostPage", related_name="tagged_items", on_delete=models.CASCADE
+    )
+
+
+class PostPage(
+    TenantPageMixin, RowStateMixin, AncestorPathRestrictionsMixin, RenderedMarkdownMixin, Page
+):
+    """A post (or, with ``is_page``, a standalone page) written in Markdown.
+
+    The fields are Bear Blog's post attributes. ``published_date`` in the future means
+    scheduled: the post stays invisible to readers until then. Drafts, revisions,
+    preview and publishing are Wagtail's own.
+    """
+
+    body = MarkdownField(blank=True, validators=[markdown_length])
+    body_html = models.TextField(blank=True, editable=False)
+    published_date = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Shown on the post and used to order posts. Empty means the moment it is "
+        "first published; a future date keeps it hidden until then.",
+    )
+    alias = models.CharField(
+        max_length=255,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^/?[\w-]+(/[\w-]+)*/?$", "A path like /2019/old-post/: letters, digits, - and _."
+            )
+        ],
+        help_text="An old address (like /2019/old-post/) that should redirect to this post.",
+    )
+    tags = ClusterTaggableManager(through=PostTag, blank=True)
+    is_page = models.BooleanField(
+        default=False, help_text="A standalone page: not listed among posts or in feeds."
+    )
+    make_discoverable = models.BooleanField(
+        default=True, help_text="Show this post in the platform's discovery feed."
+    )
+    upvote_count = models.PositiveIntegerField(default=0, editable=False)
+    # The blog this post belongs to, also its depth-2 ancestor: kept on the row so that
+    # discovery, analytics and subscriber mail find a post's blog without a tree query.
+    blog = models.ForeignKey(
+        BlogPage, null=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Discovery (blog.core.discovery): when the post first went public here and when it was
+    # listed (the platform's clock, never the blogger's), the date it is ranked by, its
+    # "hot" score and whether it may be listed.
+    public_since = models.DateTimeField(null=True, editable=False)
+    listed_since = models.DateTimeField(null=True, editable=False)
+    discovery_date = models.DateTimeField(null=True, editable=False)
+    score = models.FloatField(default=0, editable=False)
+    in_discovery = models.BooleanField(default=False, editable=False)
+    discovery_lang = models.CharField(max_length=8, blank=True, editable=False)
+    # The post's uid where it was imported from (blog.transfer.uploads), kept so that an export
+    # gives it back; empty for posts written here, whose uid is their translation_key.
+    uid = models.CharField(max_length=100, blank=True, editable=False)
+    # When subscribers were emailed about this post (blog.subscribers.views); null = not yet.
+    subscribers_notified_at = models.DateTimeField(null=True, editable=False)
+    canonical_url = models.URLField(blank=True, max_length=500)
+    meta_description = models.CharField(max_length=300, blank=True)
+    meta_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lang = models.CharField(
+        "language", max_length=16, blank=True, help_text="Leave empty to use the blog's."
+    )
+    class_name = models.CharField(
+        max_length=100,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z0-9_ -]*$", "Use letters, digits, hyphens and underscores only."
+            )
+        ],
+        help_text="CSS classes added to the page's body.",
+    )
+
+    parent_page_types = ["blog.BlogPage"]
+    subpage_types = []
+    template = "blog/post_page.html"
+    base_form_class = TenantPageForm
+
+    content_panels = [
+        TitleFieldPanel("title"),  # fills in the link (slug) as the title is typed
+        FieldPanel("body", widget=MarkdownEditor),
+        FieldPanel("tags"),
+    ]
+    promote_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("slug", heading="Link"),
+                FieldPanel("alias"),
+                FieldPanel("published_date"),
+                FieldPanel("is_page"),
+                FieldPanel("make_discoverable"),
+            ],
+            heading="Publishing",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("meta_description"),
+                FieldPanel("canonical_url"),
+                FieldPanel("meta_image"),
+                FieldPanel("lang"),
+                FieldPanel("class_name"),
+            ],
+            heading="Metadata",
+        ),
+    ]
+    settings_panels = []
+    search_fields = Page.search_fields + [
+        index.SearchField("body"),
+        # What discovery's search filters on (home.discover): read from the post's own
+        # row at query time, so a moderation change needs no reindexing.
+        index.FilterField("in_discovery"),
+        index.FilterField("published_date"),
+        index.FilterField("blog"),
+        index.FilterField("discovery_lang"),
+    ]
+
+    class Meta:
+        verbose_name = "post"
+        indexes = [
+            models.Index(fields=["is_page", "published_date"]),
+            models.Index(fields=["in_discovery", "-score"], name="discovery_trending"),
+            models.Index(fields=["in_discovery", "-discovery_date"], name="discovery_newest"),
+            models.Index(
+                fields=["in_discovery", "discovery_lang", "-score"], name="discovery_lang_trending"
+            ),
+            models.Index(
+                fields=["in_discovery", "discovery_lang", "-discovery_date"],
+                name="discovery_lang_newest",
+            ),
+            # The anti-flood count (home.discover.flooded_blog_ids): a range of the listed
+            # posts' listed_since, with the blog, read from the index alone.
+            models.Index(fields=["in_discovery", "listed_since", "blog"], name="discovery_flood"),
+        ]
+
+    markdown_fields = {"body": "body_html"}
+
+    def clean(self):
+        super().clean()
+        if self.alias:
+            self.alias = "/" + self.alias.strip("/") + "/"
+        if self.slug in RESERVED_POST_SLUGS:
+            raise ValidationError(
+                {"slug": f"“{self.slug}” is a path the blog uses itself. Choose another link."}
+            )
+
+    def save(self, *args, update_fields=None, **kwargs):
+        if self.live and self.published_date is None:
+            self.published_date = timezone.now()
+        blog_path = blog_root_path(self.path)
+        if self.blog_id is None or self.blog.path != blog_path:
+            self.blog = BlogPage.objects.get(path=blog_path)
+        if update_fields is None:
+            # A full save is a publish, an unpublish or a new page: the listing and the
+            # score follow the content (draft saves touch a few bookkeeping fields only).
+            set_discovery_fields(self, self.blog, timezone.now())
+        return super().save(*args, update_fields=update_fields, **kwargs)
+
+    def is_visible_now(self):
+        return self.published_date is not None and self.published_date <= timezone.now()
+
+    # Upvotes (blog.reader.upvotes), the mail to subscribers and the moments the post went public
+    # and was listed belong to the post, not to a revision (publishing one saved before
+    # the post went public must not make it new again); a copy is a new post with none.
+    row_state_fields = ("upvote_count", "subscribers_notified_at", "public_since", "listed_since")
+    exclude_fields_in_copy = [
+        *row_state_fields,
+        "discovery_date",
+        "score",
+        "in_discovery",
+        "discovery_lang",
+        "uid",
+    ]
+
+    def serve(self, request, *args, via_alias=False, **kwargs):
+        if not self.is_visible_now():
+            raise Http404("This post is scheduled for later.")
+        if via_alias:
+            return HttpResponsePermanentRedirect(self.get_url(request))
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # On a blog host BlogHostMiddleware has loaded the blog already.
+        context["blog"] = getattr(request, "blog", None) or self.blog
+        return context

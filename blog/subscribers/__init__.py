@@ -1,0 +1,1 @@
+"""Email subscribers of a blog: double opt-in, the new-post mail, and their listing."""

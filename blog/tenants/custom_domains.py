@@ -1,0 +1,49 @@
+"""A blog's own domain: validating it, serving the blog on it, and Caddy's certificate gate.
+
+The domain is stored on the blog (``BlogPage.custom_domain``: lowercase, punycode, unique)
+and, while the blog is live with it, is also its Site's hostname. That one choice makes
+every URL Wagtail builds (canonical links, feeds, sitemaps, "view live") use the custom
+domain, and keeps host resolution the same single indexed lookup (``blog.tenants.hosts``): no
+extra Site row per domain. The old ``<subdomain>.<BLOG_DOMAIN>`` host then finds no
+Site, and ``blog.tenants.hosts`` answers it with a permanent redirect to the custom domain.
+
+Caddy issues certificates on demand, for any name a client asks for, unless the
+``/caddy/ask/`` view (``blog.tenants.views``) says no: it answers 200 only for a live,
+unblocked blog's domain, so nobody can make the proxy request certificates for names that
+are no blog.
+"""
+
+from django.conf import settings
+from wagtail.models import Site
+
+from blog.core.names import blog_host, blog_hostname
+from blog.models import BlogPage
+from blog.tenants.site_cache import forget, host_key
+
+
+def sync_site_hostname(blog):
+    """Point the blog's Site at the blog's current (live) host.
+
+    Site saves clear the cached lookups of the old and new hostnames (``blog.tenants.site_cache``);
+    the subdomain's entry is cleared here as well, since it may hold a redirect to a
+    domain that has just changed.
+    """
+    host = blog_host(blog)
+    site = Site.objects.filter(root_page_id=blog.pk).first()
+    if site is not None and site.hostname != host:
+        site.hostname = host
+        site.save(update_fields=["hostname"])
+    forget([host_key(blog_hostname(blog.subdomain))])
+
+
+def may_have_certificate(domain):
+    """Whether Caddy may get a certificate for ``domain`` (lowercase ASCII)."""
+    blogs = BlogPage.objects.filter(live=True, blocked=False)
+    if blogs.filter(custom_domain=domain).exists():
+        return True
+    if not settings.CADDY_ASK_SUBDOMAINS:
+        return False
+    if domain == settings.BLOG_DOMAIN:
+        return True
+    subdomain = domain.removesuffix("." + settings.BLOG_DOMAIN)
+    return subdomain != domain and blogs.filter(subdomain=subdomain).exists()

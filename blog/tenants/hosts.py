@@ -1,0 +1,116 @@
+"""Host → blog routing, independent of the number of blogs.
+
+Stock Wagtail's ``Site.find_for_request`` falls back to an ``OR is_default_site`` query
+that scans the Site table, and serves the default site for unknown hosts. Here the host
+(port ignored) is one indexed, cached lookup (``blog.tenants.site_cache``), and:
+
+* the platform host (``BLOG_DOMAIN``) gets the default Site and the full URLconf;
+* a blog's host (its Site's hostname: the subdomain, or the custom domain when it has
+  one) gets the reader-only URLconf and ``request.blog``, loaded once;
+* the subdomain of a blog that moved to a custom domain gets a permanent redirect there
+  (``blog.tenants.custom_domains``);
+* any other host, or a blog that is not live, gets a 404 and never the default site;
+* a blog staff blocked gets a 410 with a neutral page: none of its content, whatever the
+  path (``blog.moderation.flags``).
+
+The Site found is the request's Site for every Wagtail view (``remember_site``).
+"""
+
+from django.conf import settings
+from django.http import HttpResponseGone, HttpResponseNotFound, HttpResponsePermanentRedirect
+from django.template.loader import render_to_string
+from wagtail.models import Site
+
+from blog.models import BlogPage
+from blog.tenants.site_cache import cached, host_key
+from blog.wagtail_overrides.requests import remember_site, request_host
+
+SITE_FIELDS = ("id", "hostname", "port", "site_name", "root_page_id", "is_default_site")
+
+
+def host_entry(host):
+    """What ``host`` (lowercase, no port) is, from the shared cache: a Site's fields, or
+    ``{"moved_to": domain}`` for the subdomain of a blog now on its own domain
+    (``{"blocked": True}`` when staff blocked that blog), or None.
+
+    ``BLOG_DOMAIN`` always means the platform's default Site; no other host falls back
+    to it.
+    """
+
+    def lookup():
+        if host == settings.BLOG_DOMAIN:
+            return Site.objects.filter(is_default_site=True).values(*SITE_FIELDS).first()
+        site = Site.objects.filter(hostname=host, is_default_site=False).values(*SITE_FIELDS)
+        if site := site.first():
+            return site
+        subdomain = host.removesuffix("." + settings.BLOG_DOMAIN)
+        if subdomain != host:
+            moved = (
+                BlogPage.objects.filter(subdomain=subdomain, live=True, custom_domain__isnull=False)
+                .values("custom_domain", "blocked")
+                .first()
+            )
+            if moved:
+                return (
+                    {"blocked": True} if moved["blocked"] else {"moved_to": moved["custom_domain"]}
+                )
+        return None
+
+    return cached(host_key(host), lookup)
+
+
+def resolve_site_for_host(host):
+    """The Site serving ``host`` (lowercase, no port), or None."""
+    data = host_entry(host)
+    return Site(**data) if data and "id" in data else None
+
+
+def redirect_to_custom_domain(request, domain):
+    """The subdomain's answer once the blog has its own domain: the same path there.
+
+    Browsers keep a 301 for good unless told otherwise; an hour lets a blogger who removes
+    the domain get their subdomain back the same day.
+    """
+    root_url = Site(hostname=domain, port=settings.SITE_PORT).root_url
+    response = HttpResponsePermanentRedirect(root_url + request.get_full_path())
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def blog_unavailable():
+    response = HttpResponseGone(render_to_string("410_blog_unavailable.html"))
+    # Short, so that unblocking shows at once; not "no-store", so a blocked blog's
+    # traffic stays cheap at the CDN.
+    response["Cache-Control"] = f"public, max-age={settings.READER_MAX_AGE}"
+    return response
+
+
+class BlogHostMiddleware:
+    """Route each request by its host: platform, one blog, or 404."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # Django's ALLOWED_HOSTS check still runs later, in get_host().
+        host = request_host(request)
+        entry = host_entry(host) if host else None
+        if entry and "moved_to" in entry:
+            return redirect_to_custom_domain(request, entry["moved_to"])
+        if entry and "blocked" in entry:
+            return blog_unavailable()
+        site = Site(**entry) if entry else None
+        if site is not None and not site.is_default_site:
+            request.urlconf = settings.BLOG_URLCONF
+            # Every reader view needs the blog: load it once, as the site's root page,
+            # so Wagtail's routing starts from the specific BlogPage with no more queries.
+            request.blog = BlogPage.objects.filter(id=site.root_page_id, live=True).first()
+            site.root_page = request.blog
+            if request.blog is None:
+                site = None
+            elif request.blog.blocked:
+                return blog_unavailable()
+        if site is None:
+            return HttpResponseNotFound(render_to_string("404_unknown_host.html"))
+        remember_site(request, site)
+        return self.get_response(request)

@@ -1,0 +1,27 @@
+"""What keeps a tenant whole as it changes: the host and root-URL caches forget a Site or
+a blog root that changed, the Site follows the blog's custom domain, and a deleted blog
+takes its group and image collection along."""
+
+from django.db.models.signals import post_delete, post_save, pre_save
+from wagtail.models import Site
+
+from blog.models import BlogPage
+from blog.tenants.custom_domains import sync_site_hostname
+from blog.tenants.lifecycle import remove_tenant
+from blog.tenants.site_cache import forget_blog_root, forget_site, remember_previous_site
+
+pre_save.connect(remember_previous_site, sender=Site, dispatch_uid="bearcms-site-pre")
+post_save.connect(forget_site, sender=Site, dispatch_uid="bearcms-site-save")
+post_delete.connect(forget_site, sender=Site, dispatch_uid="bearcms-site-delete")
+post_save.connect(forget_blog_root, dispatch_uid="bearcms-page-save")
+post_delete.connect(forget_blog_root, dispatch_uid="bearcms-page-delete")
+post_delete.connect(remove_tenant, sender=BlogPage, dispatch_uid="bearcms-remove-tenant")
+
+
+def follow_custom_domain(sender, instance, update_fields=None, **kwargs):
+    """A full save of a blog (a publish of its settings) may change its custom domain."""
+    if update_fields is None:
+        sync_site_hostname(instance)
+
+
+post_save.connect(follow_custom_domain, sender=BlogPage, dispatch_uid="bearcms-site-hostname")

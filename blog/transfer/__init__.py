@@ -1,0 +1,1 @@
+"""A blogger's import (Bear's CSV, Markdown files) and export (CSV, a ZIP of Markdown)."""

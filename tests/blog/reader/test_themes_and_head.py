@@ -1,0 +1,347 @@
+"""A blog's look and head: themes, custom CSS, favicon, metadata, error pages, weight."""
+
+import io
+import xml.etree.ElementTree as ET  # noqa: S405 (our own SVG, in a test)
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.files.images import ImageFile
+from PIL import Image as PILImage
+from wagtail.images import get_image_model
+
+from blog.core.names import blog_hostname
+from blog.models import THEMES, PostPage
+from blog.reader.themes import safe_custom_css, theme_css
+from tests.support.clients import host_client
+
+THEME_NAMES = [name for name, _label in THEMES]
+
+
+def save_blog(blog, **fields):
+    for name, value in fields.items():
+        setattr(blog, name, value)
+    blog.save_revision().publish()
+    return blog
+
+
+def make_image(collection, name="icon.png"):
+    """A real (tiny) PNG in ``collection``."""
+    data = io.BytesIO()
+    PILImage.new("RGB", (80, 80), "red").save(data, "PNG")
+    return get_image_model().objects.create(
+        title=name, file=ImageFile(data, name=name), collection=collection
+    )
+
+
+def soup_of(response):
+    return BeautifulSoup(response.content.decode(), "html.parser")
+
+
+def style_text(response):
+    return soup_of(response).find("style").string
+
+
+# --- Themes and custom CSS ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("theme", THEME_NAMES)
+def test_the_theme_chosen_in_settings_is_inlined_in_the_page(make_blogger, theme):
+    blog = save_blog(make_blogger(), theme=theme)
+    assert style_text(host_client(blog).get("/")) == theme_css(theme)
+
+
+def test_a_post_gets_the_code_colours_only_when_it_has_highlighted_code(make_blogger, make_post):
+    blog = make_blogger()
+    make_post(blog, slug="prose", body="Just words.")
+    make_post(blog, slug="code", body="```python\nprint(1)\n```")
+    client = host_client(blog)
+    assert style_text(client.get("/prose/")) == theme_css("default", code=False)
+    assert style_text(client.get("/code/")) == theme_css("default")
+    assert ".highlight :is(" in theme_css("default") and ".highlight :is(" not in theme_css(
+        "default", code=False
+    )
+
+
+def test_an_unknown_theme_name_falls_back_to_the_default_theme():
+    assert theme_css("no-such-theme") == theme_css("default")
+
+
+def test_the_dark_theme_is_always_dark_and_the_others_follow_the_color_scheme():
+    assert "prefers-color-scheme" not in theme_css("dark")
+    assert "color-scheme:dark" in theme_css("dark")
+    for theme in ("default", "serif", "mono"):
+        assert "@media (prefers-color-scheme:dark)" in theme_css(theme)
+
+
+def test_custom_css_is_appended_after_the_theme(make_blogger):
+    blog = save_blog(make_blogger(), theme="serif", custom_css="body { color: rebeccapurple }")
+    css = style_text(host_client(blog).get("/"))
+    assert css.startswith(theme_css("serif"))
+    assert css.endswith("body { color: rebeccapurple }")
+
+
+BREAKOUT_PAYLOADS = [
+    "</style><script>alert(1)</script>",
+    "</STYLE ><img src=x onerror=alert(1)>",
+    "</style\t><svg onload=alert(1)>",
+    "body{}</sTyLe/><script>alert(1)</script>",
+    "<!--</style><script>alert(1)</script>-->",
+    'a{content:"</style><script>alert(1)</script>"}',
+    "p{color:red}<![CDATA[</style>]]>",
+]
+
+
+@pytest.mark.parametrize("payload", BREAKOUT_PAYLOADS)
+def test_custom_css_cannot_break_out_of_the_style_element(make_blogger, payload):
+    blog = save_blog(make_blogger(), custom_css=payload)
+    response = host_client(blog).get("/")
+    soup = soup_of(response)
+    assert soup.find("script") is None and soup.find("svg") is None
+    assert soup.find("img") is None
+    assert len(soup.find_all("style")) == 1
+    assert "</" not in safe_custom_css(payload) and "<!" not in safe_custom_css(payload)
+    assert soup.find("main") is not None  # the rest of the page still parses as HTML
+
+
+REMOTE_PAYLOADS = [
+    "@import url(https://evil.example/x.css);",
+    '@import "https://evil.example/x.css";',
+    "@IMPORT '//evil.example/x.css';",
+    "@\\69mport url(//evil.example/x.css);",
+    "body{background:url(https://evil.example/x.png)}",
+    "body{background:url( '//evil.example/x.png' )}",
+    "body{background:url(javascript:alert(1))}",
+    'body{background:URL("java\\73 cript:alert(1)")}',
+    "body{background:u\\72l(https://evil.example/x.png)}",
+    "body{background:url(\\2f\\2f evil.example/x.png)}",
+    "body{background:url(\\\\evil.example/x.png)}",
+    "body{background:url(https:/evil.example/x.png)}",
+    "body{background:url(data:image/svg+xml;base64,PHN2Zz4=)}",
+    'body{background:image-set("https://evil.example/x.png" 1x)}',
+    "body{background:-webkit-image-set(url(https://evil.example/x.png) 1x)}",
+    "@font-face{font-family:x;src:url(https://evil.example/f.woff2)}",
+    'body{background:url("x;https://evil.example/y.png")}',
+    "body{width:expression(alert(1))}",
+    "li{list-style:url(http://evil.example/dot.png)}",
+]
+
+
+@pytest.mark.parametrize("payload", REMOTE_PAYLOADS)
+def test_custom_css_cannot_load_third_party_resources_or_run_script(payload):
+    css = safe_custom_css(payload).lower()
+    assert "evil" not in css
+    assert "javascript" not in css and "java\\73" not in css
+    assert "import" not in css and "\\69" not in css
+    assert "expression" not in css and "data:" not in css
+
+
+def test_harmless_custom_css_is_kept_as_written():
+    css = (
+        "@media (width < 600px){nav > a{display:block}}\n"
+        'blockquote::before{content:"\\201C";}\n'
+        "body{background:url(/media/images/paper.png) repeat;font-family:Georgia,serif}"
+    )
+    assert safe_custom_css(css) == css
+
+
+# --- Favicon --------------------------------------------------------------------------
+
+
+def test_an_emoji_favicon_is_served_as_svg_and_linked_from_the_head(make_blogger):
+    blog = save_blog(make_blogger(), favicon_emoji="🐻")
+    client = host_client(blog)
+    response = client.get("/favicon.svg")
+    assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
+    svg = ET.fromstring(response.content)  # noqa: S314
+    assert svg.find("{http://www.w3.org/2000/svg}text").text == "🐻"
+    assert soup_of(client.get("/")).find("link", rel="icon")["href"] == "/favicon.svg"
+
+
+def test_markup_in_the_favicon_emoji_is_escaped_in_the_svg(make_blogger):
+    blog = save_blog(make_blogger(), favicon_emoji="<script>&'\"")
+    svg = ET.fromstring(host_client(blog).get("/favicon.svg").content)  # noqa: S314
+    assert [element.tag.split("}")[1] for element in svg.iter()] == ["svg", "text"]
+    assert svg[0].text == "<script>&'\""
+
+
+def test_a_blog_without_an_icon_links_none_and_has_no_favicon_urls(make_blogger):
+    blog = make_blogger()
+    client = host_client(blog)
+    assert soup_of(client.get("/")).find("link", rel="icon") is None
+    assert client.get("/favicon.svg").status_code == 404
+    assert client.get("/favicon.ico").status_code == 404
+
+
+def test_an_image_favicon_from_the_blogs_collection_is_used_instead_of_the_emoji(make_blogger):
+    blog = make_blogger()
+    image = make_image(blog.collection)
+    save_blog(blog, favicon_emoji="🐻", favicon_image=image)
+    client = host_client(blog)
+    href = soup_of(client.get("/")).find("link", rel="icon")["href"]
+    assert href == image.get_rendition("fill-64x64").url
+    assert client.get("/favicon.ico")["Location"] == href
+
+
+def test_an_image_favicon_from_another_blogs_collection_is_ignored(make_blogger):
+    blog, other = make_blogger(), make_blogger()
+    save_blog(blog, favicon_image=make_image(other.collection))
+    assert soup_of(host_client(blog).get("/")).find("link", rel="icon") is None
+
+
+# --- Head metadata --------------------------------------------------------------------
+
+
+def meta(soup, key):
+    tag = soup.find("meta", attrs={"property": key}) or soup.find("meta", attrs={"name": key})
+    return tag and tag["content"]
+
+
+def test_a_post_head_has_title_description_canonical_opengraph_twitter_lang_and_feeds(
+    make_blogger, make_post
+):
+    blog = make_blogger("heady", title="Heady")
+    make_post(blog, title="On bears", slug="bears", meta_description="All bears", lang="de")
+    soup = soup_of(host_client(blog).get("/bears/"))
+    url = f"http://{blog_hostname('heady')}:8000/bears/"
+    assert soup.title.string == "On bears · Heady"
+    assert soup.html["lang"] == "de"
+    assert soup.find("link", rel="canonical")["href"] == url
+    assert meta(soup, "description") == "All bears" == meta(soup, "og:description")
+    assert (meta(soup, "og:title"), meta(soup, "og:url")) == ("On bears", url)
+    assert (meta(soup, "og:type"), meta(soup, "og:site_name")) == ("article", "Heady")
+    assert meta(soup, "twitter:card") == "summary" and meta(soup, "og:image") is None
+    feeds = {link["type"]: link["href"] for link in soup.find_all("link", rel="alternate")}
+    assert feeds == {"application/atom+xml": "/feed/", "application/rss+xml": "/feed/?type=rss"}
+
+
+def test_a_post_without_a_description_uses_the_blogs(make_blogger, make_post):
+    blog = save_blog(make_blogger(), meta_description="A blog about bears")
+    make_post(blog, slug="p")
+    assert meta(soup_of(host_client(blog).get("/p/")), "description") == "A blog about bears"
+
+
+def test_a_posts_own_canonical_url_is_used_for_canonical_and_og_url(make_blogger, make_post):
+    blog = make_blogger()
+    make_post(blog, slug="p", canonical_url="https://elsewhere.example/p")
+    soup = soup_of(host_client(blog).get("/p/"))
+    assert soup.find("link", rel="canonical")["href"] == "https://elsewhere.example/p"
+    assert meta(soup, "og:url") == "https://elsewhere.example/p"
+
+
+def test_a_posts_meta_image_is_an_absolute_og_image_with_a_large_twitter_card(
+    make_blogger, make_post
+):
+    blog = make_blogger("pics")
+    image = make_image(blog.collection, "cover.png")
+    make_post(blog, slug="p", meta_image=image)
+    soup = soup_of(host_client(blog).get("/p/"))
+    rendition = image.get_rendition("fill-1200x630").url
+    assert meta(soup, "og:image") == f"http://{blog_hostname('pics')}:8000{rendition}"
+    assert meta(soup, "twitter:card") == "summary_large_image"
+
+
+def test_a_meta_image_from_another_blogs_collection_is_not_shown(make_blogger, make_post):
+    blog, other = make_blogger(), make_blogger()
+    make_post(blog, slug="p", meta_image=make_image(other.collection))
+    assert meta(soup_of(host_client(blog).get("/p/")), "og:image") is None
+
+
+READER_PAGES = ["/", "/bears/", "/blog/", "/blog/?q=bears", "/no-such-page/"]
+
+
+@pytest.mark.parametrize("path", READER_PAGES)
+def test_every_link_on_a_reader_page_stays_on_the_blogs_host(make_blogger, make_post, path):
+    blog = make_blogger("links")
+    make_post(blog, title="Bears", slug="bears", tags=["bears"], body="[x](/bears/)")
+    response = host_client(blog).get(path)
+    soup = soup_of(response)
+    base = f"http://{blog_hostname('links')}{path}"
+    urls = [tag["href"] for tag in soup.find_all(["a", "link"], href=True)]
+    urls += [tag["action"] for tag in soup.find_all("form", action=True)]
+    urls += [tag["src"] for tag in soup.find_all(src=True)]
+    assert urls
+    for url in urls:
+        assert urlsplit(urljoin(base, url)).hostname == blog_hostname("links"), url
+    assert soup.title.string and "Bears" in response.content.decode() or path == "/no-such-page/"
+
+
+@pytest.mark.parametrize("path", ["/", "/blog/", "/blog/?q=bears", "/bears/"])
+def test_every_reader_page_has_a_canonical_url_on_the_blogs_host(make_blogger, make_post, path):
+    blog = make_blogger("canon")
+    make_post(blog, title="Bears", slug="bears", tags=["bears"])
+    canonical = soup_of(host_client(blog).get(path)).find("link", rel="canonical")["href"]
+    assert canonical == f"http://{blog_hostname('canon')}:8000{path}"
+
+
+# --- Error pages ----------------------------------------------------------------------
+
+
+def test_a_missing_page_is_a_404_in_the_blogs_theme_title_and_nav(make_blogger):
+    blog = make_blogger(title="Grizzly Notes")
+    save_blog(blog, theme="mono", nav="[Home](/) [About bears](/about/)")
+    response = host_client(blog).get("/no-such-post/")
+    soup = soup_of(response)
+    assert response.status_code == 404
+    assert soup.title.string == "Not found · Grizzly Notes"
+    assert soup.find("nav").find("a", string="About bears")["href"] == "/about/"
+    assert soup.find("style").string == theme_css("mono")
+    assert soup.find("link", rel="canonical") is None
+
+
+def test_the_platform_404_stays_plain(platform_client):
+    response = platform_client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+    assert "og:site_name" not in response.content.decode()
+
+
+def test_a_server_error_shows_no_traceback_or_detail(make_blogger, make_post, monkeypatch):
+    blog = make_blogger()
+    make_post(blog, slug="p")
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("secret-detail-xyz")
+
+    monkeypatch.setattr(PostPage, "serve", explode)
+    client = host_client(blog)
+    client.raise_request_exception = False
+    response = client.get("/p/")
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "secret-detail-xyz" not in html and "Traceback" not in html
+    assert "RuntimeError" not in html and "Something went wrong" in html
+
+
+# --- Weight, cookies, scripts ---------------------------------------------------------
+
+PROSE = (
+    "the bear walked slowly through quiet morning forest looking for honey berries and "
+    "some shade near river where salmon jumped against current while birds sang above"
+)
+WORDS = PROSE.split(" ")
+
+
+def test_a_thousand_word_post_in_the_default_theme_weighs_under_10_kb(make_blogger, make_post):
+    blog = make_blogger("weigh", title="A typical blog")
+    words = [WORDS[i % len(WORDS)] for i in range(1000)]
+    paragraphs = [" ".join(words[i : i + 100]).capitalize() + "." for i in range(0, 1000, 100)]
+    body = "## A heading\n\n" + "\n\n".join(paragraphs)
+    make_post(blog, title="A typical post of a thousand words", slug="typical", body=body)
+    response = host_client(blog).get("/typical/")
+    size = len(response.content)
+    print(f"1,000-word post page, default theme: {size} bytes of HTML+CSS")
+    assert response.status_code == 200
+    assert size < 10_240
+
+
+@pytest.mark.parametrize("path", [*READER_PAGES, "/favicon.svg"])
+def test_reader_pages_and_errors_set_no_cookies_and_load_no_javascript(
+    make_blogger, make_post, path
+):
+    blog = save_blog(make_blogger(), favicon_emoji="🐻", custom_css="a{color:red}")
+    make_post(blog, title="Bears", slug="bears", tags=["bears"])
+    response = host_client(blog).get(path)
+    assert response.status_code in (200, 404)
+    assert not response.cookies and "Set-Cookie" not in response
+    assert "<script" not in response.content.decode()

@@ -1,0 +1,511 @@
+"""Import (blog.transfer.uploads, blog.transfer.tasks, blog.transfer.views): a blogger brings
+posts in from Bear Blog's CSV, a ZIP of Markdown files or one Markdown file, sees a preview with
+every problem, and imports the valid rows at once, in the background, into their own
+blog only. The round trip export → import → export gives the same CSV."""
+
+import csv
+import datetime
+import io
+import json
+import zipfile
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import PageLogEntry
+
+from blog.models import BlogPage, Delivery, ImportJob, ModerationSettings, PostPage, Subscriber
+from blog.moderation.dodginess import BLACKLISTED_TERM_POINTS
+from blog.moderation.flags import set_blog_flags
+from blog.transfer.tasks import run_import
+from tests.support.clients import host_client
+from tests.support.discovery import LONG, titles
+from tests.support.moderation import action_url, established, listed, moderation
+from tests.support.tasks import run_ready_tasks
+from tests.support.transfer import (
+    CSV_URL,
+    ZIP_URL,
+    bear_csv,
+    confirm,
+    generated_rows,
+    import_file,
+    preview,
+    upload,
+)
+
+
+def zip_of(files):
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return data.getvalue()
+
+
+def exported_csv(client):
+    response = client.get(CSV_URL)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def refused(client, name, data):
+    """Upload a file that must be refused; the form's message."""
+    before = (ImportJob.objects.count(), PostPage.objects.count())
+    response = upload(client, name, data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors["file"]
+    assert (ImportJob.objects.count(), PostPage.objects.count()) == before
+    return " ".join(errors)
+
+
+@pytest.fixture
+def blogger(make_blogger, login):
+    blog = make_blogger(subdomain="mover", title="Moving in")
+    return blog, login(blog.owner)
+
+
+@pytest.fixture
+def empty_blog(make_blogger, login):
+    blog = make_blogger(subdomain="fresh", title="Fresh")
+    return blog, login(blog.owner)
+
+
+# --- The round trip -------------------------------------------------------------------------
+
+
+def test_round_trip_of_a_thousand_posts_through_the_csv(blogger, empty_blog):
+    blog, client = blogger
+    source_rows = list(generated_rows(1000))
+    job = import_file(client, "bear-export.csv", bear_csv(source_rows))
+    assert job.done == 1000 and job.problems == []
+
+    first = exported_csv(client)
+    exported = list(csv.DictReader(io.StringIO(first)))
+    assert len(exported) == 1000
+    by_uid = {row["uid"]: row for row in exported}
+    for source in source_rows:  # the import kept every value of the source
+        row = by_uid[source["uid"]]
+        assert row["content"] == source["content"]
+        assert row["title"] == source["title"] and row["slug"] == source["slug"]
+        assert row["published_date"] == source["published_date"]
+        assert row["publish"] == str(source["publish"])
+        assert row["all_tags"] == json.dumps(source["all_tags"])
+
+    other_blog, other_client = empty_blog
+    import_file(other_client, "posts.csv", first.encode())
+    assert exported_csv(other_client) == first
+
+
+def test_round_trip_through_the_markdown_zip(blogger, empty_blog, make_post):
+    blog, client = blogger
+    import_file(client, "bear-export.csv", bear_csv(generated_rows(120)))
+    # A post written here, with a draft of changes not yet published.
+    post = make_post(blog, title="Written here", body="Original", tags=["here"])
+    post.body = "Changed in a draft"
+    post.save_revision(user=blog.owner)
+    first = exported_csv(client)
+    archive = client.get(ZIP_URL)
+    assert archive.status_code == 200
+
+    other_blog, other_client = empty_blog
+    job = import_file(other_client, "blog.zip", b"".join(archive.streaming_content))
+    assert job.done == 121
+    # The same rows; the order is the files' (a ZIP keeps no order of creation).
+    assert sorted(exported_csv(other_client).splitlines()) == sorted(first.splitlines())
+
+
+# --- The preview -----------------------------------------------------------------------------
+
+
+def test_preview_lists_each_problem_and_imports_nothing_until_confirmed(blogger, make_post):
+    blog, client = blogger
+    make_post(blog, title="Existing", slug="taken")
+    rows = list(generated_rows(5))
+    rows[0]["published_date"] = "last tuesday"
+    rows[1]["slug"] = "taken"
+    rows[2]["slug"] = rows[3]["slug"]
+    rows[3]["content"] = "x" * 500_001
+    rows[4]["canonical_url"] = "not a url"
+    job = preview(client, "export.csv", bear_csv(rows))
+    assert PostPage.objects.filter(blog=blog).count() == 1  # nothing imported yet
+
+    messages = {(p["label"], p["level"]): p["message"] for p in job.problems}
+    assert "is not a date" in messages[("row 2", "error")]
+    assert "already used by a post of your blog" in messages[("row 3", "warning")]
+    assert "at most 500,000" in messages[("row 5", "error")]
+    assert "canonical_url left out" in messages[("row 6", "warning")]
+    assert job.total == 3  # rows 3, 4 and 6; 4 clashes with nothing now that 5 is out
+    page = client.get(reverse("bearcms_import:job", args=[job.pk]))
+    content = page.content.decode()
+    assert "is not a date" in content and "3 can be imported" in content
+    assert "When a post&#x27;s link is already taken" in content
+
+
+def test_a_clashing_link_gets_a_number_or_is_skipped_never_replaces(blogger, make_post):
+    blog, client = blogger
+    existing = make_post(blog, title="Mine", slug="hello", body="Keep me")
+    row = next(generated_rows(1))
+    data = bear_csv([{**row, "slug": "hello"}, {**row, "slug": "hello", "uid": "other"}])
+
+    job = import_file(client, "a.csv", data, on_clash="skip")
+    assert job.done == 0 and job.report["skipped"] == ["row 2", "row 3"]
+    job = import_file(client, "a.csv", data, on_clash="suffix")
+    assert job.report["renamed"] == [["row 2", "hello", "hello-2"], ["row 3", "hello", "hello-3"]]
+    slugs = set(PostPage.objects.filter(blog=blog).values_list("slug", flat=True))
+    assert slugs == {"hello", "hello-2", "hello-3"}
+    existing.refresh_from_db()
+    assert existing.body == "Keep me" and existing.title == "Mine"
+
+
+def test_single_markdown_files_with_and_without_a_header(blogger):
+    blog, client = blogger
+    with_header = "title: With a header\nlink: with-header\ntags: a, b\nmood: sunny\n\nBody."
+    job = import_file(client, "anything.md", with_header.encode())
+    assert [p["message"] for p in job.problems] == ["Unknown attribute “mood” ignored."]
+    post = PostPage.objects.get(slug="with-header")
+    assert post.body == "Body." and sorted(post.tags.names()) == ["a", "b"] and post.live
+
+    import_file(client, "my-first-post.md", b"Note: this line is the body.\n\nMore.")
+    post = PostPage.objects.get(slug="my-first-post")
+    assert post.title == "My first post" and post.body.startswith("Note: this line")
+
+    import_file(client, "x.md", "# A heading title\n\nText ✓".encode())
+    assert PostPage.objects.get(slug="a-heading-title").body == "# A heading title\n\nText ✓"
+
+    front_matter = (
+        '---\r\ntitle: "Jekyll: style"\r\ndate: 2019-02-03\r\ntags: [x, y]\r\n---\r\n\r\nHi'
+    )
+    import_file(client, "jekyll.markdown", front_matter.encode())
+    post = PostPage.objects.get(title="Jekyll: style")
+    assert post.body == "Hi" and sorted(post.tags.names()) == ["x", "y"]
+    assert post.published_date == datetime.datetime(2019, 2, 3, tzinfo=datetime.UTC)
+
+
+# --- Malformed uploads: refused whole, nothing written ------------------------------------
+
+
+def test_wrong_columns_are_refused(blogger):
+    _, client = blogger
+    message = refused(client, "x.csv", b"name,body\nA,B\n")
+    assert "no “content” or “title” column" in message
+
+
+def test_extra_columns_are_ignored_with_a_notice(blogger):
+    _, client = blogger
+    job = preview(client, "x.csv", b"title,content,upvotes\nA,B,3\n")
+    assert job.report["notices"] == ["Columns ignored: upvotes."] and job.total == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("junk.csv", bytes(range(256)) * 4, "not a text file"),
+        ("latin1.csv", "title,content\nCafé,x\n".encode("latin-1"), "not UTF-8"),
+        ("junk.zip", b"PK\x03\x04" + bytes(200), "not a ZIP file"),
+        ("notes.docx", b"whatever", "Upload a .csv file"),
+        ("empty.csv", b"title,content\n", "no posts"),
+        ("ragged.csv", b"title,content\nA,B,C\n", "more cells"),
+    ],
+)
+def test_unreadable_files_are_refused(blogger, name, data, expected):
+    _, client = blogger
+    assert expected in refused(client, name, data)
+
+
+@pytest.mark.parametrize(
+    "name", ["../evil.md", "posts/../../evil.md", "/etc/evil.md", "C:/evil.md"]
+)
+def test_zip_entries_leaving_the_archive_are_refused(blogger, name):
+    _, client = blogger
+    data = zip_of({"posts/fine.md": "title: Fine\n\nok", name: "title: Evil\n\nx"})
+    assert "outside the archive" in refused(client, "blog.zip", data)
+
+
+def test_a_zip_bomb_is_refused(blogger, settings):
+    _, client = blogger
+    settings.IMPORT_MAX_UNPACKED_MB = 1
+    data = zip_of({f"posts/{n}.md": "title: t\n\n" + "0" * 600_000 for n in range(3)})
+    assert len(data) < 20_000  # 1.8 MB of posts packed into a few KB
+    assert "unpack to more than 1 MB" in refused(client, "bomb.zip", data)
+    settings.IMPORT_MAX_UNPACKED_MB = 100
+    one_huge = zip_of({"posts/huge.md": "0" * 3_000_000})
+    assert "too large to be a post" in refused(client, "bomb.zip", one_huge)
+
+
+def test_a_zip_entry_lying_about_its_size_is_refused(blogger):
+    _, client = blogger
+    data = bytearray(zip_of({"posts/a.md": "title: A\n\n" + "word " * 1000}))
+    # The central directory's "uncompressed size" of the only entry says 10 bytes.
+    directory = data.rindex(b"PK\x01\x02")
+    data[directory + 24 : directory + 28] = (10).to_bytes(4, "little")
+    message = refused(client, "liar.zip", bytes(data))
+    assert "not the size the ZIP says" in message or "cannot be unpacked" in message
+
+
+def test_an_oversized_upload_is_refused(blogger, settings):
+    _, client = blogger
+    settings.IMPORT_MAX_UPLOAD_MB = 1
+    data = bear_csv([{**next(generated_rows(1)), "content": "y" * 1_200_000}])
+    assert "at most 1 MB" in refused(client, "big.csv", data)
+
+
+# --- Running ----------------------------------------------------------------------------------
+
+
+def test_a_failing_import_leaves_the_blog_as_it_was(blogger, make_post):
+    blog, client = blogger
+    make_post(blog, title="Before")
+    job = preview(client, "a.csv", bear_csv(generated_rows(10)))
+    rows = job.rows
+    rows[6]["published_date"] = "broken by hand"  # past the checks: fails half way
+    ImportJob.objects.filter(pk=job.pk).update(rows=rows)
+    confirm(client, job)
+    job.refresh_from_db()
+    assert job.status == "failed" and "nothing was imported" in job.error
+    assert list(PostPage.objects.filter(blog=blog).values_list("title", flat=True)) == ["Before"]
+    # It can be tried again once fixed.
+    rows[6]["published_date"] = ""
+    ImportJob.objects.filter(pk=job.pk).update(rows=rows)
+    confirm(client, job)
+    job.refresh_from_db()
+    assert job.status == "done" and PostPage.objects.filter(blog=blog).count() == 11
+
+
+def test_in_production_it_runs_in_the_worker_and_shows_progress(blogger, settings):
+    blog, client = blogger
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    job = preview(client, "a.csv", bear_csv(generated_rows(120)))
+    confirm(client, job)
+    page = client.get(reverse("bearcms_import:job", args=[job.pk])).content.decode()
+    assert "Importing: <strong>0 of 120</strong>" in page
+    assert '<meta http-equiv="refresh"' in page
+    assert PostPage.objects.filter(blog=blog).count() == 0
+    # A second confirmation (a double click) does not queue it twice.
+    confirm(client, job)
+    assert run_ready_tasks() == ["run_import"]
+    page = client.get(reverse("bearcms_import:job", args=[job.pk])).content.decode()
+    assert "Imported 120 posts" in page and "refresh" not in page
+    assert PostPage.objects.filter(blog=blog).count() == 120
+
+
+def test_imported_posts_are_live_searchable_and_not_mailed(blogger):
+    blog, client = blogger
+    Subscriber.objects.create(blog=blog, email="reader@example.com", confirmed_at=timezone.now())
+    rows = list(generated_rows(30))
+    import_file(client, "a.csv", bear_csv(rows))
+    call_command("send_subscriber_mail")
+    assert not Delivery.objects.exists()
+    now = timezone.now().isoformat()
+    scheduled = [row for row in rows if row["publish"] and row["published_date"] > now]
+    not_notified = PostPage.objects.filter(blog=blog, subscribers_notified_at=None, live=True)
+    assert not_notified.count() == len(scheduled)
+    post = PostPage.objects.get(blog=blog, slug="post-1")
+    assert post.live and post.blog_id == blog.pk and post.url_path.endswith("/post-1/")
+    assert post in PostPage.objects.filter(blog=blog).search("starts with blank lines")
+    entry = PageLogEntry.objects.get(page=blog, action="bearcms.import")
+    assert entry.data["imported"] == 30 and entry.user_id == blog.owner.pk
+
+
+# --- Isolation --------------------------------------------------------------------------------
+
+
+def test_nobody_sees_or_starts_another_blogs_import(blogger, make_blogger, login):
+    blog, client = blogger
+    job = preview(client, "a.csv", bear_csv(generated_rows(3)))
+    stranger = login(make_blogger(subdomain="stranger").owner)
+    for name in ("job", "start", "cancel"):
+        url = reverse(f"bearcms_import:{name}", args=[job.pk])
+        assert stranger.get(url).status_code in (404, 405)
+        assert stranger.post(url, {"on_clash": "suffix"}).status_code == 404
+    job.refresh_from_db()
+    assert job.status == "preview" and not PostPage.objects.filter(blog=blog).exists()
+    # Their own upload goes into their own blog.
+    import_file(stranger, "b.csv", bear_csv(generated_rows(2)))
+    assert not PostPage.objects.filter(blog=blog).exists()
+
+
+def test_cancel_drops_the_preview(blogger):
+    _, client = blogger
+    job = preview(client, "a.csv", bear_csv(generated_rows(3)))
+    client.post(reverse("bearcms_import:cancel", args=[job.pk]))
+    assert not ImportJob.objects.filter(pk=job.pk).exists()
+
+
+def test_run_import_runs_a_job_once(blogger):
+    blog, client = blogger
+    job = import_file(client, "a.csv", bear_csv(generated_rows(2)))
+    run_import.call(job.pk)  # a queued task run twice by a worker
+    assert PostPage.objects.filter(blog=blog).count() == 2
+
+
+# --- Found in review: hostile values, other tools' files, stuck jobs --------------------------
+
+
+def test_hostile_values_are_problems_not_errors(blogger):
+    _, client = blogger
+    rows = list(generated_rows(3))
+    rows[0]["all_tags"] = "[" * 100_000  # deeper than json can go
+    rows[1]["published_date"] = "0001-01-01T00:00:00+14:00"  # before the first UTC moment
+    job = preview(client, "x.csv", bear_csv(rows))
+    assert job.total == 2
+    assert any("is not a date" in p["message"] for p in job.problems if p["label"] == "row 3")
+    header = "title: Deep\ntags: " + "[" * 100_000 + "\n\nBody"
+    job = preview(client, "deep.md", header.encode())
+    assert job.total == 1
+
+
+def test_a_huge_csv_is_refused_before_it_is_all_read(blogger):
+    _, client = blogger
+    data = b"title,content\n" + b"a,b\n" * 20_001
+    assert "more than 20,000 posts" in refused(client, "many.csv", data)
+
+
+def test_other_tools_drafts_links_and_lists(blogger):
+    blog, client = blogger
+    jekyll = "---\ntitle: Not yet\ndraft: true\n---\n\nUnfinished"
+    import_file(client, "draft.md", jekyll.encode())
+    assert not PostPage.objects.get(title="Not yet").live
+    listed = "---\ntitle: Listed\ntags:\n  - a\n  - b\n---\n\nText"
+    job = import_file(client, "listed.md", listed.encode())
+    assert "could not be read" in job.problems[0]["message"]
+    assert PostPage.objects.get(slug="listed").body == listed  # nothing of it lost
+    rows = [
+        {**next(generated_rows(1)), "slug": "My--Post"},
+        {**next(generated_rows(1)), "slug": "feed"},
+    ]
+    job = import_file(client, "links.csv", bear_csv(rows))
+    assert set(PostPage.objects.filter(blog=blog).values_list("slug", flat=True)) >= {
+        "My--Post",
+        "feed-post",
+    }
+    assert "is a path the blog uses" in job.problems[0]["message"]
+
+
+def test_a_zip_made_on_a_mac_imports(blogger):
+    _, client = blogger
+    data = zip_of(
+        {
+            "posts/a.md": "title: A\n\nText",
+            "__MACOSX/posts/._a.md": b"\x00\x05\x16\x07binary",
+            "posts/._b.md": b"\x00\x05\x16\x07binary",
+        }
+    )
+    assert import_file(client, "mac.zip", data).done == 1
+
+
+def test_a_job_whose_worker_died_can_be_started_again(blogger, settings):
+    blog, client = blogger
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    job = preview(client, "a.csv", bear_csv(generated_rows(3)))
+    confirm(client, job)
+    page = client.get(reverse("bearcms_import:job", args=[job.pk])).content.decode()
+    assert "Start it again" not in page  # queued a moment ago: the worker may be busy
+    ImportJob.objects.filter(pk=job.pk).update(
+        queued_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    page = client.get(reverse("bearcms_import:job", args=[job.pk])).content.decode()
+    assert "Start it again" in page
+    confirm(client, job)
+    assert run_ready_tasks() == ["run_import", "run_import"]  # the lost run and the new one
+    job.refresh_from_db()
+    assert job.status == "done" and PostPage.objects.filter(blog=blog).count() == 3
+
+
+def test_importing_brings_an_ignored_blog_back_to_the_review_queue(blogger):
+    blog, client = blogger
+    BlogPage.objects.filter(pk=blog.pk).update(ignored_at=timezone.now(), ignore_count=1)
+    import_file(client, "a.csv", bear_csv(generated_rows(2)))
+    assert BlogPage.objects.get(pk=blog.pk).ignored_at is None
+    BlogPage.objects.filter(pk=blog.pk).update(ignored_at=timezone.now(), ignore_count=2)
+    import_file(client, "b.csv", bear_csv(generated_rows(2)))
+    assert BlogPage.objects.get(pk=blog.pk).ignored_at is not None  # ignored for good
+
+
+def test_the_import_is_one_history_entry(blogger):
+    blog, client = blogger
+    import_file(client, "a.csv", bear_csv(generated_rows(5)))
+    assert PageLogEntry.objects.filter(page__depth=3).count() == 0
+    assert PageLogEntry.objects.filter(page=blog, action="bearcms.import").count() == 1
+
+
+# --- Discovery: a file's dates never lift a post, nor hide it from the score ---------------
+
+
+def discoverable_row(n, title, **fields):
+    """A Bear row of a long, discoverable post."""
+    row = {**next(generated_rows(1)), "title": title, "slug": f"row-{n}"}
+    row.update(uid=f"row{n}", alias="", canonical_url="", lang="", is_page=False)
+    return {**row, "content": LONG, "publish": True, "make_discoverable": True, **fields}
+
+
+def test_a_first_published_date_far_ahead_does_not_pin_an_imported_post(
+    blogger, make_blogger, make_post, platform_client
+):
+    blog, client = blogger
+    set_blog_flags(blog, reviewed=True)
+    make_post(set_blog_flags(make_blogger(), reviewed=True), title="Fresh", body=LONG)
+    old = (timezone.now() - datetime.timedelta(days=300)).isoformat()
+    far_ahead = "2999-01-01T00:00:00+00:00"
+    row = discoverable_row(0, "Pinned", published_date=old, first_published_at=far_ahead)
+    import_file(client, "pinned.csv", bear_csv([row]))
+    assert titles(platform_client.get("/discover/")) == ["Fresh", "Pinned"]
+
+    pinned = PostPage.objects.get(blog=blog, slug="row-0")
+    reader = host_client(blog, HTTP_ORIGIN=f"http://{blog.subdomain}.localhost")
+    for number in range(30):
+        reader.post(f"/upvote/{pinned.id}/", REMOTE_ADDR=f"203.0.113.{number}")
+    assert PostPage.objects.get(pk=pinned.pk).upvote_count == 30
+    assert titles(platform_client.get("/discover/")) == ["Fresh", "Pinned"]
+    # Bear's export gives the file's date back as it came.
+    exported = next(csv.DictReader(io.StringIO(exported_csv(client))))
+    assert exported["first_published_at"] == far_ahead
+
+
+def test_imported_posts_count_towards_the_flood_from_when_they_arrive(
+    blogger, make_blogger, make_post, platform_client
+):
+    blog, client = blogger
+    set_blog_flags(blog, reviewed=True)
+    make_post(set_blog_flags(make_blogger(), reviewed=True), title="Calm", body=LONG)
+    yesterday = (timezone.now() - datetime.timedelta(days=1)).isoformat()
+    rows = [discoverable_row(n, f"Imported {n}", published_date=yesterday) for n in range(4)]
+    import_file(client, "four.csv", bear_csv(rows))
+    assert titles(platform_client.get("/discover/")) == ["Calm"]
+
+
+def test_an_imported_spam_post_is_scored_whatever_its_date(blogger):
+    blog, client = blogger
+    moderation(blacklisted="casino")
+    set_blog_flags(established(blog), reviewed=True)
+    recent = (timezone.now() - datetime.timedelta(days=1)).isoformat()
+    rows = [discoverable_row(n, f"Harmless {n}", published_date=recent) for n in range(30)]
+    spam = discoverable_row(30, "Old spam", published_date="2015-03-04T05:06:07+00:00")
+    spam["content"] = "The best casino in town. " + LONG
+    import_file(client, "archive.csv", bear_csv([spam, *rows]))
+    blog = BlogPage.objects.get(pk=blog.pk)
+    assert blog.dodginess == BLACKLISTED_TERM_POINTS and not blog.reviewed
+
+
+def test_an_honest_archive_with_a_link_in_every_post_keeps_the_blog_approved(blogger):
+    """Links to other sites count in the blog's top posts only, not summed over a whole
+    imported archive: a hundred posts citing a source each are no spam."""
+    blog, client = blogger
+    set_blog_flags(established(blog), reviewed=True)
+    rows = [discoverable_row(n, f"Notes {n}") for n in range(100)]
+    for n, row in enumerate(rows):
+        row["content"] = f"As [a source](https://source{n}.example/) says. " + LONG
+    import_file(client, "archive.csv", bear_csv(rows))
+    blog = BlogPage.objects.get(pk=blog.pk)
+    assert blog.reviewed and blog.dodginess < ModerationSettings.load().threshold
+
+
+def test_a_date_ahead_in_a_file_does_not_keep_an_ignored_blog_in_the_review_queue(
+    blogger, staff_client
+):
+    blog, client = blogger
+    row = discoverable_row(0, "Ahead", first_published_at="2999-01-01T00:00:00+00:00")
+    import_file(client, "ahead.csv", bear_csv([row]))
+    assert blog.subdomain in listed(staff_client)
+    staff_client.post(action_url(blog, "ignore"))
+    assert blog.subdomain not in listed(staff_client)  # until it publishes a post

@@ -1,0 +1,1 @@
+"""Harnesses (real servers, the browser, checkers) and helpers shared by the tests."""
