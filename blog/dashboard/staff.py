@@ -83,6 +83,7 @@ def staff_only(view):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
+    checked.staff_only = True  # kept by the wrappers around it (functools.wraps)
     return checked
 
 

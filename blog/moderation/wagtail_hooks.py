@@ -24,7 +24,7 @@ register_staff_area(
         path("<int:pk>/<str:action>/", review_queue.moderate, name="moderate"),
     ],
     label="Review queue",
-    icon="tick",
+    icon="check",
     order=151,
 )
 register_staff_area(
