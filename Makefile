@@ -38,6 +38,7 @@ run: $(VENV)/.runtime
 	DEBUG=true SITE_PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## test: install what the tests need, lint, then run the suite on SQLite and PostgreSQL
+## (the browser tests once: what they add to the server-side tests is the browser's part)
 test: $(VENV)/.dev browser lint test-sqlite test-postgres
 
 lint: $(VENV)/.dev
@@ -62,8 +63,8 @@ test-sqlite: $(VENV)/.dev
 test-postgres: $(VENV)/.dev
 	@bash scripts/ensure-postgres "$(POSTGRES_URL)" "$(PY)"; status=$$?; \
 	  if [ $$status -eq 1 ]; then exit 0; elif [ $$status -ne 0 ]; then exit $$status; fi; \
-	  echo "== the suite again on PostgreSQL ($(POSTGRES_URL))"; \
-	  DATABASE_URL="$(POSTGRES_URL)" $(VENV)/bin/pytest
+	  echo "== the suite again on PostgreSQL ($(POSTGRES_URL)), less the browser tests"; \
+	  DATABASE_URL="$(POSTGRES_URL)" $(VENV)/bin/pytest -m "not browser"
 
 ## bench: the scale benchmark (see README, Performance)
 bench: $(VENV)/.dev

@@ -6,7 +6,9 @@ asked for). Production sets SECRET_KEY, DATABASE_URL, BLOG_DOMAIN and the email 
 """
 
 import os
+import re
 import sys
+import zoneinfo
 from pathlib import Path
 
 import dj_database_url
@@ -442,6 +444,20 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False  # allauth's password reset is the only o
 # mail, refuses throwaway ones and never gives one account another's. Wagtail's Account
 # page would save any address unconfirmed (home/account_email.py).
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+# The time zones the Account page offers. Wagtail's default is every name Python finds on
+# the machine, among them "localtime" and "Factory", which name no place: a browser may
+# refuse such a name (Chromium refuses "localtime"), and then the menu's script stops with
+# an error. A place (Europe/Paris, America/New_York) in the tz database's regions, or UTC,
+# is a name every browser knows and where people look for their own; the old aliases
+# (US/Eastern, Poland, EST5EDT) only repeat one of them.
+WAGTAIL_USER_TIME_ZONES = sorted(
+    zone
+    for zone in zoneinfo.available_timezones()
+    if re.fullmatch(
+        r"UTC|(Africa|America|Antarctica|Arctic|Asia|Atlantic|Australia|Europe|Indian|Pacific)/.+",
+        zone,
+    )
+)
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 # Keep i18n off: it turns Wagtail's site-root-path rebuild into N+1 queries
 # (docs/architecture.md, "Why Wagtail is overridden").

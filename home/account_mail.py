@@ -14,7 +14,8 @@ sends its mail outside any transaction of ours anyway.
 
 allauth's address confirmation names the account ("user ... has given your email
 address") and goes to whatever address was given, so ours
-(``templates/account/email/email_confirmation_message.txt``) names none.
+(``templates/account/email/email_confirmation_message.txt``) names none. The sign-up
+confirmation names the new blog and its address instead (``home.adapter``).
 """
 
 import logging

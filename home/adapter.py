@@ -1,15 +1,23 @@
-"""django-allauth adapter: safe redirects, account mail sent by a task, the
-client address its rate limits count by, and which email addresses an account may have."""
+"""django-allauth adapter: safe redirects, account mail sent by a task (the sign-up
+confirmation naming the new blog), the client address its rate limits count by, and which
+email addresses an account may have."""
+
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from blog.core.reader_requests import client_ip
+from blog.dashboard.blogs import own_blog, own_blogs
 from home.account_mail import send_account_mail_later
 from home.email_domains import validate_signup_email
+
+SIGNUP_CONFIRMATION = "account/email/email_confirmation_signup"
+PLAIN_CONFIRMATION = "account/email/email_confirmation"
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -48,6 +56,18 @@ class AccountAdapter(DefaultAccountAdapter):
         # X-Forwarded-For is believed from TRUSTED_PROXIES only.
         return client_ip(request)
 
+    def send_confirmation_mail(self, request, emailconfirmation, signup):
+        # allauth sends its sign-up mail once; a blogger who then tries to log in before
+        # confirming gets the mail again as a plain address confirmation. Until one of
+        # their addresses is confirmed they are still signing up: they get the sign-up
+        # mail again, which names the blog it is for.
+        user = emailconfirmation.email_address.user
+        signing_up = signup or (
+            own_blogs(user).exists()
+            and not EmailAddress.objects.filter(user=user, verified=True).exists()
+        )
+        super().send_confirmation_mail(request, emailconfirmation, signing_up)
+
     def send_mail(self, template_prefix, email, context):
         # Sign-up, password reset and confirmation resend all send through here. The
         # message is rendered now, as allauth does, and sent by a task
@@ -60,5 +80,15 @@ class AccountAdapter(DefaultAccountAdapter):
             "current_site": get_current_site(request),
             **context,
         }
+        if template_prefix == SIGNUP_CONFIRMATION:
+            # The person has just chosen the blog's address: the mail names the blog and
+            # the address it will be read at (port included where the platform has one).
+            blog = own_blog(context["user"])
+            if blog is None:  # deleted since it was made: a plain address confirmation
+                template_prefix = PLAIN_CONFIRMATION
+            else:
+                context["blog"] = blog
+                context["blog_url"] = blog.full_url
+                context["blog_host"] = urlsplit(blog.full_url).netloc
         message = self.render_mail(template_prefix, email, context)
         send_account_mail_later(template_prefix, message)

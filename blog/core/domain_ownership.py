@@ -67,7 +67,7 @@ def verify_ownership(blog, domain):
     if not found:
         raise ValidationError(
             f"To show that {domain} is yours, add this DNS record at your domain's DNS "
-            f"provider, then publish again: type TXT, name {record_name(domain)}, value "
+            f"provider, then save again: type TXT, name {record_name(domain)}, value "
             f"{token}. New records can take a few minutes to appear.",
             code="unverified",
         )

@@ -8,14 +8,21 @@ Raw HTML is allowed in Markdown, as Bear allows it, but only what survives the n
 allow-list below: no scripts, no event handlers, no ``style`` attributes, no
 ``javascript:`` URLs, and iframes only from the embed hosts in ``EMBED_HOSTS``. Math is
 MathML (``blog.core.markdown_math``); quotes stay as typed (no smart quotes).
+
+Two things are added for screen readers and keyboards, since readers get no JavaScript:
+a task's checkbox is named by the task (a ``<label>`` around both), and a code block,
+which scrolls sideways when its lines are long, can take the keyboard's focus.
 """
 
 import re
+import xml.etree.ElementTree as etree
 from html import escape
 from urllib.parse import urlsplit
 
 import markdown
 import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 
 from blog.core.markdown_math import MathExtension
 
@@ -28,6 +35,7 @@ EXTENSIONS = [
     "markdown.extensions.sane_lists",
     "pymdownx.tilde",
     "pymdownx.tasklist",
+    "blog.core.markdown:TaskLabelExtension",
     "pymdownx.magiclink",
     MathExtension(),
 ]
@@ -41,9 +49,9 @@ EXTENSION_CONFIGS = {
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup",
     "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1",
-    "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "input", "ins", "kbd", "li", "mark",
-    "ol", "p", "pre", "q", "s", "samp", "small", "span", "strong", "sub", "summary", "sup",
-    "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var",
+    "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "input", "ins", "kbd", "label", "li",
+    "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span", "strong", "sub", "summary",
+    "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var",
 }  # fmt: skip
 MATHML_TAGS = {
     "math", "menclose", "merror", "mfrac", "mi", "mmultiscripts", "mn", "mo", "mover",
@@ -77,8 +85,14 @@ ALLOWED_ATTRIBUTES = {
     "iframe": {"src", "width", "height", "title", "allow", "allowfullscreen", "loading"},
     **{tag: MATHML_ATTRIBUTES for tag in MATHML_TAGS},
 }
-# Task-list checkboxes are the only inputs, and they are always inert.
-TAG_ATTRIBUTE_VALUES = {"input": {"type": {"checkbox"}, "checked": {"", "checked"}}}
+# Task-list checkboxes are the only inputs, and they are always inert. A ``<label>`` has
+# no ``for``: it names only the checkbox inside it, never a control of the page's forms.
+# ``tabindex`` is for a code block's ``<code>`` alone (``clean_html`` moves it there), and
+# only "0": a place in the page's order, never ahead of the page's own links.
+TAG_ATTRIBUTE_VALUES = {
+    "input": {"type": {"checkbox"}, "checked": {"", "checked"}},
+    "code": {"tabindex": {"0"}},
+}
 SET_TAG_ATTRIBUTE_VALUES = {
     "input": {"disabled": "disabled"},
     # An embed runs in its own origin and may never navigate the reader's page.
@@ -89,6 +103,11 @@ MAX_CLEANING_PASSES = 5  # deeply nested links settle in three
 IFRAME_WITHOUT_SOURCE = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>\s*</iframe>")
 # nh3 escapes ``<`` and ``>`` in attribute values, so ``<iframe[^>]*>`` is the whole tag.
 IFRAME_CONTENT = re.compile(r"(<iframe\b[^>]*>).*?(</iframe>)", re.DOTALL)
+# Every ``<code>`` tag, and the ``<pre>`` it opens if it is a code block's (codehilite
+# puts an empty ``<span>`` between them). nh3 escapes quotes in attribute values, so
+# `` tabindex="0"`` in a tag is the attribute.
+CODE_TAG = re.compile(r"(<pre\b[^>]*>(?:<span></span>)?)?<code\b([^>]*)>")
+FOCUSABLE = ' tabindex="0"'
 
 
 def render_markdown(text):
@@ -105,6 +124,35 @@ def render_markdown(text):
         # Python-Markdown's recursive walks can go. No post means that: show it as typed.
         html = f"<pre>{escape(text)}</pre>"
     return sanitise_html(html)
+
+
+class TaskLabelTreeprocessor(Treeprocessor):
+    """Put each task's checkbox and the line after it in one ``<label>``.
+
+    A checkbox needs a name, and the task is the one that reads best: "Weigh the bears,
+    check box, not checked". Runs after ``pymdownx.tasklist`` has put the checkbox at the
+    start of the item's text, and before the inline patterns, so links and emphasis in the
+    line end up inside the label. A nested list or a second paragraph stays outside: part
+    of the task, not its name.
+    """
+
+    def run(self, root):
+        items = list(root.iter("li"))  # listed first: the loop adds to the tree
+        for item in items:
+            if "task-list-item" not in item.get("class", "").split():
+                continue
+            # pymdownx.tasklist's own test: a tight item holds its text, a loose one holds
+            # it in its first paragraph.
+            line = item if item.text else item[0]
+            label = etree.Element("label")
+            label.text, line.text = line.text, None
+            line.insert(0, label)
+
+
+class TaskLabelExtension(Extension):
+    def extendMarkdown(self, md):
+        # After pymdownx.tasklist (25), before the inline patterns (20).
+        md.treeprocessors.register(TaskLabelTreeprocessor(md), "task_label", 22)
 
 
 def embeds_from_allowed_hosts(tag, attribute, value):
@@ -148,4 +196,19 @@ def clean_html(html):
     # never show it, but feed readers and mail clients may read it as markup. Empty it.
     html = IFRAME_CONTENT.sub(r"\1\2", html)
     # An iframe whose source was refused is an empty frame: drop it altogether.
-    return IFRAME_WITHOUT_SOURCE.sub("", html)
+    html = IFRAME_WITHOUT_SOURCE.sub("", html)
+    return CODE_TAG.sub(focus_on_block_code, html)
+
+
+def focus_on_block_code(match):
+    """A code block's ``<code>`` takes the keyboard's focus; no other ``<code>`` does.
+
+    The themes make a block's ``<code>`` the box that scrolls sideways (``pre code`` in
+    base.css), and a keyboard scrolls only the box it is in: without a place in the tab
+    order, the end of a long line is out of its reach.
+    """
+    pre, attributes = match.groups()
+    attributes = attributes.replace(FOCUSABLE, "")
+    if pre is None:
+        return f"<code{attributes}>"
+    return f"{pre}<code{FOCUSABLE}{attributes}>"

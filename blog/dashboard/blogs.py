@@ -19,6 +19,16 @@ def own_blogs(user):
     return BlogPage.objects.filter(owner=user)
 
 
+def owns_a_blog(user):
+    """Does the user own a blog? Memoised on the user: menus and listing rows ask."""
+    # getattr, not the instance's __dict__: request.user is a lazy wrapper whose
+    # attributes live on the user it wraps.
+    owns = getattr(user, "_bearcms_owns_blog", None)
+    if owns is None:
+        owns = user._bearcms_owns_blog = own_blogs(user).exists()
+    return owns
+
+
 def own_blog(user):
     """The blog ``user`` owns, or None."""
     return own_blogs(user).order_by("id").first()

@@ -111,8 +111,13 @@ def register_staff_area(namespace, prefix, urlpatterns, *, label, icon, order):
     hooks.register("register_admin_menu_item", menu_item)
 
 
+# Wagtail's main-menu items a blogger has a page of the writing desk for instead: the
+# page tree, whose flat list of posts is Posts (``blog.dashboard.posts``).
+DESK_REPLACES = frozenset({"explorer"})
+
+
 def hidden_menu_items(user):
     """The names of Wagtail's own main-menu items ``user`` must not see."""
     if is_staff(user):
         return frozenset()
-    return frozenset(name for name in STAFF_AREAS.values() if name is not None)
+    return DESK_REPLACES | {name for name in STAFF_AREAS.values() if name is not None}

@@ -5,7 +5,8 @@ Three things here could not be done with Wagtail hooks, so they are done on the 
 
 * every admin view is wrapped with ``guard_admin_view``;
 * the views that list every tenant's tags, and the external-link chooser, are replaced
-  by the versions in ``blog.dashboard.views``. The replacements come first and keep the
+  by the versions in ``blog.dashboard.views``, and the home by the blogger's
+  (``blog.dashboard.home``). The replacements come first and keep the
   stock paths, so the stock URL names (``wagtailimages:index`` and so on) now lead to
   them;
 * every POST to the page views runs in one transaction (``blog.dashboard.atomic_page_writes``).
@@ -21,6 +22,7 @@ from wagtail.images import get_image_model
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from blog.dashboard.atomic_page_writes import atomic_post
+from blog.dashboard.home import home
 from blog.dashboard.isolation import guard_admin_view
 from blog.dashboard.views import (
     ExternalLinkView,
@@ -43,6 +45,7 @@ tenant_views = decorate_urlpatterns(
         path("images/results/", TenantImageIndexView.as_view(results_only=True)),
         path("images/chooser/", image_chooser.choose_view),
         path("choose-external-link/", ExternalLinkView.as_view()),
+        path("", home, name="wagtailadmin_home"),
     ],
     lambda view: never_cache(require_admin_access(view)),
 )

@@ -1,15 +1,24 @@
-"""Wagtail hooks that keep each blogger inside their own blog (``blog.dashboard.isolation``),
-and the Markdown editor's image upload URL."""
+"""The dashboard's place in Wagtail: the writing desk's pages, menu items, styles and
+editor scripts and what publishing says (``home``, ``posts``, ``blog_settings``,
+``publishing``), the hooks that keep each blogger inside their own blog
+(``blog.dashboard.isolation``), and the Markdown editor's image upload URL."""
 
 from django.core.exceptions import PermissionDenied
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.staticfiles import versioned_static
 from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 
+from blog.dashboard.blog_settings import domain_view, settings_view, theme_preview, theme_view
+from blog.dashboard.blogs import owns_a_blog
 from blog.dashboard.editor_uploads import upload_from_editor
 from blog.dashboard.isolation import TenantPageFilterSet, visible_media, visible_pages
+from blog.dashboard.posts import NewPostView, PostListingViewSet
+from blog.dashboard.publishing import after_publish, publish_first
 from blog.dashboard.staff import hidden_menu_items
 from blog.dashboard.views import TenantSetPrivacyView
 from blog.models.permissions import is_staff
@@ -17,16 +26,89 @@ from blog.models.permissions import is_staff
 
 class TenantPageViewSet(PageViewSet):
     """The page views of every page type, with the listing filters and the privacy form's
-    groups narrowed to the user's own."""
+    groups narrowed to the user's own, and a new page (not post) one link away."""
 
     filterset_class = TenantPageFilterSet
     set_privacy_view_class = TenantSetPrivacyView
+    add_view_class = NewPostView
 
 
 @hooks.register("register_admin_viewset")
 def register_page_viewset():
     # Registered after Wagtail's own base page viewset (order -1), so it replaces it.
     return TenantPageViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_posts_viewset():
+    return PostListingViewSet()
+
+
+class DeskMenuItem(MenuItem):
+    """A main-menu item of the blog's own pages, shown to users who own a blog."""
+
+    def is_shown(self, request):
+        return owns_a_blog(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_blog_settings_urls():
+    return [
+        path("settings/", settings_view, name="bearcms_blog_settings"),
+        path("theme/", theme_view, name="bearcms_blog_theme"),
+        path("theme/preview/<slug:theme>/", theme_preview, name="bearcms_theme_preview"),
+        path("domain/", domain_view, name="bearcms_blog_domain"),
+    ]
+
+
+# The blog's own pages, after Posts (order 100).
+@hooks.register("register_admin_menu_item")
+def register_settings_menu_item():
+    url = reverse("bearcms_blog_settings")
+    return DeskMenuItem("Settings", url, name="blog-settings", icon_name="cog", order=110)
+
+
+@hooks.register("register_admin_menu_item")
+def register_theme_menu_item():
+    url = reverse("bearcms_blog_theme")
+    return DeskMenuItem("Theme", url, name="blog-theme", icon_name="desktop", order=111)
+
+
+@hooks.register("register_admin_menu_item")
+def register_domain_menu_item():
+    url = reverse("bearcms_blog_domain")
+    return DeskMenuItem("Domain", url, name="blog-domain", icon_name="site", order=112)
+
+
+@hooks.register("insert_global_admin_css")
+def desk_styles():
+    return format_html('<link rel="stylesheet" href="{}">', versioned_static("bearcms/desk.css"))
+
+
+@hooks.register("insert_editor_js")
+def post_editor_scripts():
+    """A tag typed into the Tags box counts before it is entered (autosave included), and
+    Enter in a one-line field does not publish (``blog.dashboard.publishing``)."""
+    return format_html_join(
+        "",
+        '<script src="{}"></script>',
+        [(versioned_static(f"bearcms/{name}.js"),) for name in ("typed-tags", "post-editor")],
+    )
+
+
+@hooks.register("construct_help_menu")
+def hide_wagtail_news(request, menu_items):
+    """Wagtail's release notes and editor guide are about Wagtail, not about blogging."""
+    if not is_staff(request.user):
+        menu_items[:] = [item for item in menu_items if not is_wagtail_news(item.name)]
+
+
+def is_wagtail_news(name):
+    return name == "editor-guide" or name.startswith("whats-new-in-wagtail-")
+
+
+hooks.register("construct_page_action_menu", publish_first)
+hooks.register("after_publish_page", after_publish)
 
 
 class TenantMediaAPIMixin:

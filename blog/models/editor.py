@@ -6,6 +6,9 @@ serves the few icons it uses from our own static files (static/vendor/font-aweso
 static/bearcms/markdown-editor-options.js turns the spell checker off (browsers have
 their own).
 
+The options script also leaves the server's rendering (Wagtail's preview panel) the one
+preview, and keeps Enter from adding indentation.
+
 Images dropped, pasted or picked in the editor are uploaded into the blog's collection
 (``blog.dashboard.editor_uploads``); ``enable_image_uploads`` tells the editors of a page form
 where to send them, and the options script reads that from the textarea.

@@ -1,10 +1,13 @@
 """Admin forms of the blog pages."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.text import slugify
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.images import get_image_model
 from wagtail.permissions import policy_registry
 
+from blog.core.bear_header import read_bear_header
 from blog.core.domain_ownership import verify_ownership
 from blog.core.names import validate_custom_domain
 from blog.models.editor import enable_image_uploads
@@ -53,3 +56,72 @@ class TenantPageForm(WagtailAdminPageForm):
         if domain and domain != current.first():
             verify_ownership(blog, domain)
         return domain or None
+
+
+class PostPageForm(TenantPageForm):
+    """The form of posts, which also reads Bear Blog's attribute header.
+
+    A header at the top of the body (``blog.core.bear_header``) fills the fields it names,
+    its value winning over the field's, and the post is saved with the body after it: the
+    stored Markdown is the post alone, and the next edit shows the fields filled and no
+    header. A header title without a link makes the link from the title when the Link
+    field is empty, as the Title field does as it is typed.
+
+    Each value goes through its own field's checks, then the form's and the model's (the
+    link's uniqueness among the blog's posts, the paths a blog keeps for itself). A
+    problem is an error on the body naming the header's line: the blogger wrote it there,
+    and since nothing is saved and the form shows again what was posted, the header is
+    still there to mend. Previews post this form too, so they show the post as it will be.
+    """
+
+    def full_clean(self):
+        self.header_places = {}
+        super().full_clean()
+        # What the fields, the form and the model found wrong with the header's values (a
+        # link another post has, a path the blog keeps for itself) is about its lines.
+        for name, place in self.header_places.items():
+            for message in self.errors.pop(name, ()):
+                self.add_error("body", f"{place}: {message}")
+
+    def clean(self):
+        header = read_bear_header(self.cleaned_data.get("body", ""))
+        if header is None:
+            return super().clean()
+        for problem in header.problems:
+            self.add_error("body", problem)
+        values = dict(header.values)
+        self.header_places = {name: header.place(name) for name in values}
+        if "title" in values and "slug" not in values:
+            self.make_link(values, header)
+        for name, value in values.items():
+            # The header's value replaces the field's, and with it any error about the field's
+            # (a title or link left empty, since the header gives one).
+            self.errors.pop(name, None)
+            try:
+                self.cleaned_data[name] = self.fields[name].clean(field_input(name, value))
+            except ValidationError as error:
+                self.add_error(name, error)
+        if "body" in self.cleaned_data:
+            self.cleaned_data["body"] = header.body
+        # Wagtail's own clean checks the link, the header's too, against the blog's posts.
+        return super().clean()
+
+    def make_link(self, values, header):
+        """The link from the header's title when the Link field is empty, as the Title field
+        fills it as it is typed."""
+        if self.fields["slug"].to_python(self["slug"].data):
+            return
+        allow_unicode = getattr(settings, "WAGTAIL_ALLOW_UNICODE_SLUGS", True)
+        if slug := slugify(values["title"], allow_unicode=allow_unicode):
+            values["slug"] = slug
+            self.header_places["slug"] = header.place("title")
+
+
+def field_input(name, value):
+    """A header's value as its form field takes it: tags as the Tags field's text, in
+    which quotes hold a tag together (so a tag cannot hold one); others as they are."""
+    if name != "tags":
+        return value
+    if any('"' in tag for tag in value):
+        raise ValidationError('A tag cannot hold a double quote (").')
+    return ", ".join(f'"{tag}"' for tag in value)

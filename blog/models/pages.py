@@ -33,10 +33,13 @@ from blog.core.markdown import MAX_MARKDOWN_LENGTH, render_markdown
 from blog.core.names import PROBED_NAMES
 from blog.core.tree import blog_root_path
 from blog.models.editor import MarkdownEditor
-from blog.models.forms import TenantPageForm
+from blog.models.forms import PostPageForm, TenantPageForm
 from blog.models.permissions import TenantPagePermissionTester
 
 DEFAULT_NAV = "[Home](/) [Blog](/blog/)"
+LINK_HELP = "The end of the post's address: my-post makes it /my-post/ on your blog."
+POST_TITLE_HELP = "Shown above the post, in feeds and in the browser tab."
+BLOG_TITLE_HELP = "Shown at the top of every page of your blog and in browser tabs."
 THEMES = [
     ("default", "Default: clean and minimal"),
     ("serif", "Serif: for long reading"),
@@ -235,7 +238,7 @@ class BlogPage(
     template = "blog/blog_page.html"
 
     content_panels = [
-        FieldPanel("title", heading="Blog title"),
+        FieldPanel("title", heading="Blog title", help_text=BLOG_TITLE_HELP),
         FieldPanel("home_content", widget=MarkdownEditor),
     ]
     settings_panels_blog = [
@@ -453,36 +456,43 @@ class PostPage(
     parent_page_types = ["blog.BlogPage"]
     subpage_types = []
     template = "blog/post_page.html"
-    base_form_class = TenantPageForm
+    base_form_class = PostPageForm
 
     content_panels = [
-        TitleFieldPanel("title"),  # fills in the link (slug) as the title is typed
+        # Fills in the link (slug) as the title is typed.
+        TitleFieldPanel("title", heading="Title", help_text=POST_TITLE_HELP, placeholder="Title"),
         FieldPanel("body", widget=MarkdownEditor),
         FieldPanel("tags"),
     ]
+    # Bear's post attributes, in a blogger's words (Wagtail calls this tab "Promote").
     promote_panels = [
         MultiFieldPanel(
             [
-                FieldPanel("slug", heading="Link"),
-                FieldPanel("alias"),
+                FieldPanel("slug", heading="Link", help_text=LINK_HELP),
                 FieldPanel("published_date"),
-                FieldPanel("is_page"),
-                FieldPanel("make_discoverable"),
+                FieldPanel("is_page", heading="Page, not a post"),
+                FieldPanel("make_discoverable", heading="Show in discovery"),
+                FieldPanel("alias", heading="Old address"),
             ],
             heading="Publishing",
         ),
         MultiFieldPanel(
             [
-                FieldPanel("meta_description"),
+                FieldPanel("meta_description", heading="Description"),
+                FieldPanel("meta_image", heading="Social image"),
                 FieldPanel("canonical_url"),
-                FieldPanel("meta_image"),
                 FieldPanel("lang"),
-                FieldPanel("class_name"),
+                FieldPanel("class_name", heading="CSS classes"),
             ],
-            heading="Metadata",
+            heading="For search engines and social media",
         ),
     ]
-    settings_panels = []
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading="Write"),
+            ObjectList(promote_panels, heading="Post settings"),
+        ]
+    )
     search_fields = Page.search_fields + [
         index.SearchField("body"),
         # What discovery's search filters on (home.discover): read from the post's own
@@ -491,6 +501,11 @@ class PostPage(
         index.FilterField("published_date"),
         index.FilterField("blog"),
         index.FilterField("discovery_lang"),
+        # What the dashboard's Posts (blog.dashboard.posts) filter and sort on while
+        # searching.
+        index.FilterField("is_page"),
+        index.FilterField("has_unpublished_changes"),
+        index.FilterField("upvote_count"),
     ]
 
     class Meta:
@@ -536,6 +551,19 @@ class PostPage(
 
     def is_visible_now(self):
         return self.published_date is not None and self.published_date <= timezone.now()
+
+    def is_scheduled(self):
+        """Published with a date still to come: readers see it from that date on."""
+        return self.live and not self.is_visible_now()
+
+    @property
+    def status_string(self):
+        # Wagtail's "scheduled" is for its own go-live time, which posts do not use: a
+        # published post whose date is to come would otherwise read "live" in the
+        # explorer, the editor's header and the recent edits.
+        if self.is_scheduled():
+            return "scheduled + draft" if self.has_unpublished_changes else "scheduled"
+        return super().status_string
 
     # Upvotes (blog.reader.upvotes), the mail to subscribers and the moments the post went public
     # and was listed belong to the post, not to a revision (publishing one saved before

@@ -20,18 +20,11 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from blog.dashboard.blogs import own_blogs
+from blog.dashboard.blogs import own_blogs, owns_a_blog
 from blog.models import BlogPage, Subscriber
 from blog.models.permissions import STAFF, is_staff
 
 ACTIONS = frozenset({"view", "delete"})
-
-
-def owns_a_blog(user):
-    """Does the user own a blog? Memoised on the user: every listing row asks."""
-    if "_bearcms_owns_blog" not in user.__dict__:
-        user._bearcms_owns_blog = own_blogs(user).exists()
-    return user._bearcms_owns_blog
 
 
 class SubscriberPermissionPolicy(BasePermissionPolicy):

@@ -21,18 +21,21 @@ from blog.models import BlogPage
 from blog.tenants.site_cache import forget, host_key
 
 
-def sync_site_hostname(blog):
-    """Point the blog's Site at the blog's current (live) host.
+def sync_site(blog):
+    """Point the blog's Site at the blog's current (live) host, under its current title.
 
-    Site saves clear the cached lookups of the old and new hostnames (``blog.tenants.site_cache``);
-    the subdomain's entry is cleared here as well, since it may hold a redirect to a
-    domain that has just changed.
+    The Site's name is what Wagtail's admin calls the blog (the dashboard's heading, the
+    site lists), so it follows a renamed blog. Site saves clear the cached lookups of the
+    old and new hostnames (``blog.tenants.site_cache``); the subdomain's entry is cleared
+    here as well, since it may hold a redirect to a domain that has just changed.
     """
-    host = blog_host(blog)
+    wanted = {"hostname": blog_host(blog), "site_name": blog.title}
     site = Site.objects.filter(root_page_id=blog.pk).first()
-    if site is not None and site.hostname != host:
-        site.hostname = host
-        site.save(update_fields=["hostname"])
+    changed = [name for name, value in wanted.items() if getattr(site, name, value) != value]
+    if changed:
+        for name in changed:
+            setattr(site, name, wanted[name])
+        site.save(update_fields=changed)
     forget([host_key(blog_hostname(blog.subdomain))])
 
 

@@ -1,12 +1,12 @@
 """What keeps a tenant whole as it changes: the host and root-URL caches forget a Site or
-a blog root that changed, the Site follows the blog's custom domain, and a deleted blog
+a blog root that changed, the Site follows the blog's custom domain and title, and a deleted blog
 takes its group and image collection along."""
 
 from django.db.models.signals import post_delete, post_save, pre_save
 from wagtail.models import Site
 
 from blog.models import BlogPage
-from blog.tenants.custom_domains import sync_site_hostname
+from blog.tenants.custom_domains import sync_site
 from blog.tenants.lifecycle import remove_tenant
 from blog.tenants.site_cache import forget_blog_root, forget_site, remember_previous_site
 
@@ -18,10 +18,11 @@ post_delete.connect(forget_blog_root, dispatch_uid="bearcms-page-delete")
 post_delete.connect(remove_tenant, sender=BlogPage, dispatch_uid="bearcms-remove-tenant")
 
 
-def follow_custom_domain(sender, instance, update_fields=None, **kwargs):
-    """A full save of a blog (a publish of its settings) may change its custom domain."""
+def follow_blog_settings(sender, instance, update_fields=None, **kwargs):
+    """A full save of a blog (a publish of its settings) may change its custom domain
+    or its title."""
     if update_fields is None:
-        sync_site_hostname(instance)
+        sync_site(instance)
 
 
-post_save.connect(follow_custom_domain, sender=BlogPage, dispatch_uid="bearcms-site-hostname")
+post_save.connect(follow_blog_settings, sender=BlogPage, dispatch_uid="bearcms-site-hostname")

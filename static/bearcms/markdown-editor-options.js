@@ -1,9 +1,23 @@
 // Options for wagtail-markdown's EasyMDE, read when each editor is attached.
-// The spell checker would download its dictionaries from a CDN: the dashboard loads
-// nothing from third-party hosts.
 window.wagtailMarkdown = window.wagtailMarkdown || {};
 window.wagtailMarkdown.options = Object.assign(window.wagtailMarkdown.options || {}, {
+    // The spell checker would download its dictionaries from a CDN: the dashboard loads
+    // nothing from third-party hosts.
     spellChecker: false,
+    // EasyMDE's own preview renders Markdown in the browser, without our extensions
+    // (footnotes, highlighting, Bear's directives): Wagtail's preview panel, which shows
+    // the server's rendering, is the one preview. Side by side and fullscreen spread the
+    // editor over the whole window, hiding the footer's Save under it and Wagtail's
+    // side-panel toggles on top of it; the guide links to a third-party site.
+    hideIcons: ["preview", "side-by-side", "fullscreen", "guide"],
+    shortcuts: { togglePreview: null, toggleSideBySide: null, toggleFullScreen: null },
+    // Enter gives the new line the indentation of the one before. EasyMDE's defaults
+    // (tabs, two columns wide) turn four spaces into two tabs, which Markdown reads as
+    // eight columns: every line after an indented code line gained four more spaces.
+    // Spaces, with Markdown's own tab width, keep the indentation as it is (and Tab
+    // nests a list item by four spaces, as Python-Markdown wants).
+    indentWithTabs: false,
+    tabSize: 4,
 });
 
 // Image uploads (drag and drop, paste, or the toolbar's upload button) go to the blog of
@@ -38,6 +52,21 @@ window.wagtailMarkdown.options = Object.assign(window.wagtailMarkdown.options ||
         };
     }
 
+    // CodeMirror types into a textarea of its own, which the field's <label> does not
+    // name: screen readers announced an unnamed text box. The editor exists once the
+    // code that set `element` has run, so it is named just after.
+    function nameTheTypingArea(textarea) {
+        var label = textarea && textarea.id && document.querySelector("label[for='" + textarea.id + "']");
+        if (!label) {
+            return;
+        }
+        queueMicrotask(function () {
+            if (textarea.codemirror) {
+                textarea.codemirror.setOption("screenReaderLabel", label.textContent.trim());
+            }
+        });
+    }
+
     Object.defineProperty(options, "element", {
         configurable: true,
         enumerable: true,
@@ -47,6 +76,7 @@ window.wagtailMarkdown.options = Object.assign(window.wagtailMarkdown.options ||
         set: function (value) {
             element = value;
             Object.assign(options, uploadOptions(value));
+            nameTheTypingArea(value);
         },
     });
 })(window.wagtailMarkdown.options);

@@ -9,14 +9,17 @@ from unittest import mock
 
 import pytest
 from allauth.account.models import EmailAddress
+from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.core.cache import cache
 from django.test import Client
 from wagtail.models import Collection, GroupPagePermission, Site
 
 from blog.models import BlogPage
 from blog.tenants.lifecycle import create_blog
+from home.signup import blog_address
 from tests.support.clients import PASSWORD
 
 LINK_RE = re.compile(r"https?://localhost(?::\d+)?(/accounts/\S+/)")
@@ -65,10 +68,31 @@ def test_signup_form_asks_for_email_subdomain_and_password(client):
         assert f'name="{name}"' in html
 
 
-def test_the_subdomain_help_text_shows_the_address_pattern_as_text(client):
+@pytest.mark.parametrize(
+    "port, address",
+    [(8000, "http://&lt;name&gt;.localhost:8000"), (443, "https://&lt;name&gt;.localhost")],
+)
+def test_the_blog_address_help_shows_the_whole_address_port_included(
+    client, settings, port, address
+):
+    settings.SITE_PORT = port
     html = client.get("/accounts/signup/").content.decode()
-    # Django renders help text as HTML; an unescaped "<subdomain>" would vanish as a tag.
-    assert "Your blog will live at &lt;subdomain&gt;.localhost." in html
+    # Django renders help text as HTML; an unescaped "<name>" would vanish as a tag.
+    assert f"Your blog will live at {address}. Letters, digits and hyphens." in html
+
+
+def test_each_error_shows_under_its_own_field(client):
+    """A refused blog address is said below the blog address box, not above it, where it
+    would read as the email's; the box points at its error for screen readers."""
+    response = sign_up(client, email="hazel@example.com", subdomain="www", password="short")
+    page = BeautifulSoup(response.content, "html.parser")
+    fields = {div.find("input")["name"]: div for div in page.select("form div.field")}
+    assert "is reserved" in fields["subdomain"].select_one(".errorlist").get_text()
+    assert "too short" in fields["password1"].select_one(".errorlist").get_text()
+    assert fields["email"].select_one(".errorlist") is None
+    box = fields["subdomain"].find("input")
+    assert box.find_next(class_="errorlist")["id"] == "id_subdomain_error"
+    assert box["aria-describedby"] == "id_subdomain_helptext id_subdomain_error"
 
 
 def test_signup_creates_user_blog_site_group_and_collection(client):
@@ -91,6 +115,26 @@ def test_signup_sends_one_confirmation_email_to_the_new_address(client):
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["ann@example.com"]
     assert link_in(mail.outbox[0]).startswith("/accounts/confirm-email/")
+
+
+def test_the_confirmation_email_names_the_new_blog_and_its_whole_address(client):
+    sign_up(client, email="hazel@example.com", subdomain="Hazel")
+    (message,) = mail.outbox
+    blog = BlogPage.objects.get(subdomain="hazel")
+    # The address the form's help announced is the one the blog got.
+    assert blog.full_url == blog_address("hazel") + "/" == "http://hazel.localhost:8000/"
+    assert message.subject.endswith("Confirm your email for your new blog, hazel.localhost:8000")
+    assert "with the new blog “hazel” at\n\nhttp://hazel.localhost:8000/\n" in message.body
+
+
+def test_logging_in_before_confirming_mails_the_sign_up_confirmation_again(client):
+    sign_up(client, email="hazel@example.com", subdomain="hazel")
+    mail.outbox.clear()
+    cache.clear()  # allauth sends one confirmation per address every three minutes
+    client.post("/accounts/login/", {"login": "hazel@example.com", "password": PASSWORD})
+    (message,) = mail.outbox
+    assert "with the new blog “hazel” at" in message.body
+    assert link_in(message).startswith("/accounts/confirm-email/")
 
 
 def test_the_confirmation_link_confirms_logs_in_and_lands_in_the_dashboard(client):
@@ -131,7 +175,6 @@ def test_login_before_confirming_the_email_is_refused(client):
         ("www", "“www” is reserved. Choose another."),
         ("Dashboard", "“dashboard” is reserved. Choose another."),
         ("-dash", "Use lowercase letters, digits and hyphens only"),
-        ("two.parts", "Use lowercase letters, digits and hyphens only"),
         ("ünïcode", "Use lowercase letters, digits and hyphens only"),
         ("", "This field is required."),
     ],
@@ -146,6 +189,29 @@ def test_a_reserved_or_invalid_subdomain_is_a_form_error_and_creates_nothing(
     assert message in response.content.decode()
     assert tenant_counts() == before
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    "subdomain, suggestion",
+    [("Hazel_Notes", "hazel-notes"), ("hazel notes", "hazel-notes"), ("two.parts", "two-parts")],
+)
+def test_words_joined_otherwise_than_by_hyphens_get_the_hyphenated_name_suggested(
+    client, subdomain, suggestion
+):
+    before = tenant_counts()
+    response = sign_up(client, subdomain=subdomain)
+    assert form_errors(response, "subdomain") == [
+        f"Try “{suggestion}”: a blog address cannot contain underscores, spaces or dots."
+    ]
+    assert tenant_counts() == before
+
+
+def test_a_hyphenated_name_that_is_taken_is_not_suggested(client, make_blogger):
+    make_blogger("hazel-notes")
+    response = sign_up(client, subdomain="hazel_notes")
+    assert form_errors(response, "subdomain") == [
+        "Put hyphens between words: a blog address cannot contain underscores, spaces or dots."
+    ]
 
 
 def test_a_taken_subdomain_in_other_case_is_a_form_error_and_creates_nothing(client):
@@ -213,6 +279,7 @@ def test_login_with_a_wrong_password_is_a_form_error(client, make_blogger):
     response = client.post("/accounts/login/", {"login": blog.owner.email, "password": "nope"})
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
+    assert "password you specified are not correct" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 

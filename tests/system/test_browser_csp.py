@@ -55,7 +55,7 @@ def test_the_dashboard_editor_runs_wagtail_s_scripts_with_no_violation(
     # EasyMDE comes from a script file, the date-time picker from one of Wagtail's inline
     # scripts (initDateTimeChooser): both ran.
     page.wait_for_selector(".EasyMDEContainer .CodeMirror")
-    page.click("#tab-label-promote")
+    page.click("#tab-label-post_settings")
     page.click("#id_published_date")
     page.wait_for_selector(".xdsoft_datetimepicker", state="visible")
     shoot("editor")

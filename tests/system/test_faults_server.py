@@ -325,7 +325,7 @@ def test_a_publish_in_flight_when_postgres_crashes_is_not_there_at_all(server):
 
     # The blogger publishes again: all of it lands, and readers see it.
     status, headers, _html = server.publish(f"{SLOW_TITLE} at the crash", "crash")
-    assert (status, headers["Location"]) == (302, f"/dashboard/pages/{server.blog_id}/")
+    assert (status, headers["Location"]) == (302, "/dashboard/posts/")
     assert posts_titled(server, f"{SLOW_TITLE}%") == [(True, True)]
     assert server.get(BLOG, "/crash/")[0] == 200
 

@@ -67,9 +67,14 @@ def plain_text(message):
 
 
 def publish(page):
-    """Publish what is open in the Wagtail editor (from the footer's action menu)."""
-    page.click("footer .w-dropdown__toggle")
-    page.click("button[name=action-publish]")
+    """Publish what is open in the post editor (the footer's main button)."""
+    page.click("footer button[name=action-publish]")
+    page.wait_for_selector(".messages .success")
+
+
+def save_desk_page(page):
+    """Save one of the writing desk's forms (Settings, Theme, Domain)."""
+    page.click("footer button[type=submit]")
     page.wait_for_selector(".messages .success")
 
 
@@ -109,12 +114,11 @@ def test_a_blogger_signs_up_writes_schedules_publishes_and_styles_the_blog(
     blog = BlogPage.objects.get(subdomain="journey")
     assert blog.owner.emailaddress_set.get().verified
 
-    # Pick a theme in the blog's settings.
-    page.goto(f"{platform}/dashboard/pages/{blog.id}/edit/")
-    page.click("a[role=tab]:has-text('Settings')")
-    page.select_option("#id_theme", "dark")
+    # Pick a theme.
+    page.goto(f"{platform}/dashboard/theme/")
+    page.check("input[name=theme][value=dark]")
     shoot("theme")
-    publish(page)
+    save_desk_page(page)
     blog.refresh_from_db()
     assert blog.theme == "dark"
 
@@ -142,22 +146,21 @@ def test_a_blogger_signs_up_writes_schedules_publishes_and_styles_the_blog(
     publish(page)
     shoot("published")
 
-    # Schedule another for a date to come (Promote tab: the published date).
+    # Schedule another for a date to come (Post settings: the published date).
     page.goto(f"{platform}/dashboard/pages/add/blog/postpage/{blog.id}/")
     page.fill("#id_title", "Coming later")
     type_markdown(page, "Not yet.")
-    page.click("a[role=tab]:has-text('Promote')")
+    page.click("a[role=tab]:has-text('Post settings')")
     page.fill("#id_published_date", "2099-01-02 09:00")
     page.keyboard.press("Escape")
     shoot("scheduled-date")
     publish(page)
     shoot("scheduled")
 
-    # And custom CSS, again in the settings.
-    page.goto(f"{platform}/dashboard/pages/{blog.id}/edit/")
-    page.click("a[role=tab]:has-text('Settings')")
+    # And custom CSS, with the theme.
+    page.goto(f"{platform}/dashboard/theme/")
     page.fill("#id_custom_css", CUSTOM_CSS)
-    publish(page)
+    save_desk_page(page)
     shoot("custom-css")
 
     published = PostPage.objects.child_of(blog).get(slug="out-now")

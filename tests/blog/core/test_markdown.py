@@ -21,6 +21,52 @@ def test_tables_footnotes_strikethrough_and_task_lists():
     assert '<input type="checkbox" checked="" disabled="disabled">' in html
 
 
+def test_a_task_names_its_checkbox_for_screen_readers():
+    html = render_markdown("- [x] Walk the river\n- [ ] Weigh the **brown** bears\n    - Twice")
+    assert (
+        '<li class="task-list-item"><label><input type="checkbox" checked="" '
+        'disabled="disabled"> Walk the river</label></li>'
+    ) in html
+    # The label ends with the line: a nested list belongs to the task, not to its name.
+    assert (
+        '<label><input type="checkbox" disabled="disabled"> Weigh the <strong>brown</strong>'
+        " bears</label><ul>"
+    ) in html
+
+
+def test_a_loose_task_names_its_checkbox_with_its_first_paragraph():
+    html = render_markdown("- [x] Walk the river\n\n    It was loud.\n\n- [ ] Weigh the bears")
+    assert (
+        '<p><label><input type="checkbox" checked="" disabled="disabled"> Walk the river'
+        "</label></p>\n<p>It was loud.</p>"
+    ) in html
+
+
+def test_code_blocks_can_be_scrolled_from_the_keyboard():
+    fenced = render_markdown("```python\nx = 1\n```")
+    indented = render_markdown("Before\n\n    x = 1")
+    assert '<pre><span></span><code tabindex="0">' in fenced
+    assert '<pre><span></span><code tabindex="0">' in indented
+    assert render_markdown("Inline `x = 1` code") == "<p>Inline <code>x = 1</code> code</p>"
+
+
+def test_raw_html_gets_a_place_in_the_tab_order_only_for_a_code_block():
+    # However it is written, and always "0": never ahead of the page's own links.
+    assert render_markdown('<pre tabindex="-1">x</pre>') == "<pre>x</pre>"
+    inline = render_markdown('<p tabindex="1">Skip <code tabindex="0">ahead</code></p>')
+    assert inline == "<p>Skip <code>ahead</code></p>"
+    block = render_markdown('<pre><code tabindex="5" class="x">y</code></pre>')
+    assert block == '<pre><code tabindex="0" class="x">y</code></pre>'
+
+
+def test_a_label_in_raw_html_names_only_what_it_wraps():
+    html = render_markdown(
+        '<label for="email" onclick="x()" tabindex="1">Email <input type="email" '
+        'name="email" autofocus></label>'
+    )
+    assert html == '<p><label>Email <input disabled="disabled"></label></p>'
+
+
 def test_headings_get_ids_for_anchors():
     assert '<h2 id="a-section">A section</h2>' in render_markdown("## A section")
 

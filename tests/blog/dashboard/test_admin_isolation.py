@@ -31,6 +31,7 @@ from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Page, Site, Workflow
 
 from blog.models import BlogPage, Hit, PostPage, Subscriber
+from blog.models.pages import THEMES
 from tests.support.admin_menu import menu_item_names
 
 ADMIN_PREFIX = "dashboard/"
@@ -228,6 +229,7 @@ def parameter_values(b, a):
         "action": BULK_ACTIONS,
         "action_name": ["approve", "reject", "copy", "move"],
         "filter_spec": ["original", "fill-100x100"],
+        "theme": [name for name, _label in THEMES],
     }
 
 
@@ -566,7 +568,7 @@ def test_blogger_cannot_trigger_the_error_test_page(tenants, login):
 def test_blogger_menu_has_no_staff_items(tenants):
     a, _ = tenants
     names = menu_item_names(a.owner)
-    assert "explorer" in names and "images" in names
+    assert "posts" in names and "images" in names
     assert not names & STAFF_MENU_ITEMS
 
 

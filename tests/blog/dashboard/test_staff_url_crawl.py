@@ -37,11 +37,15 @@ BLOGGER_AREAS = frozenset(
     {
         "bearcms_account_deletion",
         "bearcms_analytics",
+        "bearcms_blog_domain",
+        "bearcms_blog_settings",
+        "bearcms_blog_theme",
         "bearcms_editor_image_upload",
         "bearcms_export",
         "bearcms_export_csv",
         "bearcms_export_zip",
         "bearcms_import",
+        "bearcms_theme_preview",
     }
 )
 # (app, model) pairs for patterns that name a model: the setting staff edit, a task type.
