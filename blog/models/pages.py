@@ -560,7 +560,7 @@ class PostPage(
     def status_string(self):
         # Wagtail's "scheduled" is for its own go-live time, which posts do not use: a
         # published post whose date is to come would otherwise read "live" in the
-        # explorer, the editor's header and the recent edits.
+        # explorer and the recent edits.
         if self.is_scheduled():
             return "scheduled + draft" if self.has_unpublished_changes else "scheduled"
         return super().status_string

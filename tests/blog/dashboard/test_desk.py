@@ -14,7 +14,7 @@ from blog.dashboard.posts import post_status
 from blog.models import Hit, PostPage
 from tests.support.admin_menu import menu_item_names
 from tests.support.clients import host_client
-from tests.support.dashboard_forms import DATE_FORMAT, add_url
+from tests.support.dashboard_forms import DATE_FORMAT, add_url, post_form
 
 POSTS = "/dashboard/posts/"
 
@@ -142,7 +142,7 @@ def test_new_page_opens_the_editor_with_page_ticked(desk, blog):
 
 def test_publishing_says_published_and_links_the_live_post(desk, blog):
     data = {"title": "Now", "slug": "now"}
-    response = desk.post(add_url(blog), {**_form(**data), "action-publish": "1"}, follow=True)
+    response = desk.post(add_url(blog), {**post_form(**data), "action-publish": "1"}, follow=True)
     assert response.redirect_chain[-1][0] == POSTS
     message = _messages(response)
     assert "Published “Now”." in message
@@ -151,7 +151,7 @@ def test_publishing_says_published_and_links_the_live_post(desk, blog):
 
 def test_a_post_with_a_date_to_come_is_scheduled_everywhere(desk, blog):
     when = later()
-    data = _form(title="Soon", slug="soon", published_date=when.strftime(DATE_FORMAT))
+    data = post_form(title="Soon", slug="soon", published_date=when.strftime(DATE_FORMAT))
     response = desk.post(add_url(blog), {**data, "action-publish": "1"}, follow=True)
     message = _messages(response)
     assert "Scheduled “Soon” for " in message
@@ -167,24 +167,6 @@ def test_publish_is_the_post_editors_main_button(desk, blog):
     html = desk.get(add_url(blog)).content.decode()
     footer = html[html.index("<footer") :]
     assert footer.index('name="action-publish"') < footer.index("Save draft")
-
-
-def _form(**fields):
-    data = {
-        "title": "A post",
-        "body": "Hello",
-        "tags": "",
-        "slug": "a-post",
-        "alias": "",
-        "published_date": "",
-        "make_discoverable": "on",
-        "meta_description": "",
-        "canonical_url": "",
-        "meta_image": "",
-        "lang": "",
-        "class_name": "",
-    }
-    return {**data, **fields}
 
 
 def _messages(response):
