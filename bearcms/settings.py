@@ -332,13 +332,16 @@ SILENCED_SYSTEM_CHECKS = ["security.W019"]
 # Every page readers and visitors see (blogs, feeds, the platform's landing, sign-up,
 # log-in and discovery pages, error pages, a post's preview in the dashboard): no script
 # at all. Styles may be inline (a blog's theme and custom CSS are a <style> element),
-# images come from anywhere (the reader's browser fetches them, never the server), frames
-# only from the embed hosts the Markdown sanitiser lets through, forms post back only.
+# images, videos and sound come from anywhere (the reader's browser fetches them, never
+# the server; the sanitiser lets a <video>, <audio>, <source> or <track> through with an
+# http(s) address only), frames only from the embed hosts the Markdown sanitiser lets
+# through (blog.core.markdown.EMBED_HOSTS: one list for both), forms post back only.
 embed_sources = [f"https://{host}" for host in sorted(blog_markdown.EMBED_HOSTS)]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [NONE],
         "img-src": ["*", "data:"],
+        "media-src": ["*"],
         "style-src": [SELF, UNSAFE_INLINE],
         "font-src": [SELF],
         "frame-src": embed_sources,

@@ -9,7 +9,7 @@ from django.urls import path, re_path
 from wagtail import views as wagtail_views
 from wagtail.urls import serve_pattern
 
-from blog.core.names import GUESSED_FEED_PATHS
+from blog.core.names import GUESSED_FEED_PATHS, OLD_ADDRESS_WITH_A_DOT
 from blog.reader import views
 from blog.subscribers import views as subscriptions
 
@@ -17,6 +17,8 @@ urlpatterns = [
     path("blog/", views.post_index, name="blog_post_index"),
     path("favicon.svg", views.emoji_svg, name="blog_favicon_svg"),
     path("favicon.ico", views.favicon_ico, name="blog_favicon_ico"),
+    path("apple-touch-icon.png", views.apple_touch_icon, name="blog_apple_touch_icon"),
+    path("apple-touch-icon-precomposed.png", views.apple_touch_icon),
     path("sitemap.xml", views.sitemap, name="blog_sitemap"),
     path("robots.txt", views.robots_txt, name="blog_robots_txt"),
     path("feed/", views.feed, name="blog_feed"),
@@ -47,3 +49,6 @@ handler500 = "bearcms.server_errors.server_error"
 
 # Only Wagtail's page-serving view: not its /_util/ login and password views.
 urlpatterns.append(re_path(serve_pattern, wagtail_views.serve, name="wagtail_serve"))
+# A page's path never has a dot, but an old address a post keeps may (Bear's
+# 2012/01/02/cool-post.html): Wagtail's view again, for BlogPage.route's alias lookup.
+urlpatterns.append(re_path(OLD_ADDRESS_WITH_A_DOT, wagtail_views.serve))

@@ -20,11 +20,19 @@ from blog.tenants.site_cache import previous_hostname
 
 # The paths of a blog that list its posts (feeds answer on several guessed paths).
 LISTING_PATHS = ["", "blog/", "feed/", "feed/?type=rss", *GUESSED_FEED_PATHS, "sitemap.xml"]
+# The blog's icons (blog.reader.favicon): only its settings change them.
+ICON_PATHS = [
+    "favicon.svg",
+    "favicon.ico",
+    "apple-touch-icon.png",
+    "apple-touch-icon-precomposed.png",
+]
 MAX_POSTS_PURGED = 1_000  # a blog-wide change purges at most this many post URLs
 
 
 def blog_urls(blog, with_posts=False, root_url=None):
-    """The URLs of ``blog``'s listings (and posts), on its host or on ``root_url``."""
+    """The URLs of ``blog``'s listings (and its posts and icons, the rest of a blog-wide
+    change), on its host or on ``root_url``."""
     root = blog.get_url_parts()
     if root is None:
         return []
@@ -32,6 +40,7 @@ def blog_urls(blog, with_posts=False, root_url=None):
     base = (root_url or current_root_url) + root_path
     urls = [base + path for path in LISTING_PATHS]
     if with_posts:
+        urls += [base + path for path in ICON_PATHS]
         posts = blog.get_children().live().order_by("-last_published_at")[:MAX_POSTS_PURGED]
         urls += [base + post.slug + "/" for post in posts.only("slug")]
     return urls

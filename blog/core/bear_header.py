@@ -39,9 +39,9 @@ Inside a recognised header every line must be ``name: value`` with one of the na
   it. A time without an offset is in the site's time zone (``TIME_ZONE``, UTC).
 * ``tags``: comma-separated (``a, b``); ``[a, b]`` and a JSON list are read too; a tag
   given twice counts once.
-* ``meta_image``: Bear takes an image's address; here the image is one of the blog's
-  images, chosen in the post's settings. An address is refused with a message saying so
-  rather than dropped without a word.
+* ``meta_image``: an image's address, as Bear takes it, is the post's social image
+  address (``meta_image_url``, never fetched); an image of the blog's own, chosen in the
+  post's settings, goes before it.
 
 The field checks (a link already taken, a URL that is no URL, lengths) are the form's:
 this module only reads the text. Every problem names its line, and all of them are
@@ -64,7 +64,7 @@ ATTRIBUTES = {
     "published_date": "published_date",
     "is_page": "is_page",
     "meta_description": "meta_description",
-    "meta_image": "meta_image",
+    "meta_image": "meta_image_url",
     "lang": "lang",
     "tags": "tags",
     "make_discoverable": "make_discoverable",
@@ -234,18 +234,10 @@ def json_strings(value):
     return None
 
 
-def refuse_image(value):
-    raise ValueError(
-        "a header cannot set the image. Bear takes an image's address; here you choose "
-        "one of your blog's images. Remove this line and choose the image in Post settings."
-    )
-
-
 VALUE_READERS = {
     "slug": read_link,
     "is_page": read_boolean,
     "make_discoverable": read_boolean,
     "published_date": read_date,
     "tags": read_tags,
-    "meta_image": refuse_image,
 }

@@ -32,8 +32,18 @@ NOT_A_DOMAIN = (
 PROBED_NAMES = frozenset(
     {"wp-admin", "wp-content", "wp-includes", "wp-json", "wp-login", "cgi-bin", "phpmyadmin"}
 )
-# Where feed readers look when given only the blog's address; the blog advertises /feed/.
-GUESSED_FEED_PATHS = ["atom/", "rss/", "feed.xml", "atom.xml", "rss.xml", "index.xml"]
+# Where feed readers look when given only the blog's address, and Bear Blog's aliases of its
+# feed; the blog advertises /feed/. A path with "rss" in it answers RSS, the others Atom.
+GUESSED_FEED_PATHS = [
+    "atom/",
+    "rss/",
+    "feed/atom/",
+    "feed/rss/",
+    "feed.xml",
+    "atom.xml",
+    "rss.xml",
+    "index.xml",
+]
 
 
 def normalise_subdomain(value):
@@ -123,3 +133,9 @@ def validate_custom_domain(value, blog):
     if others.exists():
         raise ValidationError(f"{domain} is already used by another blog.", code="taken")
     return domain
+
+
+# An old address (a post's alias) with a dot in it, as its URL pattern:
+# ``2012/01/02/cool-post.html``, with or without a slash after it. A part that is all
+# dots is no path (PostPage.alias refuses it too).
+OLD_ADDRESS_WITH_A_DOT = r"^(?=.*\.)((?:[\w-][\w.-]*/)*[\w-][\w.-]*/?)$"

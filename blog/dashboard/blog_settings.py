@@ -38,8 +38,20 @@ SETTINGS_PANELS = [
         heading="Description",
         help_text="A sentence about your blog, for search engines and link previews.",
     ),
-    FieldPanel("home_content", heading="Home page", widget=MarkdownEditor),
-    FieldPanel("nav", heading="Navigation", widget=MarkdownEditor),
+    FieldPanel(
+        "home_content",
+        heading="Home page",
+        help_text="Markdown shown on your home page. {{ posts }} lists your posts in it.",
+        widget=MarkdownEditor,
+    ),
+    FieldPanel("home_post_list", heading="List your posts below the home content"),
+    FieldPanel(
+        "nav",
+        heading="Navigation",
+        help_text="Markdown links shown at the top of every page. Directives work here as in "
+        "the home content, like {{ email_signup }} for the subscribe form.",
+        widget=MarkdownEditor,
+    ),
     MultiFieldPanel(
         [
             FieldPanel("lang", heading="Language"),
@@ -61,6 +73,7 @@ SETTINGS_PANELS = [
 THEME_PANELS = [
     FieldPanel("theme", heading="Theme", widget=RadioSelect),
     FieldPanel("custom_css", heading="Your CSS"),
+    FieldPanel("overwrite_theme", heading="Use only your CSS (no theme)"),
 ]
 DOMAIN_PANELS = [
     FieldPanel(

@@ -159,6 +159,15 @@ class BlogPage(
         help_text="Markdown shown on your home page, above the list of posts.",
     )
     home_html = models.TextField(blank=True, editable=False)
+    # Bear Blog lists the posts on the home page only while there is no home content; blogs
+    # made before this choice existed list them below it and keep doing so (migration 0016).
+    home_post_list = models.BooleanField(
+        "list your posts below the home content",
+        default=False,
+        help_text="When this is off, your home page lists your posts only while the home "
+        "content is empty, as on Bear Blog. Write {{ posts }} in the home content to place "
+        "the list where you want it.",
+    )
     nav = MarkdownField(
         default=DEFAULT_NAV,
         blank=True,
@@ -183,6 +192,15 @@ class BlogPage(
         blank=True,
         validators=[MaxLengthValidator(50_000)],
         help_text="Your own styles, added after the theme's.",
+    )
+    # Bear Blog's "Overwrite default styles" (against "Extend default styles"): a stylesheet
+    # copied whole from a Bear blog, or written from scratch, styles the blog alone.
+    overwrite_theme = models.BooleanField(
+        "use only your CSS (no theme)",
+        default=False,
+        help_text="Leave the theme out and style your blog with your CSS alone (Bear Blog's "
+        "“Overwrite default styles”): for a whole stylesheet, copied from a Bear blog or "
+        "your own.",
     )
     favicon_emoji = models.CharField(
         max_length=16, blank=True, help_text="An emoji shown as the browser tab's icon."
@@ -240,6 +258,7 @@ class BlogPage(
     content_panels = [
         FieldPanel("title", heading="Blog title", help_text=BLOG_TITLE_HELP),
         FieldPanel("home_content", widget=MarkdownEditor),
+        FieldPanel("home_post_list"),
     ]
     settings_panels_blog = [
         FieldPanel("nav", widget=MarkdownEditor),
@@ -257,6 +276,7 @@ class BlogPage(
             [
                 FieldPanel("theme"),
                 FieldPanel("custom_css"),
+                FieldPanel("overwrite_theme"),
                 FieldPanel("favicon_emoji"),
                 FieldPanel("favicon_image"),
             ],
@@ -402,7 +422,10 @@ class PostPage(
         blank=True,
         validators=[
             RegexValidator(
-                r"^/?[\w-]+(/[\w-]+)*/?$", "A path like /2019/old-post/: letters, digits, - and _."
+                # A dot inside a part is fine (Bear's 2019/01/02/old-post.html); a
+                # part that is all dots is not a path anyone can visit.
+                r"^/?[\w-][\w.-]*(/[\w-][\w.-]*)*/?$",
+                "A path like /2019/old-post/ or 2019/old-post.html: letters, digits, -, _ and .",
             )
         ],
         help_text="An old address (like /2019/old-post/) that should redirect to this post.",
@@ -438,6 +461,13 @@ class PostPage(
     meta_description = models.CharField(max_length=300, blank=True)
     meta_image = models.ForeignKey(
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Bear's meta image is an address; an imported one is kept as it came, never fetched.
+    meta_image_url = models.URLField(
+        "social image address",
+        max_length=500,
+        blank=True,
+        help_text="An image elsewhere on the web, used when no social image is chosen above.",
     )
     lang = models.CharField(
         "language", max_length=16, blank=True, help_text="Leave empty to use the blog's."
@@ -480,6 +510,7 @@ class PostPage(
             [
                 FieldPanel("meta_description", heading="Description"),
                 FieldPanel("meta_image", heading="Social image"),
+                FieldPanel("meta_image_url"),
                 FieldPanel("canonical_url"),
                 FieldPanel("lang"),
                 FieldPanel("class_name", heading="CSS classes"),

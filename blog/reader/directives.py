@@ -48,24 +48,30 @@ LINK_IN_ATTRIBUTE = re.compile(r"\{\{\s*(blog_link|post_link)\s*\}\}")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 WHOLE_NUMBER = re.compile(r"^\d{1,9}$", re.ASCII)
 
-BLOCK_DIRECTIVES = {"posts", "tags", "email-signup"}
-BLOG_DIRECTIVES = {
-    "blog_title",
-    "blog_description",
-    "blog_link",
-    "blog_created_date",
-    "blog_last_modified",
-    "blog_last_posted",
+# Every directive, by name, and where it may stand: a block directive replaces a paragraph
+# it has to itself; a post directive needs a post or page to be shown on. Each is expanded
+# by the _Expander method of its name.
+BLOCK, BLOG, POST = "block", "blog", "post"
+DIRECTIVES = {
+    "posts": BLOCK,
+    "tags": BLOCK,
+    "email_signup": BLOCK,
+    "blog_title": BLOG,
+    "blog_description": BLOG,
+    "blog_link": BLOG,
+    "blog_created_date": BLOG,
+    "blog_last_modified": BLOG,
+    "blog_last_posted": BLOG,
+    "post_title": POST,
+    "post_description": POST,
+    "post_link": POST,
+    "post_published_date": POST,
+    "post_last_modified": POST,
+    "next_post": POST,
+    "previous_post": POST,
 }
-POST_DIRECTIVES = {
-    "post_title",
-    "post_description",
-    "post_link",
-    "post_published_date",
-    "post_last_modified",
-    "next_post",
-    "previous_post",
-}
+# Other spellings Bear Blog accepts, and the directive each one is.
+SPELLINGS = {"email-signup": "email_signup"}
 LIST_FIELDS = ("title", "slug", "url_path", "published_date", "path", "depth")
 
 
@@ -94,7 +100,8 @@ def _django_language(lang):
 
 
 def parse_directive(text):
-    """Split ``{{ posts | tag:a | limit:5 }}`` into ``("posts", [("tag", "a"), ...])``."""
+    """Split ``{{ posts | tag:a | limit:5 }}`` into ``("posts", [("tag", "a"), ...])``;
+    the name is the one ``DIRECTIVES`` knows it by, whichever spelling was written."""
     body = html.unescape(text[2:-2]).strip()
     name, *filters = (part.strip() for part in body.split("|"))
     parsed = []
@@ -103,7 +110,8 @@ def parse_directive(text):
         if not sep:
             raise DirectiveError(f"Filter “{item}” needs a value, like limit:5")
         parsed.append((key.strip().lower(), value.strip()))
-    return name.lower(), parsed
+    name = name.lower()
+    return SPELLINGS.get(name, name), parsed
 
 
 def parse_posts_filters(filters):
@@ -174,7 +182,7 @@ class _Expander:
             expanded = self.expand(name, filters)
         except DirectiveError as error:
             return paragraph.replace(text, self.mark(text, error), 1)
-        return expanded if name in BLOCK_DIRECTIVES else paragraph.replace(text, expanded, 1)
+        return expanded if DIRECTIVES[name] == BLOCK else paragraph.replace(text, expanded, 1)
 
     def expand_links_in_tag(self, tag):
         """Expand ``href="{{ post_link }}"`` (Markdown's ``[x]({{ post_link }})``)."""
@@ -203,21 +211,18 @@ class _Expander:
         )
 
     def expand(self, name, filters):
+        if name not in DIRECTIVES:
+            raise DirectiveError(f"Unknown directive “{name}”")
         if name == "posts":
             return self.posts(parse_posts_filters(filters))
         if filters:
             raise DirectiveError(f"{name} takes no filters")
-        if name == "tags":
-            return self.tag_cloud()
-        if name == "email-signup":
-            return signup_form()
-        if name in BLOG_DIRECTIVES:
-            return getattr(self, name)()
-        if name in POST_DIRECTIVES:
-            if not isinstance(self.page, PostPage):
-                raise DirectiveError(f"{name} works only in posts and pages")
-            return getattr(self, name)()
-        raise DirectiveError(f"Unknown directive “{name}”")
+        if DIRECTIVES[name] == POST and not isinstance(self.page, PostPage):
+            raise DirectiveError(f"{name} works only in posts and pages")
+        return getattr(self, name)()
+
+    def email_signup(self):
+        return signup_form()
 
     # Blog-level directives.
 
@@ -252,7 +257,7 @@ class _Expander:
         posts = self.blog.published_posts().values_list("published_date", flat=True)
         return format_date(posts.first(), self.blog)
 
-    def tag_cloud(self):
+    def tags(self):
         """Every tag of the blog's published posts, linked to its filtered list (one query)."""
         names = (
             PostTag.objects.filter(content_object__in=self.blog.published_posts())
@@ -266,7 +271,8 @@ class _Expander:
         return format_html('<p class="tags">{}</p>', links) if links else ""
 
     def posts(self, options):
-        """The post list of templates/blog/post_list.html, filtered, in one query."""
+        """The post list of templates/blog/post_list.html, filtered, in one query; marked
+        ``embedded``, as Bear Blog marks a directive's list (``ul.embedded.blog-posts``)."""
         posts = self.blog.published_posts()
         for tag in options["include"]:
             posts = posts.filter(tags__name__iexact=tag)
@@ -290,7 +296,7 @@ class _Expander:
         posts = posts.order_by(order).only(*fields)[: options["limit"]]
         items = [self.post_item(post, options) for post in posts]
         return format_html(
-            '<ul class="blog-posts">\n{}</ul>',
+            '<ul class="embedded blog-posts">\n{}</ul>',
             mark_safe("".join(items) or "<li>No posts yet.</li>\n"),  # items are escaped
         )
 
@@ -308,7 +314,7 @@ class _Expander:
             body = mark_safe(post.body_html)
             extras.append(format_html('<div class="post-content">{}</div>', body))
         return format_html(
-            '<li><span>{}</span><a href="{}">{}</a>{}</li>\n',
+            '<li><span><i>{}</i></span> <a href="{}">{}</a>{}</li>\n',
             format_date(post.published_date, self.blog),
             post.get_url(self.request) or "",
             post.title,

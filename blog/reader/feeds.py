@@ -1,11 +1,12 @@
-"""A blog's Atom and RSS feeds: ``/feed/`` and the paths feed readers guess.
+"""A blog's Atom and RSS feeds: ``/feed/``, the paths feed readers guess and Bear Blog's
+aliases (``blog.core.names.GUESSED_FEED_PATHS``).
 
-``/feed/`` is Atom, ``/feed/?type=rss`` RSS 2.0, and any guessed path with "rss" in it
-is RSS too. ``?q=a,-b`` filters by tags like ``/blog/`` does; ``?page=N`` pages back
-through older posts (a page past the end is a 404). Entries carry the full stored post
-HTML with every link and image made absolute, since feed readers show it away from the
-blog. Only public ``blog.published_posts()`` appear: never pages, drafts, scheduled or
-password-protected posts.
+``/feed/`` is Atom, ``/feed/?type=rss`` RSS 2.0, and so is any of the other paths with
+"rss" in it or in its ``?type=``, as on Bear. ``?q=a,-b`` filters by tags like ``/blog/``
+does; ``?page=N`` pages back through older posts (a page past the end is a 404). Entries
+carry the full stored post HTML with every link and image made absolute, since feed
+readers show it away from the blog. Only public ``blog.published_posts()`` appear: never
+pages, drafts, scheduled or password-protected posts.
 """
 
 import re

@@ -7,6 +7,11 @@ request and no third-party load; the default theme is 1.5 KB (2 KB with code col
 Every text colour, code colours included, keeps WCAG's 4.5:1 contrast with the background
 it is shown on, light and dark (tests/system/test_accessibility.py runs axe on each theme).
 
+Bear Blog's "overwrite default styles" is ``BlogPage.overwrite_theme``: the theme is left
+out, code colours too (``highlight.css`` is written against the theme's variables), and the
+custom CSS alone is inlined, so a whole stylesheet copied from a Bear blog applies as it
+did there. The reader markup carries what such stylesheets target (docs/themes.md).
+
 Custom CSS is the blogger's, but it is shown to every reader inside ``<style>``, so
 ``safe_custom_css`` makes sure it can neither end that element nor load anything from
 another host:
@@ -108,7 +113,10 @@ def safe_custom_css(css):
 
 
 def blog_css(blog, code=True):
-    """Everything inside a blog page's ``<style>``: the theme, then the custom CSS."""
-    css = theme_css(blog.theme, code)
+    """Everything inside a blog page's ``<style>``: the theme, then the custom CSS; or,
+    when the blogger chose to overwrite the theme, the custom CSS alone."""
     custom = safe_custom_css(blog.custom_css)
+    if blog.overwrite_theme:
+        return custom
+    css = theme_css(blog.theme, code)
     return f"{css}\n{custom}" if custom.strip() else css

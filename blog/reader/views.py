@@ -1,5 +1,5 @@
 """The views of a blog host that are not Wagtail pages themselves: the post index, feeds,
-sitemap and robots.txt, the icon, upvotes, and the 404 page.
+sitemap and robots.txt, the icons, upvotes, and the 404 page.
 
 A reader who mistypes an address stays on the blog: the 404 page wears the blog's theme,
 title and navigation. The platform host keeps Django's plain ``404.html``; 500s everywhere
@@ -27,7 +27,13 @@ from blog.caching.page_cache import forget_blog_pages
 from blog.core.reader_requests import same_origin, seconds_until_allowed, too_many_requests
 from blog.models import PostPage, PostTag
 from blog.reader import upvotes
-from blog.reader.favicon import SVG, icon_url
+from blog.reader.favicon import (
+    SVG,
+    bear_favicon_ico,
+    bear_touch_icon_png,
+    icon_url,
+    touch_icon_url,
+)
 from blog.reader.feeds import atom_feed, rss_feed
 from blog.reader.sitemaps import DEFAULT_ROBOTS_TXT, BlogSitemap
 from blog.reader.tags import filter_by_tags, tag_query_labels
@@ -63,8 +69,9 @@ def not_public(request, **kwargs):
 
 
 def feed(request):
-    """Atom unless RSS is asked for, by ``?type=rss`` or by "rss" in the path."""
-    wants_rss = "rss" in request.path or request.GET.get("type") == "rss"
+    """Atom unless RSS is asked for, as Bear Blog decides: "rss" in the path (``/feed/rss/``,
+    ``/rss.xml``) or in ``?type=`` (``?type=rss``)."""
+    wants_rss = "rss" in request.path or "rss" in request.GET.get("type", "")
     return (rss_feed if wants_rss else atom_feed)(request)
 
 
@@ -93,10 +100,21 @@ def emoji_svg(request):
 
 
 def favicon_ico(request):
-    """``/favicon.ico``, which browsers ask for by habit: send them to the real icon."""
+    """``/favicon.ico``, which browsers and feed readers ask for by habit: sent to the
+    blog's icon, or the bear when it has none."""
     url = icon_url(request.blog)
     if url is None:
-        raise Http404("This blog has no icon.")
+        return HttpResponse(bear_favicon_ico(), content_type="image/x-icon")
+    return HttpResponseRedirect(url)
+
+
+def apple_touch_icon(request):
+    """``/apple-touch-icon.png`` (and ``-precomposed.png``), which phones ask for when a
+    reader adds the blog to the home screen: the blog's image as a 180x180 PNG, or the
+    bear (an emoji cannot be drawn into a PNG here)."""
+    url = touch_icon_url(request.blog)
+    if url is None:
+        return HttpResponse(bear_touch_icon_png(), content_type="image/png")
     return HttpResponseRedirect(url)
 
 

@@ -41,6 +41,8 @@ def reader_head(context):
         if image is not None:
             url = image.get_rendition(OG_IMAGE_RENDITION).url
             head["image"] = url if "//" in url else root + url
+        else:
+            head["image"] = post.meta_image_url or None
     elif not context.get("not_found") and request is not None:
         head["canonical"] = root + request.path
         if request.GET.get("q") and context.get("tags"):
@@ -50,7 +52,8 @@ def reader_head(context):
 
 @register.simple_tag
 def blog_style(blog, page=None):
-    """The theme's CSS and the blog's custom CSS, made safe by ``blog.reader.themes``.
+    """The theme's CSS and the blog's custom CSS, made safe by ``blog.reader.themes``; the
+    custom CSS alone when the blog overwrites the theme (``BlogPage.overwrite_theme``).
 
     A post without highlighted code gets no code colours (see ``blog.reader.themes.theme_css``).
     """

@@ -3,15 +3,22 @@
 ``/dashboard/export/`` offers two downloads of the user's own blog (staff pick a blog
 with ``?blog=<id>``, as in analytics; no parameter shows a blogger anything but theirs):
 
-* ``posts.csv``: one row per post or page, drafts included, with the columns of Bear
-  Blog's own export (``CSV_COLUMNS``), so that tools made for Bear's export read it.
-  ``uid`` is the page's ``translation_key`` (stable for the page's life), or the uid an
-  imported post had in its source, so that an export imports back as it was; dates are
-  ISO 8601 in UTC (empty when unset); ``all_tags`` is a JSON list, as Bear stores it
-  (``["a", "b"]``, sorted); booleans are ``True``/``False`` as Bear writes them;
-  ``publish`` means live: published, or scheduled when ``published_date`` is still to
-  come (``False`` for a draft never published, or one unpublished since); ``content``
-  is the Markdown body; ``meta_image`` is the absolute URL of the image's original file.
+* ``posts.csv``: one row per post or page, drafts included, written as Bear Blog's own
+  exporter writes it, so that the file imports into Bear and tools made for Bear's export
+  read it: a UTF-8 byte-order mark, Bear's header (``BEAR_HEADER``: the column names with
+  spaces), CRLF line ends, cells quoted only when they must be. ``uid`` is the page's
+  ``translation_key`` (stable for the page's life), or the uid an imported post had in
+  its source, so that an export imports back as it was; dates are ISO 8601 in UTC, as
+  Python writes them (``2026-10-17T06:51:34.642521+00:00``; a draft without a date
+  gets the moment it was last saved, as Bear's import needs one; an unset
+  ``first published at`` is empty);
+  ``all tags`` is a JSON list, as Bear stores it (``["a", "b"]``, in the order they were
+  given); booleans are ``True``/``False``; ``alias`` is a path without its outer slashes
+  (``2019/old-post``), as Bear stores it; ``publish`` means live: published, or
+  scheduled when ``published date`` is still to come (``False`` for a draft never
+  published, or one unpublished since); ``content`` is the Markdown body; ``meta image``
+  is the absolute URL of the chosen image's original file, or else the post's image
+  address (``meta_image_url``). ``docs/export.md`` says what differs from Bear's file.
 * ``blog.zip``: ``posts/<link>.md`` for each post (an attribute header, a blank line,
   then the body, see ``markdown_post``), ``posts.csv`` (the above), ``settings.json``
   (the blog's settings and home content), ``custom.css``, and ``images/<file>``: the
@@ -64,6 +71,9 @@ CSV_COLUMNS = [
     "class_name",
     "first_published_at",
 ]
+# Bear's exporter names a column by its field's verbose name: the name with spaces.
+BEAR_HEADER = [column.replace("_", " ") for column in CSV_COLUMNS]
+BYTE_ORDER_MARK = "\ufeff"
 # The Markdown header's attribute for each CSV column (Bear calls the slug "link").
 HEADER_ATTRIBUTES = {
     "title": "title",
@@ -99,8 +109,24 @@ def latest_version(page):
 
 
 def tag_names(page):
-    # tagged_items, not tags: prefetched for pages, in memory for revisions.
-    return sorted(item.tag.name for item in page.tagged_items.all())
+    """The page's tags in the order they were given (Bear keeps its writer's order).
+    tagged_items, not tags: prefetched for pages, in memory for revisions."""
+    items = page.tagged_items.all()
+    return [
+        item.tag.name for item in sorted(items, key=lambda item: (item.pk is None, item.pk or 0))
+    ]
+
+
+def undated(post):
+    """A date for a draft that has none: when it was last saved or imported (or now, for
+    a post imported before imports noted that). Every post of Bear's has a date, a
+    draft's being when it was written, and Bear's import stops at a row without one."""
+    return post.latest_revision_created_at or timezone.now()
+
+
+def bear_alias(alias):
+    """``/2019/old-post/`` as Bear stores it: ``2019/old-post``."""
+    return alias.strip("/")
 
 
 def blog_images(blog):
@@ -118,13 +144,13 @@ def post_records(blog, images):
     for post in posts:
         version = latest_version(post)
         image = images.get(version.meta_image_id)
-        image_url = image.file.url if image is not None else ""
+        image_url = image.file.url if image is not None else version.meta_image_url
         yield {
             "uid": post.uid or str(post.translation_key),
             "title": version.title,
             "slug": version.slug,
-            "alias": version.alias,
-            "published_date": iso_utc(version.published_date),
+            "alias": bear_alias(version.alias),
+            "published_date": iso_utc(version.published_date or undated(post)),
             "all_tags": tag_names(version),
             "publish": post.live,
             "make_discoverable": version.make_discoverable,
@@ -146,11 +172,13 @@ def csv_cell(value, neutralise):
 
 
 def posts_csv(records, neutralise=False):
-    """The CSV text of ``post_records``; ``neutralise`` for anyone but the blog's owner
-    (see the module's docstring)."""
+    """The CSV text of ``post_records`` as Bear writes it (csv's default dialect is
+    Bear's too: CRLF line ends, minimal quoting); ``neutralise`` for anyone but the blog's
+    owner (see the module's docstring)."""
     out = io.StringIO()
+    out.write(BYTE_ORDER_MARK)
     writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(BEAR_HEADER)
     writer.writerows(
         [csv_cell(record[column], neutralise) for column in CSV_COLUMNS] for record in records
     )
@@ -233,6 +261,8 @@ def blog_settings(blog, images):
         "discoverable": blog.discoverable,
         "email_notifications": blog.email_notifications,
         "theme": blog.theme,
+        "overwrite_theme": blog.overwrite_theme,
+        "home_post_list": blog.home_post_list,
         "favicon_emoji": blog.favicon_emoji,
         "favicon_image": image_entry(favicon) if favicon is not None else "",
         "robots_txt": blog.robots_txt,

@@ -187,7 +187,8 @@ def new_post(row, slug, uid, user):
     published, first = moment(row["published_date"]), moment(row["first_published_at"])
     live = row["publish"]
     if live:
-        first = first or published or now
+        # A post still to come (scheduled) was published here now, as the editor would.
+        first = first or (published if published and published <= now else now)
         published = published or first
     alias = row["alias"]
     post = PostPage(
@@ -201,6 +202,7 @@ def new_post(row, slug, uid, user):
         make_discoverable=row["make_discoverable"],
         canonical_url=row["canonical_url"],
         meta_description=row["meta_description"],
+        meta_image_url=row.get("meta_image_url", ""),  # a job previewed before it existed
         lang=row["lang"],
         class_name=row["class_name"],
         uid=uid,
@@ -211,6 +213,9 @@ def new_post(row, slug, uid, user):
         # platform's own moments (public_since, set on save) come from its clock, and a
         # file cannot say the post was last published here after now.
         last_published_at=min(first, now) if live else None,
+        # When it last changed here, as the editor's listings show it (and the date a
+        # draft without one is exported with, blog.transfer.export.undated).
+        latest_revision_created_at=now,
         owner=user,
         # Old news is no news: only a post still scheduled is mailed, when its date comes.
         subscribers_notified_at=now if live and published <= now else None,

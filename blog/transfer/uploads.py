@@ -2,8 +2,9 @@
 
 A blogger brings posts from Bear Blog or elsewhere as
 
-* Bear Blog's CSV export (``blog.transfer.export.CSV_COLUMNS``; extra columns are ignored with a
-  notice, a file without ``title`` and ``content`` is refused);
+* Bear Blog's CSV export (``blog.transfer.export.CSV_COLUMNS``), however its header is
+  spelled (Bear's ``published date``, our ``published_date``, any case, with or without a
+  byte-order mark); a file without ``title`` and ``content`` is refused;
 * a ZIP of Markdown files, like ``blog.transfer.export``'s (``*.md`` anywhere in it; a ZIP with no
   Markdown but a CSV imports the CSV);
 * one Markdown file, with or without an attribute header (``title: ...`` lines, a blank
@@ -13,6 +14,9 @@ A blogger brings posts from Bear Blog or elsewhere as
 Nothing here writes to the database: ``read_upload`` turns the file into records (one
 dict of attribute values per post), ``check_records`` into rows ready to import plus
 the problems found, which ``blog.transfer.views`` shows as a preview before importing.
+A column (or Markdown attribute) that is not imported is never dropped quietly: the
+upload lists it with the reason (``Upload.ignored``), and the blogger must accept that
+before the import starts.
 
 An upload is refused as a whole, with ``UnreadableUpload`` and a plain message, when it
 cannot be read safely: not UTF-8 text, a broken CSV or ZIP, a ZIP entry whose name
@@ -25,6 +29,7 @@ out; the post is imported.
 """
 
 import csv
+import dataclasses
 import datetime
 import io
 import json
@@ -41,7 +46,13 @@ from django.utils.text import slugify
 
 from blog.core.markdown import MAX_MARKDOWN_LENGTH
 from blog.models import RESERVED_POST_SLUGS, PostPage
-from blog.transfer.export import CSV_COLUMNS, HEADER_ATTRIBUTES, read_markdown_post, unbracketed
+from blog.transfer.export import (
+    BEAR_HEADER,
+    CSV_COLUMNS,
+    HEADER_ATTRIBUTES,
+    read_markdown_post,
+    unbracketed,
+)
 
 MAX_IMPORT_POSTS = 20_000
 MAX_ZIP_ENTRIES = 2 * MAX_IMPORT_POSTS
@@ -62,8 +73,22 @@ TRUE_WORDS = {"true", "yes", "1", "on"}
 FALSE_WORDS = {"false", "no", "0", "off"}
 # Bear's booleans, and what an empty one means.
 BOOLEAN_DEFAULTS = {"publish": True, "make_discoverable": True, "is_page": False}
-# Text fields checked with the post's own field rules: a bad value is left out.
-CHECKED_FIELDS = ("alias", "canonical_url", "lang", "class_name")
+# Text fields checked with the post's own field rules: a bad value is left out. Bear's
+# meta image is an address, kept as the post's image address (never fetched).
+CHECKED_FIELDS = ("alias", "canonical_url", "lang", "class_name", "meta_image")
+FIELD_OF_COLUMN = {"meta_image": "meta_image_url"}
+# Columns of Bear's fuller (older) export that are understood but not brought over.
+NOT_IMPORTED = {
+    "id": "Bear's own number for the post: posts are numbered anew here.",
+    "blog_id": "Bear's own number for the blog.",
+    "last_modified": "Set anew when the post is next saved here.",
+    "upvotes": "Upvotes are counted anew here: a file cannot bring them.",
+    "shadow_votes": "Upvotes are counted anew here: a file cannot bring them.",
+    "score": "Discovery ranks posts anew here.",
+    "hidden": "Bear's own moderation; staff here moderate anew.",
+}
+UNKNOWN_COLUMN = "Not a column bearcms knows: its values are not imported."
+UNKNOWN_ATTRIBUTE = "Not an attribute bearcms knows: its values are not imported."
 # Text fields cut to the field's length (with a notice) rather than left out.
 CUT_FIELDS = ("title", "meta_description")
 
@@ -79,6 +104,17 @@ class UnreadableUpload(ValueError):
     """The upload cannot be imported at all; the message says why, for the blogger."""
 
 
+@dataclasses.dataclass
+class Upload:
+    """What a file holds: ``records`` (one dict per post, see ``read_upload``),
+    ``notices`` (lines about the file as a whole) and ``ignored`` (each column or
+    attribute that will not be imported, with the reason)."""
+
+    records: list
+    notices: list = dataclasses.field(default_factory=list)
+    ignored: dict = dataclasses.field(default_factory=dict)
+
+
 def unpacked_limit():
     return settings.IMPORT_MAX_UNPACKED_MB * 1024 * 1024
 
@@ -87,26 +123,33 @@ def unpacked_limit():
 
 
 def read_upload(name, data):
-    """(records, notices) of an uploaded file's bytes: each record a dict with a
-    ``label`` (where it came from: "row 3", "posts/a.md") and the post's attributes
-    under ``blog.transfer.export``'s column names; notices are lines about the file as a whole."""
+    """The ``Upload`` of a file's bytes: each record a dict with a ``label`` (where it
+    came from: "row 3", "posts/a.md") and the post's attributes under
+    ``blog.transfer.export``'s column names."""
     lowered = name.lower()
     if lowered.endswith(".zip") or data.startswith(b"PK\x03\x04"):
-        records, notices = read_zip(data)
+        upload = read_zip(data)
     elif lowered.endswith(".csv"):
-        records, notices = read_csv(decode(data, name))
+        upload = read_csv(decode(data, name))
     elif lowered.endswith(MARKDOWN_SUFFIXES):
-        records, notices = [read_markdown(decode(data, name), name)], []
+        upload = markdown_upload([read_markdown(decode(data, name), name)])
     else:
         raise UnreadableUpload(
             "Upload a .csv file (Bear Blog's export), a .zip of Markdown files, "
             "or a Markdown (.md) file."
         )
-    if len(records) > MAX_IMPORT_POSTS:
+    if len(upload.records) > MAX_IMPORT_POSTS:
         raise UnreadableUpload(too_many_posts())
-    if not records:
+    if not upload.records:
         raise UnreadableUpload("There are no posts in this file.")
-    return records, notices
+    return upload
+
+
+def markdown_upload(records, notices=()):
+    """The Upload of Markdown records: an attribute no file's header should have is
+    listed once for the whole upload (each file's preview row says it too)."""
+    names = (name for record in records for name in record["unknown"])
+    return Upload(records, list(notices), dict.fromkeys(names, UNKNOWN_ATTRIBUTE))
 
 
 def too_many_posts():
@@ -127,18 +170,31 @@ def decode(data, name):
         ) from None
 
 
+def column_name(header):
+    """One name for every spelling of a column: Bear's ``published date``, our
+    ``published_date``, ``Published-Date``, with a stray byte-order mark."""
+    return re.sub(r"[\s-]+", "_", header.replace("\ufeff", "").strip().lower())
+
+
 def read_csv(text):
-    """Records of a CSV with a header row; the header must name ``title`` and ``content``."""
+    """The Upload of a CSV with a header row; the header must name ``title`` and
+    ``content``. Every other column is read by name or listed as not imported."""
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
-        columns = [column.strip() for column in reader.fieldnames or []]
+        columns = [column_name(column) for column in reader.fieldnames or []]
+        twice = sorted({column for column in columns if columns.count(column) > 1})
+        if twice:
+            raise UnreadableUpload(
+                f"This CSV names the column “{twice[0]}” twice: say which one to import "
+                "by renaming or removing the other."
+            )
         missing = REQUIRED_COLUMNS - set(columns)
         if missing:
             raise UnreadableUpload(
                 "This CSV has no "
                 + " or ".join(f"“{column}”" for column in sorted(missing))
                 + " column. Its first row must name the columns, as Bear Blog's export does: "
-                + ", ".join(CSV_COLUMNS)
+                + ", ".join(BEAR_HEADER)
                 + "."
             )
         reader.fieldnames = columns
@@ -151,9 +207,12 @@ def read_csv(text):
             records.append({"label": f"row {number}", **{k: v or "" for k, v in row.items()}})
     except csv.Error as error:
         raise UnreadableUpload(f"This CSV cannot be read: {error}.") from None
-    unknown = [column for column in columns if column not in CSV_COLUMNS]
-    notices = [f"Columns ignored: {', '.join(unknown)}."] if unknown else []
-    return records, notices
+    ignored = {
+        column or "(a column without a name)": NOT_IMPORTED.get(column, UNKNOWN_COLUMN)
+        for column in columns
+        if column not in CSV_COLUMNS
+    }
+    return Upload(records, ignored=ignored)
 
 
 def read_markdown(text, label):
@@ -241,7 +300,7 @@ def read_zip(data):
         records = [read_markdown(unpack(archive, e), e.filename) for e in markdown]
         skipped = [e.filename for e in others if e.filename != "posts.csv"]
         notices = [f"Files not imported (only posts are): {len(skipped)}"] if skipped else []
-        return records, notices
+        return markdown_upload(records, notices)
     tables = [entry for entry in others if entry.filename.lower().endswith(".csv")]
     if len(tables) != 1:
         raise UnreadableUpload("This ZIP holds no Markdown (.md) files and no single CSV file.")
@@ -353,15 +412,9 @@ def check_record(record):
     row["title"], row["slug"] = read_title_and_slug(record, problems)
     row["uid"] = str(record.get("uid", "")).strip()[:100]
     for column in CUT_FIELDS + CHECKED_FIELDS:
-        row[column] = checked_value(record, column, row.get(column, record.get(column)), problems)
-    if str(record.get("meta_image", "")).strip():
-        problems.append(
-            problem(
-                record,
-                "warning",
-                "meta_image is not imported: upload the image and choose it in the post.",
-            )
-        )
+        field = FIELD_OF_COLUMN.get(column, column)
+        value = row.get(column, record.get(column))
+        row[field] = checked_value(record, column, field, value, problems)
     return row, problems
 
 
@@ -393,10 +446,10 @@ def is_slug(value):
     return len(value) <= 255
 
 
-def checked_value(record, column, value, problems):
-    """The value, checked with the post's own field: cut to length, or left out."""
+def checked_value(record, column, field_name, value, problems):
+    """A column's value, checked with the post's own field: cut to length, or left out."""
     value = str(value or "").strip()
-    field = PostPage._meta.get_field(column)
+    field = PostPage._meta.get_field(field_name)
     if column in CUT_FIELDS and len(value) > field.max_length:
         problems.append(
             problem(record, "warning", f"{column} cut to {field.max_length} characters.")
@@ -442,7 +495,8 @@ def read_boolean(value, default):
 
 
 def read_tags(value):
-    """Tags from a list (a Markdown header), a JSON list (Bear's CSV) or ``a, b`` text."""
+    """Tags from a list (a Markdown header), a JSON list (Bear's CSV) or ``a, b`` text,
+    in their order (Bear keeps it), each once."""
     if isinstance(value, str):
         text = value.strip()
         try:
@@ -452,4 +506,4 @@ def read_tags(value):
         if not isinstance(value, list):
             value = unbracketed(text).split(",")
     names = [str(tag).strip()[:100] for tag in value]
-    return sorted({name for name in names if name})
+    return list(dict.fromkeys(name for name in names if name))

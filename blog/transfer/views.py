@@ -66,7 +66,7 @@ class UploadForm(forms.Form):
                 f"{settings.IMPORT_MAX_UPLOAD_MB} MB can be imported at once. Split it."
             )
         try:
-            self.records, self.notices = read_upload(file.name, file.read())
+            self.upload = read_upload(file.name, file.read())
         except UnreadableUpload as error:
             raise forms.ValidationError(str(error)) from None
         return file
@@ -79,6 +79,18 @@ class StartForm(forms.Form):
         initial=ImportJob.OnClash.SUFFIX,
         widget=forms.RadioSelect,
     )
+    accept_ignored = forms.BooleanField(
+        label="Import without the columns listed above", required=False
+    )
+
+    def __init__(self, *args, ignored=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # What the file holds beyond what can be imported is lost only when the blogger
+        # has said so; without such columns the box is not shown.
+        if ignored:
+            self.fields["accept_ignored"].required = True
+        else:
+            del self.fields["accept_ignored"]
 
 
 def blog_of(request):
@@ -112,7 +124,8 @@ def upload(request):
 
 def preview_job(request, blog, form):
     taken = set(PostPage.objects.child_of(blog).values_list("slug", flat=True))
-    rows, problems = check_records(form.records, taken)
+    upload = form.upload
+    rows, problems = check_records(upload.records, taken)
     with transaction.atomic():
         # One preview at a time: an earlier one not confirmed is dropped.
         ImportJob.objects.filter(blog=blog, status=ImportJob.Status.PREVIEW).delete()
@@ -123,7 +136,11 @@ def preview_job(request, blog, form):
             rows=rows,
             problems=problems,
             total=len(rows),
-            report={"records": len(form.records), "notices": form.notices},
+            report={
+                "records": len(upload.records),
+                "notices": upload.notices,
+                "ignored": list(upload.ignored.items()),
+            },
         )
 
 
@@ -138,11 +155,11 @@ def job_page(request, pk):
         "blog/admin/import_job.html",
         {
             "job": job,
-            "form": StartForm(initial={"on_clash": job.on_clash}),
+            "form": StartForm(initial={"on_clash": job.on_clash}, ignored=ignored_of(job)),
             "problems": problems,
             "errors": sum(problem["level"] == "error" for problem in job.problems),
             "clashes": sum(row["clash"] for row in rows),
-            "rows_shown": rows[:ROWS_SHOWN],
+            "rows_shown": [{**row, "kind": row_kind(row)} for row in rows[:ROWS_SHOWN]],
             "done": progress(job),
             "working": job.status in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING),
             "may_restart": may_restart(job),
@@ -150,11 +167,32 @@ def job_page(request, pk):
     )
 
 
+def row_kind(row):
+    """What a row becomes, in the preview's words: a page, a draft, a scheduled post."""
+    if row["is_page"]:
+        return "page"
+    if not row["publish"]:
+        return "draft"
+    date = row["published_date"]
+    if date and datetime.datetime.fromisoformat(date) > timezone.now():
+        return "scheduled"
+    return ""
+
+
+def ignored_of(job):
+    """The columns of the job's file that will not be imported, with the reason."""
+    return job.report.get("ignored", [])
+
+
 @require_POST
 def start(request, pk):
     job = job_of(request, pk)
-    form = StartForm(request.POST)
-    if not form.is_valid():
+    form = StartForm(request.POST, ignored=ignored_of(job))
+    if "accept_ignored" in form.errors:
+        messages.error(
+            request, "Some columns of this file will not be imported: tick the box to go on."
+        )
+    elif not form.is_valid():
         messages.error(request, "Choose what to do when a post's link is taken.")
     elif not job.total:
         messages.error(request, "Nothing in this file can be imported.")

@@ -1,7 +1,9 @@
 """Import and export: Bear Blog CSVs of generated posts (the tests' and bench/imports.py's),
 and a file brought in through the dashboard's upload, preview and confirm."""
 
+import csv
 import datetime
+import io
 import random
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -76,10 +78,14 @@ def preview(client, name, data):
     return response.context["job"]
 
 
-def confirm(client, job, on_clash="suffix"):
-    """Start the import, running what waits for the commit (the task) as a real commit would."""
+def confirm(client, job, on_clash="suffix", accept_ignored=True):
+    """Start the import, running what waits for the commit (the task) as a real commit
+    would; columns the file has that are not imported are accepted unless told not to."""
+    data = {"on_clash": on_clash}
+    if accept_ignored:
+        data["accept_ignored"] = "on"
     with TestCase.captureOnCommitCallbacks(execute=True):
-        return client.post(reverse("bearcms_import:start", args=[job.pk]), {"on_clash": on_clash})
+        return client.post(reverse("bearcms_import:start", args=[job.pk]), data)
 
 
 def import_file(client, name, data, on_clash="suffix"):
@@ -89,3 +95,14 @@ def import_file(client, name, data, on_clash="suffix"):
     job.refresh_from_db()
     assert job.status == "done", job.error
     return job
+
+
+def bear_csv_rows(text):
+    """The rows of a CSV written in Bear's format (byte-order mark, spaced header), as
+    dicts keyed by our column names (``published_date``)."""
+    if isinstance(text, bytes):
+        text = text.decode()
+    assert text.startswith("\ufeff"), "Bear's export starts with a byte-order mark"
+    reader = csv.DictReader(io.StringIO(text[1:], newline=""))
+    reader.fieldnames = [name.replace(" ", "_") for name in reader.fieldnames]
+    return list(reader)

@@ -12,6 +12,7 @@ arrive, so no test passes by showing nothing.
 """
 
 import io
+import re
 import zipfile
 
 import markdown
@@ -198,6 +199,24 @@ PAYLOADS = (
     "body{background:url(data:text/html;base64,PHNjcmlwdD4=#MARK)}",
     "body{background:url(/*x*/javascript:alert('MARK'))}",
     "a{b:c;}</style><svg onload=alert('MARK')>",
+    # HTML Bear keeps (issue 17): media, inline styles, link targets, embeds, directives.
+    "<video src=\"javascript:alert('MARK')\"></video>",
+    "<video controls><source src=\"data:text/html,<script>alert('MARK')</script>\"></video>",
+    "<video src=x onerror=alert('MARK')><source src=x onerror=alert('MARK')></video>",
+    "<audio controls><source src=\"javascript:alert('MARK')\"></audio>",
+    "<video><track kind=captions src=\"javascript:alert('MARK')\"></video>",
+    "<video poster=\"javascript:alert('MARK')\" autoplay></video>",
+    "<p style=\"width: e\\78pression(alert('MARK'))\">x</p>",
+    '<p style="background:url(//evil.example/MARK.png);color:red">x</p>',
+    '<span style="-moz-binding:url(//evil.example/MARK.xml#x);behavior:url(MARK.htc)">x</span>',
+    "<figure onmouseover=alert('MARK')><figcaption>x</figcaption></figure>",
+    '<iframe src="https://www.youtube.com.evil.net/embed/MARK"></iframe>',
+    '<iframe src="https://mrkennedy.ca.evil.example/MARK"></iframe>',
+    "<a href=\"javascript:alert('MARK')\" target=_blank rel=opener>x</a>",
+    "[x](tab:javascript:alert('MARK'))",
+    ".. note:: <img src=x onerror=alert('MARK')>\n   <img src=x onerror=alert('MARK')>",
+    "# <img src=x onerror=alert('MARK')>\n\n.. toc:: <svg onload=alert('MARK')>",
+    ".. nosuch::\n   <img src=x onerror=alert('MARK')>",
     # <base>, <meta refresh>, frames, plugins and forms.
     "<base href=\"javascript:alert('MARK')//\">",
     '<base href="https://evil.example/MARK/">',
@@ -371,7 +390,7 @@ def test_post_fields_never_run_on_reader_pages_in_feeds_or_in_mail(make_blogger,
     html = findings.check_response("/blog/", reader.get("/blog/"))
     assert html.count('<a href="/blog/?q=') == len(posts)  # every tag is listed
     html = findings.check_response("home", reader.get("/"))
-    assert CONTROL_HTML in html and html.count("<li><span><time") == len(posts)
+    assert CONTROL_HTML in html and html.count("<li><span><i><time") == len(posts)
     feeds = [
         findings.check_feed(where, page)
         for query in ("", "type=rss&")
@@ -652,6 +671,37 @@ def test_attribute_headers_of_imported_posts_never_run(make_blogger, login, fast
         findings.check_response(f"imported {post.slug}", reader.get(post.url))
     assert PostPage.objects.child_of(blog).count() == len(files)
     findings.assert_none()
+
+
+# --- HTML Bear keeps (issue 17), beyond what the checker counts as running
+
+
+def test_styles_fetch_nothing_and_new_tabs_get_no_handle_on_the_page(make_blogger, fast):
+    """Bear's freedoms (``style``, ``target``, ``tab:`` links, embeds) on a reader page:
+    no style loads anything (``url()`` to any host) or runs, every link that opens a tab
+    carries ``noopener``, and no frame comes from a host outside the embed list."""
+    blog = make_blogger("freedoms", title="Freedoms")
+    body = "\n\n".join(
+        [
+            '<p style="background:url(//evil.example/x.png);color:red">styled</p>',
+            "<div style=\"background-image:url('https://evil.example/y.png')\">y</div>",
+            '<a href="https://example.com" target="_blank">blank</a>',
+            '<a href="https://example.com" target="_blank" rel="opener me">opener</a>',
+            "[tab](tab:https://example.com)",
+            '<iframe src="https://www.youtube.com.evil.net/embed/x"></iframe>',
+            '<iframe src="https://player.vimeo.com/video/1"></iframe>',
+            CONTROL,
+        ]
+    )
+    add_post(blog, "freedoms", "Freedoms", body)
+    html = Findings().check_response("post", host_client(blog).get("/freedoms/"))
+    assert CONTROL_HTML in html and 'style="color: red"' in html
+    assert "url(" not in html and "evil" not in html
+    new_tabs = re.findall(r"<a [^>]*target=[^>]*>", html)
+    assert len(new_tabs) == 3 and all('noopener"' in link for link in new_tabs), new_tabs
+    assert "opener me" not in html and 'rel="me noopener"' in html
+    frames = re.findall(r'<iframe [^>]*src="([^"]+)"', html)
+    assert frames == ["https://player.vimeo.com/video/1"]
 
 
 # --- Holes this corpus found, each pinned by a test of its own

@@ -181,6 +181,7 @@ class Seeder:
         return {
             "home_content": HOME,
             "home_html": self.home_html,
+            "home_post_list": True,  # HOME says the posts are below it
             "nav": DEFAULT_NAV,
             "nav_html": self.nav_html,
         }

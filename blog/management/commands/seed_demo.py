@@ -18,8 +18,11 @@ DEMO_PASSWORD = "demo-blogger-pass"
 STAFF_EMAIL = "staff@example.com"
 STAFF_PASSWORD = "staff-admin-pass"
 
+# As on Bear Blog, a home page with content lists no posts by itself: the directive does.
 HOME = """Hello! This is a demo blog on **bearcms**: Markdown posts, tiny pages, no
 JavaScript and no tracking.
+
+{{ posts }}
 """
 
 POSTS = [

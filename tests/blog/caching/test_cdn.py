@@ -34,6 +34,28 @@ def test_changing_the_blog_purges_every_post(cloudflare, make_blogger, make_post
     assert {base, base + "one/", base + "two/", base + "feed/"} <= purged_urls(cloudflare)
 
 
+def test_publishing_a_post_purges_every_feed_path(cloudflare, make_blogger, make_post):
+    blog = make_blogger("syndicated")
+    make_post(blog, slug="fresh")
+    base = "http://syndicated.localhost:8000/"
+    assert {base + "feed/atom/", base + "feed/rss/", base + "rss.xml"} <= purged_urls(cloudflare)
+
+
+def test_changing_the_blogs_icon_purges_the_icon_urls(cloudflare, make_blogger):
+    blog = make_blogger("iconic")
+    cloudflare.requests.clear()
+    blog.favicon_emoji = "🐻"
+    blog.save_revision().publish()
+    base = "http://iconic.localhost:8000/"
+    icons = {
+        "favicon.svg",
+        "favicon.ico",
+        "apple-touch-icon.png",
+        "apple-touch-icon-precomposed.png",
+    }
+    assert {base + icon for icon in icons} <= purged_urls(cloudflare)
+
+
 def test_moving_to_a_custom_domain_purges_both_hosts(cloudflare, make_blogger, make_post):
     blog = make_blogger("moving")
     make_post(blog, slug="one")

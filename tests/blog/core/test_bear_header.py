@@ -232,14 +232,10 @@ def test_a_bad_date_names_its_line_and_how_to_write_one(written):
     ]
 
 
-def test_an_image_address_is_refused_with_where_to_choose_the_image():
+def test_an_image_address_is_the_posts_image_address():
     header = header_of("title: T\nmeta_image: https://example.com/cat.png\n\nBody")
-    assert header.problems == [
-        "Line 2, meta_image: a header cannot set the image. Bear takes an image's address; "
-        "here you choose one of your blog's images. Remove this line and choose the image "
-        "in Post settings."
-    ]
-    assert header.values == {"title": "T"}
+    assert header.problems == []
+    assert header.values == {"title": "T", "meta_image_url": "https://example.com/cat.png"}
 
 
 def test_an_attribute_given_twice_is_an_error():

@@ -2,7 +2,8 @@
 
 import pytest
 
-from blog.core.markdown import render_markdown
+from blog.core.markdown import EMBED_HOSTS, render_markdown
+from tests.support.clients import host_client
 
 
 def test_fenced_code_is_highlighted_on_the_server():
@@ -18,35 +19,37 @@ def test_tables_footnotes_strikethrough_and_task_lists():
     assert "<table>" in html and "<td>2</td>" in html
     assert 'class="footnote-ref"' in html and "A note." in html
     assert "<del>gone</del>" in html
-    assert '<input type="checkbox" checked="" disabled="disabled">' in html
+    assert (
+        '<input type="checkbox" checked="" class="task-list-item-checkbox" disabled="disabled">'
+    ) in html
 
 
 def test_a_task_names_its_checkbox_for_screen_readers():
     html = render_markdown("- [x] Walk the river\n- [ ] Weigh the **brown** bears\n    - Twice")
     assert (
         '<li class="task-list-item"><label><input type="checkbox" checked="" '
-        'disabled="disabled"> Walk the river</label></li>'
+        'class="task-list-item-checkbox" disabled="disabled"> Walk the river</label></li>'
     ) in html
     # The label ends with the line: a nested list belongs to the task, not to its name.
     assert (
-        '<label><input type="checkbox" disabled="disabled"> Weigh the <strong>brown</strong>'
-        " bears</label><ul>"
+        '<label><input type="checkbox" class="task-list-item-checkbox" disabled="disabled">'
+        " Weigh the <strong>brown</strong> bears</label><ul>"
     ) in html
 
 
 def test_a_loose_task_names_its_checkbox_with_its_first_paragraph():
     html = render_markdown("- [x] Walk the river\n\n    It was loud.\n\n- [ ] Weigh the bears")
     assert (
-        '<p><label><input type="checkbox" checked="" disabled="disabled"> Walk the river'
-        "</label></p>\n<p>It was loud.</p>"
+        '<p><label><input type="checkbox" checked="" class="task-list-item-checkbox" '
+        'disabled="disabled"> Walk the river</label></p>\n<p>It was loud.</p>'
     ) in html
 
 
 def test_code_blocks_can_be_scrolled_from_the_keyboard():
     fenced = render_markdown("```python\nx = 1\n```")
-    indented = render_markdown("Before\n\n    x = 1")
+    in_a_list = render_markdown("- Step\n\n  ```\n  x = 1\n  ```")
     assert '<pre><span></span><code tabindex="0">' in fenced
-    assert '<pre><span></span><code tabindex="0">' in indented
+    assert '<pre><span></span><code tabindex="0">' in in_a_list
     assert render_markdown("Inline `x = 1` code") == "<p>Inline <code>x = 1</code> code</p>"
 
 
@@ -64,7 +67,9 @@ def test_a_label_in_raw_html_names_only_what_it_wraps():
         '<label for="email" onclick="x()" tabindex="1">Email <input type="email" '
         'name="email" autofocus></label>'
     )
-    assert html == '<p><label>Email <input disabled="disabled"></label></p>'
+    assert html == (
+        '<p><label>Email <input class="task-list-item-checkbox" disabled="disabled"></label></p>'
+    )
 
 
 def test_headings_get_ids_for_anchors():
@@ -135,3 +140,155 @@ def test_iframes_are_kept_only_from_embed_hosts_and_sandboxed():
     assert 'sandbox="allow-scripts' in embed
     for source in ("https://evil.example/x", "http://www.youtube.com/embed/x", "javascript:x"):
         assert "<iframe" not in render_markdown(f'<iframe src="{source}"></iframe>')
+
+
+# --- HTML freedom (issue 17): what Bear keeps, kept safely
+
+
+def test_links_keep_rel_me_and_always_get_noopener():
+    html = render_markdown(
+        '<a href="https://mastodon.social/@bear" rel="me">Mastodon</a> '
+        '<a href="https://example.com" rel="opener nofollow ugc bogus">x</a>'
+    )
+    assert 'rel="me noopener"' in html
+    assert 'rel="nofollow ugc noopener"' in html and "opener nofollow" not in html
+
+
+@pytest.mark.parametrize(
+    "link, kept",
+    [
+        ('<a href="https://example.com" target="_blank">x</a>', 'target="_blank" rel="noopener"'),
+        ('<a href="https://example.com" target="_BLANK" rel="noreferrer">x</a>', None),
+        ('<a href="https://example.com" target="_top">x</a>', ""),
+        ('<a href="https://example.com" target="evil-window">x</a>', ""),
+    ],
+    ids=["blank", "blank-with-rel", "top-frame", "named-window"],
+)
+def test_a_link_target_is_a_new_tab_or_none_and_never_without_noopener(link, kept):
+    html = render_markdown(link)
+    if kept is None:
+        assert 'target="_blank" rel="noreferrer noopener"' in html
+    elif kept:
+        assert kept in html
+    else:
+        assert "target=" not in html and 'rel="noopener"' in html
+
+
+def test_video_audio_and_their_sources_keep_their_safe_attributes():
+    html = render_markdown(
+        '<video controls loop muted playsinline preload="metadata" width="640" height="360" '
+        'poster="https://media.example/a.jpg"><source src="https://media.example/a.webm" '
+        'type="video/webm"><track src="https://media.example/a.vtt" kind="captions" '
+        'srclang="en" label="English" default></video>\n\n'
+        '<audio controls src="https://media.example/a.mp3"></audio>'
+    )
+    assert (
+        '<video controls="" loop="" muted="" playsinline="" preload="metadata" width="640" '
+        'height="360" poster="https://media.example/a.jpg"><source '
+        'src="https://media.example/a.webm" type="video/webm"><track '
+        'src="https://media.example/a.vtt" kind="captions" srclang="en" label="English" '
+        'default=""></video>'
+    ) in html
+    assert '<audio controls="" src="https://media.example/a.mp3"></audio>' in html
+
+
+def test_media_plays_by_itself_only_muted():
+    """A muted, looping clip may stand in for a GIF; nothing starts making sound."""
+    clip = render_markdown('<video autoplay muted loop src="https://media.example/a.mp4">')
+    assert 'autoplay=""' in clip
+    loud = render_markdown('<video autoplay src="https://media.example/a.mp4"></video>')
+    assert "autoplay" not in loud and 'src="https://media.example/a.mp4"' in loud
+    audio = render_markdown('<audio autoplay controls src="https://media.example/a.mp3">')
+    assert "autoplay" not in audio
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        '<video src="javascript:alert(1)"></video>',
+        '<video controls poster="javascript:alert(1)"></video>',
+        '<video><source src="data:video/mp4;base64,AAAA"></video>',
+        '<audio src="data:audio/mp3;base64,AAAA"></audio>',
+        '<video><track src="javascript:alert(1)"></video>',
+        '<video src="/relative.mp4"></video>',
+    ],
+    ids=["video-javascript", "poster-javascript", "source-data", "audio-data", "track", "path"],
+)
+def test_media_addresses_are_http_or_https_only(hostile):
+    html = render_markdown(hostile)
+    assert "src=" not in html and "poster=" not in html
+
+
+def test_media_event_handlers_are_removed():
+    html = render_markdown(
+        '<video src="https://m.example/a.mp4" onerror="alert(1)" onplay="alert(1)">'
+        '<source src="https://m.example/a.webm" onerror="alert(1)"></video>'
+    )
+    assert "onerror" not in html and "onplay" not in html and "<source" in html
+
+
+def test_figure_and_details_survive():
+    html = render_markdown(
+        '<figure><img src="https://img.example/x.png" alt="x"><figcaption>Caption'
+        "</figcaption></figure>\n\n<details open><summary>More</summary>Hidden</details>"
+    )
+    assert "<figure><img" in html and "<figcaption>Caption</figcaption></figure>" in html
+    assert '<details open=""><summary>More</summary>Hidden</details>' in html
+
+
+@pytest.mark.parametrize(
+    "source",
+    sorted(f"https://{host}/embed/x" for host in EMBED_HOSTS),
+)
+def test_every_embed_host_bear_allows_is_kept_and_sandboxed(source):
+    html = render_markdown(f'<iframe src="{source}" allowfullscreen></iframe>')
+    assert f'src="{source}"' in html and 'sandbox="allow-scripts' in html
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "https://evil.example/embed/x",
+        "https://www.youtube.com.evil.net/embed/x",
+        "https://evil.net/www.youtube.com/embed/x",
+        "https://www.youtube.com@evil.net/embed/x",
+        "https://notyoutube.com/embed/x",
+        "https://sub.player.vimeo.com/x",
+        "http://player.vimeo.com/video/1",
+        "//player.vimeo.com/video/1",
+        "javascript:alert(1)",
+    ],
+    ids=[
+        "other-host", "lookalike-suffix", "host-in-path", "userinfo", "lookalike-prefix",
+        "subdomain", "http", "scheme-relative", "javascript",
+    ],
+)  # fmt: skip
+def test_iframes_from_other_hosts_are_removed(source):
+    assert "<iframe" not in render_markdown(f'<iframe src="{source}"></iframe>')
+
+
+def test_the_embed_hosts_are_bears_and_ours():
+    bear = {
+        "www.youtube.com", "www.youtube-nocookie.com", "www.slideshare.net",
+        "player.vimeo.com", "w.soundcloud.com", "www.google.com", "codepen.io",
+        "stackblitz.com", "onedrive.live.com", "docs.google.com", "bandcamp.com",
+        "embed.music.apple.com", "drive.google.com", "share.transistor.fm",
+        "share.descript.com", "mrkennedy.ca", "open.spotify.com", "umap.openstreetmap.fr",
+        "music.163.com", "sheevcharan.substack.com", "guestbooks.meadow.cafe",
+        "supercut.video", "listenbrainz.org", "api.listenbrainz.org", "archive.org",
+        "panel.radiocast.net", "embed.ente.io", "app.hearthis.at", "datawrapper.de",
+        "datawrapper.dwcdn.net",
+    }  # fmt: skip
+    assert bear | {"youtube.com", "www.openstreetmap.org"} == EMBED_HOSTS
+
+
+def test_reader_pages_allow_frames_from_the_embed_hosts_and_media_from_anywhere(
+    make_blogger, make_post
+):
+    blog = make_blogger()
+    make_post(blog, title="Hello", slug="hello")
+    policy = host_client(blog).get("/hello/").headers["Content-Security-Policy"]
+    directives = {name: sources for name, *sources in map(str.split, policy.split(";"))}
+    assert set(directives["frame-src"]) == {f"https://{host}" for host in EMBED_HOSTS}
+    assert directives["media-src"] == ["*"]
+    assert directives["default-src"] == ["'none'"] and "script-src" not in directives

@@ -208,7 +208,7 @@ def test_post_attributes_from_the_editor_reach_the_post(admin, blog, reader):
     assert '<meta name="description" content="What it is about">' in html
     assert '<link rel="canonical" href="https://elsewhere.example/attributed">' in html
     assert '<html lang="de">' in html
-    assert '<body class="wide special">' in html
+    assert '<body class="post wide special">' in html
 
 
 # --- The blog's own settings and home: the BlogPage edit view

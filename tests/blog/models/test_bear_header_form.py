@@ -214,15 +214,20 @@ def test_a_bad_date_is_refused_naming_its_line(admin, blog):
     )
 
 
-def test_an_image_address_is_refused_with_where_to_choose_the_image(admin, blog):
-    assert_refused(
-        admin,
-        blog,
-        "title: A header\nmeta_image: https://example.com/cat.png\n\nBody",
-        "Line 2, meta_image: a header cannot set the image. Bear takes an image's address; "
-        "here you choose one of your blog's images. Remove this line and choose the image "
-        "in Post settings.",
-    )
+def test_an_image_address_becomes_the_posts_image_address(admin, blog):
+    body = "title: A header\nmeta_image: https://example.com/cat.png\n\nBody"
+    response = publish_new(admin, blog, title="", slug="", body=body)
+    assert response.status_code == 302, form_errors(response)
+    post = PostPage.objects.child_of(blog).get()
+    assert post.meta_image_url == "https://example.com/cat.png" and post.body == "Body"
+    html = host_client(blog).get(post.url).content.decode()
+    assert '<meta property="og:image" content="https://example.com/cat.png">' in html
+
+
+def test_an_image_address_that_is_no_address_is_the_fields_error(admin, blog):
+    body = "title: A header\nmeta_image: javascript:alert(1)\n\nBody"
+    errors = header_errors(publish_new(admin, blog, body=body))
+    assert errors == {"body": ["Line 2, meta_image: Enter a valid URL."]}
 
 
 @pytest.mark.parametrize(
@@ -236,7 +241,8 @@ def test_an_image_address_is_refused_with_where_to_choose_the_image(admin, blog)
         ),
         (
             "alias: not a path!",
-            "Line 2, alias: A path like /2019/old-post/: letters, digits, - and _.",
+            "Line 2, alias: A path like /2019/old-post/ or 2019/old-post.html: letters, "
+            "digits, -, _ and .",
         ),
         ("canonical_url: http://", "Line 2, canonical_url: Enter a valid URL."),
         (

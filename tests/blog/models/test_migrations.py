@@ -148,3 +148,29 @@ def test_posts_learn_when_they_went_public_and_a_files_date_cannot_pin_them(tmp_
     for first, published, public, date, upvotes, score in posts.values():
         assert public == max(first, published) and date == published
         assert score == pytest.approx(hot_score(upvotes, published))
+
+
+def blog_home_lists(database):
+    """Each blog's home-list choice, in its row and in every one of its revisions."""
+    with sqlite3.connect(database) as db:
+        rows = db.execute("SELECT home_post_list FROM blog_blogpage").fetchall()
+        revisions = db.execute(
+            "SELECT json_extract(r.content, '$.home_post_list'), ct.model "
+            "FROM wagtailcore_revision r JOIN django_content_type ct ON ct.id = r.content_type_id"
+        ).fetchall()
+    return [row[0] for row in rows], revisions
+
+
+def test_blogs_made_before_the_home_list_choice_keep_listing_their_posts(tmp_path):
+    database = tmp_path / "home.sqlite3"
+    manage(database, "migrate", "--noinput", "-v0")
+    manage(database, "seed_demo", DEBUG="true", CACHE_DIR=str(tmp_path / "cache"))
+    assert blog_home_lists(database)[0] == [0]  # made now: Bear's way
+    manage(database, "migrate", "blog", "0015", "--noinput", "-v0")  # before the choice
+    manage(database, "migrate", "--noinput", "-v0")
+    rows, revisions = blog_home_lists(database)
+    assert rows == [1]
+    blog_revisions = [value for value, model in revisions if model == "blogpage"]
+    assert blog_revisions and all(value == 1 for value in blog_revisions)
+    # A post's revisions have no such field and are left alone.
+    assert {value for value, model in revisions if model == "postpage"} == {None}

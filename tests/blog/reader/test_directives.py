@@ -61,11 +61,14 @@ def test_posts_on_the_home_page_lists_published_posts_newest_first(blog, three_p
     assert titles(home) == ["New", "Middle", "Old"]
 
 
-def test_posts_replaces_its_paragraph_with_the_list_markup(blog, three_posts):
+def test_posts_replaces_its_paragraph_with_bear_blogs_embedded_list_markup(blog, three_posts):
     html = expand(blog, "{{ posts }}")
-    assert html.startswith('<ul class="blog-posts">')
+    assert html.startswith('<ul class="embedded blog-posts">')
     assert "<p>" not in html
-    assert '<li><span><time datetime="2024-03-10T12:00:00+00:00">10 Mar, 2024</time></span>' in html
+    assert (
+        '<li><span><i><time datetime="2024-03-10T12:00:00+00:00">10 Mar, 2024</time></i></span> '
+        '<a href="http://'
+    ) in html
 
 
 def test_posts_links_each_post_to_its_page(blog, three_posts):
@@ -298,6 +301,17 @@ def test_email_signup_renders_the_subscribe_form_in_place(blog):
     assert after.rstrip().endswith("<p>After</p>")
 
 
+def test_email_signup_is_also_spelt_with_an_underscore_as_on_bear(blog):
+    html = expand(blog, "Before\n\n{{ email_signup }}\n\nAfter")
+    assert html == expand(blog, "Before\n\n{{ email-signup }}\n\nAfter")
+    assert '<form class="email-signup" method="post" action="/subscribe/">' in html
+
+
+def test_email_signup_with_an_underscore_takes_no_filters(blog):
+    html = expand(blog, "{{ email_signup|limit:5 }}", preview=True)
+    assert 'title="email_signup takes no filters"' in html
+
+
 # Post-level directives.
 
 
@@ -375,11 +389,60 @@ def test_posts_in_a_page_is_expanded_on_its_page(blog, make_post):
     assert '<a href="/a-post/">A post</a></li>' in html
 
 
+# Directives in the blog's navigation, on every page.
+
+
+def set_nav(blog, markdown):
+    blog.nav = markdown
+    blog.save_revision().publish()
+
+
+def nav_of(html):
+    """The inside of the page's <nav>."""
+    return html.split("<nav>")[1].split("</nav>")[0]
+
+
+def nav_at(blog, path):
+    return nav_of(host_client(blog).get(path).content.decode())
+
+
+def test_blog_directives_in_the_nav_are_expanded_and_escaped(make_blogger):
+    blog = make_blogger(title="Tom & <Jerry>")
+    set_nav(blog, "[Home](/) {{ blog_title }}")
+    nav = nav_at(blog, "/")
+    assert nav == '<p><a href="/" rel="noopener">Home</a> Tom &amp; &lt;Jerry&gt;</p>'
+
+
+def test_email_signup_in_the_nav_shows_the_form_on_every_page(blog, make_post):
+    make_post(blog, title="Post", slug="post")
+    set_nav(blog, "[Home](/)\n\n{{ email_signup }}")
+    for path in ("/", "/blog/", "/post/", "/missing/"):
+        assert '<form class="email-signup"' in nav_at(blog, path), path
+
+
+def test_post_directives_in_the_nav_show_the_post_being_read(blog, make_post):
+    make_post(blog, title="Being read", slug="being-read")
+    set_nav(blog, "[Home](/) {{ post_title }}")
+    assert nav_at(blog, "/being-read/").endswith(" Being read</p>")
+    assert nav_at(blog, "/").endswith(" {{ post_title }}</p>")  # no post on the home page
+
+
+def test_posts_in_the_nav_lists_the_blogs_posts(blog, three_posts):
+    set_nav(blog, "{{ posts|limit:1 }}")
+    assert titles(nav_at(blog, "/blog/")) == ["New"]
+
+
+def test_an_unknown_directive_in_the_nav_is_marked_in_the_preview(blog):
+    blog.nav = "[Home](/) {{ weather }}"
+    nav = nav_of(blog.make_preview_request().content.decode())
+    assert '<mark class="directive-error" title="Unknown directive “weather”">' in nav
+
+
 # Code, errors, dates.
 
 
 def test_directives_in_code_blocks_are_left_alone(blog, three_posts):
-    html = expand(blog, "```\n{{ posts }}\n```\n\n    {{ blog_title }}")
+    html = expand(blog, "```\n{{ posts }}\n```\n\n~~~\n{{ blog_title }}\n~~~")
     assert "{{ posts }}" in html and "{{ blog_title }}" in html and "<ul" not in html
 
 

@@ -16,6 +16,8 @@ GUESSED_PATHS = [
     ("/feed/?type=rss", "rss20"),
     ("/atom/", "atom10"),
     ("/rss/", "rss20"),
+    ("/feed/atom/", "atom10"),
+    ("/feed/rss/", "rss20"),
     ("/feed.xml", "atom10"),
     ("/atom.xml", "atom10"),
     ("/rss.xml", "rss20"),
@@ -88,7 +90,7 @@ def test_relative_links_and_images_become_absolute(blog, make_post, url):
     assert 'href="http://bear.localhost:8000/about/"' in html
     assert 'src="http://bear.localhost:8000/media/cat.png"' in html
     assert 'href="https://example.org/"' in html
-    assert 'href="http://bear.localhost:8000/hello/#fn:1"' in html
+    assert 'href="http://bear.localhost:8000/hello/#fn' in html  # the footnote's link
     assert 'href="/' not in html and 'src="/' not in html
 
 
@@ -249,11 +251,27 @@ def test_guessed_feed_paths_answer_in_their_format(blog, make_post, url, version
         ("/feed/", "application/atom+xml; charset=utf-8"),
         ("/feed/?type=rss", "application/rss+xml; charset=utf-8"),
         ("/rss.xml", "application/rss+xml; charset=utf-8"),
+        ("/feed/atom/", "application/atom+xml; charset=utf-8"),
+        ("/feed/rss/", "application/rss+xml; charset=utf-8"),
     ],
 )
 def test_feed_content_types(blog, make_post, url, content_type):
     make_post(blog)
     assert host_client(blog).get(url)["Content-Type"] == content_type
+
+
+@pytest.mark.parametrize("url", ["/feed/atom/?type=rss", "/index.xml?type=rss", "/feed/?type=rss2"])
+def test_rss_in_the_type_makes_any_feed_path_rss_as_on_bear(blog, make_post, url):
+    make_post(blog, title="Hello")
+    assert read_feed(blog, url).version == "rss20"
+
+
+@pytest.mark.parametrize("url", ["/feed/atom/", "/feed/rss/"])
+def test_bears_feed_paths_are_cached_like_the_feed(blog, make_post, url):
+    make_post(blog)
+    cache_control = host_client(blog).get(url)["Cache-Control"]
+    assert cache_control == host_client(blog).get("/feed/")["Cache-Control"]
+    assert "public" in cache_control
 
 
 @pytest.mark.parametrize(("url", "_version"), GUESSED_PATHS)

@@ -9,6 +9,7 @@ from tests.support.clients import host_client
 def test_home_shows_title_nav_home_content_and_posts_newest_first(make_blogger, make_post):
     blog = make_blogger("reader", title="Reader's Digest")
     blog.home_content = "Welcome to **my** blog."
+    blog.home_post_list = True
     blog.save_revision().publish()
     now = timezone.now()
     make_post(blog, title="Older post", published_date=now - timezone.timedelta(days=2))
@@ -18,6 +19,64 @@ def test_home_shows_title_nav_home_content_and_posts_newest_first(make_blogger, 
     assert "Welcome to <strong>my</strong> blog." in html
     assert '<a href="/blog/" rel="noopener">Blog</a>' in html
     assert html.index("Newer post") < html.index("Older post")
+
+
+def publish_home(blog, content, post_list=False):
+    blog.home_content, blog.home_post_list = content, post_list
+    blog.save_revision().publish()
+
+
+def test_a_new_blog_with_home_content_lists_no_posts_below_it_as_on_bear(make_blogger, make_post):
+    blog = make_blogger()
+    publish_home(blog, "Hello, I write here.")
+    make_post(blog, title="Unlisted at home")
+    html = host_client(blog).get("/").content.decode()
+    assert "Hello, I write here." in html
+    assert "Unlisted at home" not in html and '<ul class="blog-posts">' not in html
+
+
+def test_a_new_blog_with_an_empty_home_lists_its_posts_there(make_blogger, make_post):
+    blog = make_blogger()
+    make_post(blog, title="Listed at home")
+    main = host_client(blog).get("/").content.decode().split("<main>")[1]
+    assert main.lstrip().startswith('<ul class="blog-posts">')
+    assert "Listed at home" in main and "<h3>" not in main
+
+
+def test_listing_posts_below_the_home_content_puts_them_under_a_heading(make_blogger, make_post):
+    blog = make_blogger()
+    publish_home(blog, "Hello, I write here.", post_list=True)
+    make_post(blog, title="Listed below")
+    html = host_client(blog).get("/").content.decode()
+    assert html.index("Hello, I write here.") < html.index("<h3>Posts</h3>")
+    assert html.index("<h3>Posts</h3>") < html.index("Listed below")
+
+
+def test_listing_below_skips_a_home_that_lists_posts_itself(make_blogger, make_post):
+    blog = make_blogger()
+    publish_home(blog, "Hello\n\n{{ posts }}", post_list=True)
+    make_post(blog, title="Listed once")
+    html = host_client(blog).get("/").content.decode()
+    assert html.count("Listed once") == 1 and "<h3>Posts</h3>" not in html
+
+
+def test_the_blogger_chooses_the_home_list_in_settings(make_blogger, make_post, login):
+    blog = make_blogger()
+    publish_home(blog, "Hello, I write here.")
+    make_post(blog, title="Listed after saving")
+    desk = login(blog.owner)
+    form = desk.get("/dashboard/settings/").content.decode()
+    assert 'name="home_post_list"' in form and "List your posts below the home content" in form
+    data = {
+        "title": blog.title,
+        "home_content": blog.home_content,
+        "home_post_list": "on",
+        "nav": blog.nav,
+        "lang": blog.lang,
+        "date_format": blog.date_format,
+    }
+    assert desk.post("/dashboard/settings/", data).status_code == 302
+    assert "Listed after saving" in host_client(blog).get("/").content.decode()
 
 
 def test_drafts_pages_and_scheduled_posts_are_not_listed(make_blogger, make_post):
@@ -51,7 +110,7 @@ def test_a_post_renders_its_markdown_and_metadata(make_blogger, make_post):
     assert '<span class="nb">print</span>' in html and "<table>" in html and "footnote" in html
     assert '<meta name="description" content="All about code">' in html
     assert '<link rel="canonical" href="https://elsewhere.example/code-day">' in html
-    assert '<html lang="de">' in html and '<body class="wide special">' in html
+    assert '<html lang="de">' in html and '<body class="post wide special">' in html
     assert '<a href="/blog/?q=python">#python</a>' in html
     assert post.full_url.endswith(".localhost:8000/code-day/")
 

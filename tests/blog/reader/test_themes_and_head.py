@@ -1,5 +1,6 @@
 """A blog's look and head: themes, custom CSS, favicon, metadata, error pages, weight."""
 
+import datetime
 import io
 import xml.etree.ElementTree as ET  # noqa: S405 (our own SVG, in a test)
 from urllib.parse import urljoin, urlsplit
@@ -25,10 +26,10 @@ def save_blog(blog, **fields):
     return blog
 
 
-def make_image(collection, name="icon.png"):
-    """A real (tiny) PNG in ``collection``."""
+def make_image(collection, name="icon.png", size=80, format="PNG"):
+    """A real (small) image in ``collection``."""
     data = io.BytesIO()
-    PILImage.new("RGB", (80, 80), "red").save(data, "PNG")
+    PILImage.new("RGB", (size, size), "red").save(data, format)
     return get_image_model().objects.create(
         title=name, file=ImageFile(data, name=name), collection=collection
     )
@@ -145,6 +146,99 @@ def test_harmless_custom_css_is_kept_as_written():
     assert safe_custom_css(css) == css
 
 
+def test_overwriting_the_theme_leaves_only_the_custom_css(make_blogger, make_post):
+    css = "body.home{background:linen}"
+    blog = save_blog(make_blogger(), theme="serif", custom_css=css, overwrite_theme=True)
+    make_post(blog, slug="code", body="```python\nprint(1)\n```")
+    client = host_client(blog)
+    assert style_text(client.get("/")) == css
+    assert style_text(client.get("/code/")) == css  # no code colours either: they are the theme's
+
+
+def test_overwriting_the_theme_without_custom_css_leaves_the_page_unstyled(make_blogger):
+    blog = save_blog(make_blogger(), overwrite_theme=True)
+    assert soup_of(host_client(blog).get("/")).find("style").string is None
+
+
+def test_custom_css_still_cannot_leave_its_style_with_the_theme_overwritten(make_blogger):
+    blog = save_blog(make_blogger(), custom_css=BREAKOUT_PAYLOADS[0], overwrite_theme=True)
+    soup = soup_of(host_client(blog).get("/"))
+    assert soup.find("script") is None and len(soup.find_all("style")) == 1
+
+
+def test_the_theme_page_saves_use_only_your_css_next_to_your_css(make_blogger, login):
+    blog = make_blogger()
+    desk = login(blog.owner)
+    form = soup_of(desk.get("/dashboard/theme/")).find(id="theme-css-content")
+    checkbox = form.find("input", attrs={"name": "overwrite_theme"})
+    assert checkbox["type"] == "checkbox" and not checkbox.has_attr("checked")
+    assert "Use only your CSS (no theme)" in form.get_text()
+    data = {"theme": "default", "custom_css": "h1{color:teal}", "overwrite_theme": "on"}
+    assert desk.post("/dashboard/theme/", data).status_code == 302
+    blog.refresh_from_db()
+    assert blog.overwrite_theme
+    assert style_text(host_client(blog).get("/")) == "h1{color:teal}"
+
+
+# --- Bear CSS compatibility: the markup Bear Blog's themes and custom CSS target --------
+
+
+def body_classes(response):
+    return soup_of(response).body.get("class")
+
+
+def test_the_body_says_which_kind_of_page_it_is_as_on_bear(make_blogger, make_post):
+    blog = make_blogger()
+    make_post(blog, slug="bears", tags=["bears"])
+    make_post(blog, slug="long", class_name="longform wide")
+    make_post(blog, slug="about", is_page=True, class_name="about-me")
+    client = host_client(blog)
+    assert body_classes(client.get("/")) == ["home"]
+    assert body_classes(client.get("/blog/")) == ["blog"]
+    assert body_classes(client.get("/blog/?q=bears")) == ["blog"]
+    assert body_classes(client.get("/bears/")) == ["post"]
+    assert body_classes(client.get("/long/")) == ["post", "longform", "wide"]
+    assert body_classes(client.get("/about/")) == ["page", "about-me"]
+    assert body_classes(client.get("/no-such-page/")) is None
+
+
+def test_post_lists_are_bears_markup_with_the_blogs_date_format(make_blogger, make_post):
+    blog = save_blog(make_blogger(), date_format="Y-m-d")
+    when = datetime.datetime(2024, 3, 10, 12, 0, tzinfo=datetime.UTC)
+    make_post(blog, title="Bears", slug="bears", tags=["bears", "notes"], published_date=when)
+    make_post(blog, title="Index", slug="index", is_page=True, body="{{ posts }}")
+    client = host_client(blog)
+    for path, classes in (("/", ["blog-posts"]), ("/blog/", ["blog-posts"])):
+        item = soup_of(client.get(path)).select_one("main > ul.blog-posts > li")
+        assert item.find_parent("ul")["class"] == classes
+        time = item.select_one(":scope > span > i > time")
+        assert time["datetime"] == "2024-03-10T12:00:00+00:00" and time.string == "2024-03-10"
+        assert item.select_one(":scope > span + a")["href"] == "/bears/"
+    embedded = soup_of(client.get("/index/")).select_one("main ul.embedded.blog-posts")
+    assert embedded["class"] == ["embedded", "blog-posts"]
+    assert embedded.select_one("li > span > i > time").string == "2024-03-10"
+
+
+def test_tags_are_bears_p_tags_on_a_post_and_small_div_tags_on_the_blog_page(
+    make_blogger, make_post
+):
+    blog = make_blogger()
+    make_post(blog, slug="bears", tags=["bears", "notes"])
+    client = host_client(blog)
+    post_tags = soup_of(client.get("/bears/")).select_one("main p.tags")
+    assert [a.string for a in post_tags.find_all("a")] == ["#bears", "#notes"]
+    assert post_tags.get_text() == "#bears #notes"  # spaced, as Bear's are
+    blog_tags = soup_of(client.get("/blog/")).select_one("main small > div.tags")
+    assert blog_tags.get_text() == "#bears #notes"
+
+
+def test_the_header_is_bears_title_link_and_nav(make_blogger):
+    blog = make_blogger(title="Bears & co")
+    header = soup_of(host_client(blog).get("/")).header
+    assert header.select_one(":scope > a.title[href='/'] > h1").string == "Bears & co"
+    assert [a["href"] for a in header.select(":scope > nav a")] == ["/", "/blog/"]
+
+
 # --- Favicon --------------------------------------------------------------------------
 
 
@@ -165,12 +259,75 @@ def test_markup_in_the_favicon_emoji_is_escaped_in_the_svg(make_blogger):
     assert svg[0].text == "<script>&'\""
 
 
-def test_a_blog_without_an_icon_links_none_and_has_no_favicon_urls(make_blogger):
+def test_a_blog_without_an_icon_links_none_and_has_no_emoji_svg(make_blogger):
     blog = make_blogger()
     client = host_client(blog)
     assert soup_of(client.get("/")).find("link", rel="icon") is None
     assert client.get("/favicon.svg").status_code == 404
-    assert client.get("/favicon.ico").status_code == 404
+
+
+def opened(response):
+    """The image a response carries, opened by Pillow."""
+    return PILImage.open(io.BytesIO(response.content))
+
+
+def test_favicon_ico_of_a_blog_without_an_icon_is_a_real_icon(make_blogger):
+    response = host_client(make_blogger()).get("/favicon.ico")
+    assert response.status_code == 200 and response["Content-Type"] == "image/x-icon"
+    icon = opened(response)
+    assert icon.format == "ICO" and icon.info["sizes"] == {(16, 16), (32, 32), (48, 48)}
+
+
+def test_favicon_ico_is_cached_like_the_other_reader_pages(make_blogger):
+    client = host_client(make_blogger())
+    assert client.get("/favicon.ico")["Cache-Control"] == client.get("/")["Cache-Control"]
+
+
+def test_favicon_ico_of_an_emoji_blog_leads_to_its_svg(make_blogger):
+    blog = save_blog(make_blogger(), favicon_emoji="🐻")
+    assert host_client(blog).get("/favicon.ico")["Location"] == "/favicon.svg"
+
+
+@pytest.mark.parametrize("path", ["/apple-touch-icon.png", "/apple-touch-icon-precomposed.png"])
+def test_a_blog_without_an_image_icon_gives_phones_a_180_pixel_png(make_blogger, path):
+    response = host_client(make_blogger()).get(path)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    icon = opened(response)
+    assert icon.format == "PNG" and icon.size == (180, 180)
+    # iOS shows transparent pixels as black.
+    assert icon.mode == "RGB" or icon.getchannel("A").getextrema() == (255, 255)
+
+
+def test_the_touch_icon_is_cached_like_the_other_reader_pages(make_blogger):
+    client = host_client(make_blogger())
+    cache_control = client.get("/apple-touch-icon.png")["Cache-Control"]
+    assert cache_control == client.get("/")["Cache-Control"] and "public" in cache_control
+
+
+def test_an_emoji_blog_gives_phones_the_png_too(make_blogger):
+    blog = save_blog(make_blogger(), favicon_emoji="🐻")
+    response = host_client(blog).get("/apple-touch-icon.png")
+    assert response.status_code == 200 and opened(response).format == "PNG"
+
+
+def test_an_image_icon_reaches_phones_as_a_180_pixel_png_rendition(make_blogger):
+    blog = make_blogger()
+    image = make_image(blog.collection, size=240, format="JPEG", name="icon.jpg")
+    save_blog(blog, favicon_image=image)
+    for path in ("/apple-touch-icon.png", "/apple-touch-icon-precomposed.png"):
+        response = host_client(blog).get(path)
+        rendition = image.get_rendition("fill-180x180|format-png")
+        assert response.status_code == 302 and response["Location"] == rendition.url
+        with rendition.file.open("rb") as file:
+            png = PILImage.open(file)
+            assert png.format == "PNG" and png.size == (180, 180)
+
+
+def test_an_image_icon_from_another_blog_never_reaches_phones(make_blogger):
+    blog, other = make_blogger(), make_blogger()
+    save_blog(blog, favicon_image=make_image(other.collection))
+    response = host_client(blog).get("/apple-touch-icon.png")
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
 
 
 def test_an_image_favicon_from_the_blogs_collection_is_used_instead_of_the_emoji(make_blogger):
