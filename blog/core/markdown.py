@@ -233,11 +233,7 @@ def filter_attribute(tag, attribute, value):
     if attribute == "style":
         return sanitise_style(value) or None
     if tag == "iframe" and attribute == "src":
-        # An iframe's ``src`` must be https on an embed host: the exact name, so neither
-        # ``www.youtube.com.evil.example`` nor ``evil.example/www.youtube.com`` passes.
-        url = urlsplit(value)
-        if url.scheme != "https" or url.hostname not in EMBED_HOSTS:
-            return None
+        return value if is_embed_address(value) else None
     elif tag in MEDIA_TAGS and attribute in {"src", "poster"}:
         url = urlsplit(value)
         if url.scheme not in MEDIA_URL_SCHEMES or not url.hostname:
@@ -249,6 +245,20 @@ def filter_attribute(tag, attribute, value):
         target = value.strip().lower()
         return target if target in LINK_TARGETS else None
     return value
+
+
+def is_embed_address(value):
+    """An iframe's ``src`` must be https on an embed host, the exact name and nothing
+    else in the authority: no ``www.youtube.com.evil.example``, no
+    ``evil.example/www.youtube.com``, no userinfo (``www.youtube.com@evil.example``), no
+    port. A backslash, whitespace or a control character anywhere refuses it: browsers
+    read ``\\`` as ``/`` (``https://evil.example\\@www.youtube.com/`` goes to
+    evil.example, where ``urlsplit`` sees youtube) and drop tabs and newlines, so such an
+    address does not mean to a browser what it means here."""
+    if any(char == "\\" or char.isspace() or not char.isprintable() for char in value):
+        return False
+    url = urlsplit(value)
+    return url.scheme == "https" and url.netloc.lower() in EMBED_HOSTS
 
 
 def sanitise_html(html):

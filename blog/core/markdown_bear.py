@@ -7,7 +7,9 @@ configured in ``blog.core.markdown``); this module adds the rest, as Bear writes
 * typographic replacements, Bear's table exactly (``TYPOGRAPHIC_REPLACEMENTS``), in text
   only: never in code, in an attribute (a link's address) or in an address shown as a link;
 * ``[x](tab:https://...)``: the link opens in a new tab (the sanitiser adds ``noopener``);
-* a backslash at the end of a line is a line break, as in CommonMark;
+* a backslash at the end of a line is a line break, as in CommonMark
+  (``BackslashBreakPreprocessor``: an inline pattern costs a copy of the paragraph per
+  break, so 250,000 breaks took minutes);
 * heading ids are Django's ``slugify`` of the heading's text after the replacements, as on
   Bear, so links into a moved post (``/post/#my-heading``) still land;
 * footnotes are marked up as Bear marks them up (``sup.footnote-ref``,
@@ -16,13 +18,16 @@ configured in ``blog.core.markdown``); this module adds the rest, as Bear writes
 """
 
 import re
+import xml.etree.ElementTree as etree
 
 from django.utils.text import slugify
 from markdown.extensions import Extension
 from markdown.extensions.footnotes import NBSP_PLACEHOLDER
-from markdown.inlinepatterns import SubstituteTagInlineProcessor
 from markdown.postprocessors import Postprocessor
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
+
+from blog.core.markdown_lists import FENCE, html_block_end
 
 # Bear's own table, in its order. Bear also turns a typed ``\n`` into a line break; that
 # one is left out on purpose: it breaks every Windows path (``C:\new``) in a post.
@@ -40,7 +45,12 @@ TYPOGRAPHIC_REPLACEMENTS = (
 # Text inside these is shown as written (Bear replaces in text tokens only: never in code).
 VERBATIM_TAGS = {"code", "pre", "kbd", "samp", "script", "style"}
 NEW_TAB_PREFIX = "tab:"
-BACKSLASH_LINE_BREAK = r"\\\n"
+# A backslash ending a line, until the tree shows whether a line of the same paragraph
+# follows it (a break) or not (the backslash itself). No word character, so a heading's
+# id never holds it; Python-Markdown removes these two characters from what is typed.
+LINE_BREAK_MARK = "\x02\x03"
+LINE_BREAK_SPLIT = LINE_BREAK_MARK + "\n"
+DISPLAY_MATH_FENCE = re.compile(r"[ \t]*\$\$[ \t]*")
 FOOTNOTE_REF_ID = re.compile(r"fnref\d*:(.*)")
 
 
@@ -120,6 +130,84 @@ def reshape_footnotes(root):
                     backlink.attrib = {"href": f"#fnref-{number}", "class": "footnote"}
 
 
+class BackslashBreakPreprocessor(Preprocessor):
+    """Mark a backslash that ends a line (an odd number of them: ``\\\\`` is one typed
+    backslash), outside fenced code, raw HTML blocks and display math.
+    ``BackslashBreakTreeprocessor`` makes a ``<br>`` of each mark a paragraph goes on
+    after, and ``BackslashPostprocessor`` the rest backslashes again."""
+
+    def run(self, lines):
+        out = []
+        fence = None
+        in_math = False
+        index = 0
+        while index < len(lines):
+            line = lines[index]
+            if fence is not None:
+                closing = FENCE.fullmatch(line.rstrip())
+                if closing and closing["fence"][0] == fence[0]:
+                    fence = None if len(closing["fence"]) >= len(fence) else fence
+                out.append(line)
+                index += 1
+                continue
+            if not in_math:
+                html_end = html_block_end(lines, index)
+                if html_end is not None:
+                    out.extend(lines[index:html_end])
+                    index = html_end
+                    continue
+                opened = FENCE.match(line)
+                if opened:
+                    fence = opened["fence"]
+                    out.append(line)
+                    index += 1
+                    continue
+            if DISPLAY_MATH_FENCE.fullmatch(line):
+                in_math = not in_math
+            elif not in_math and line.endswith("\\") and (len(line) - len(line.rstrip("\\"))) % 2:
+                line = line[:-1] + LINE_BREAK_MARK
+            out.append(line)
+            index += 1
+        return out
+
+
+class BackslashBreakTreeprocessor(Treeprocessor):
+    """A mark followed by a line of the same text is a ``<br>``; one that ends its
+    paragraph, or stands in code, stays for ``BackslashPostprocessor``."""
+
+    def run(self, root):
+        self.break_in(root)
+
+    def break_in(self, element):
+        if element.tag in VERBATIM_TAGS:
+            return
+        children = []  # rebuilt when a text or a tail holds a break: one pass, no insert()
+        if element.text and LINE_BREAK_SPLIT in element.text:
+            element.text, *rest = element.text.split(LINE_BREAK_SPLIT)
+            children += map(line_break, rest)
+        for child in element:
+            self.break_in(child)
+            children.append(child)
+            if child.tail and LINE_BREAK_SPLIT in child.tail:
+                child.tail, *rest = child.tail.split(LINE_BREAK_SPLIT)
+                children += map(line_break, rest)
+        if len(children) != len(element):
+            element[:] = children
+
+
+def line_break(tail):
+    br = etree.Element("br")
+    br.tail = tail  # Python-Markdown's prettifier puts the newline back before it
+    return br
+
+
+class BackslashPostprocessor(Postprocessor):
+    """A mark that made no line break is the backslash it stood for."""
+
+    def run(self, text):
+        return text.replace(LINE_BREAK_MARK, "\\")
+
+
 class FootnoteSpacePostprocessor(Postprocessor):
     """Bear puts the way back right after a footnote's text, with no space before it."""
 
@@ -138,10 +226,12 @@ class BearExtension(Extension):
         md.treeprocessors.register(BearTreeprocessor(md), "bear", 12)
         # Before the footnote postprocessor (25), which turns the placeholder into a space.
         md.postprocessors.register(FootnoteSpacePostprocessor(md), "bear_footnote_space", 26)
-        # Next to Python-Markdown's own line break (two spaces, 100).
-        md.inlinePatterns.register(
-            SubstituteTagInlineProcessor(BACKSLASH_LINE_BREAK, "br"), "bear_line_break", 101
-        )
+        # After the lists (29), before fences (25) and raw HTML (20) are stashed.
+        md.preprocessors.register(BackslashBreakPreprocessor(md), "bear_line_break", 28)
+        # After the inline patterns (20) and footnotes' passes; before Python-Markdown's
+        # prettifier (10), which puts a newline after each <br>.
+        md.treeprocessors.register(BackslashBreakTreeprocessor(md), "bear_line_break", 13)
+        md.postprocessors.register(BackslashPostprocessor(md), "bear_line_break", 27)
 
 
 def makeExtension(**kwargs):

@@ -12,9 +12,11 @@ CommonMark's rule: indented at least to its content) follow it there, a fenced c
 keeps its own indentation inside, ``1)`` becomes ``1.``, and blank lines go where
 Python-Markdown needs one to see what CommonMark sees (a list right after a paragraph, an
 item right after a fence or after an item's second paragraph). Block quotes and
-``.. note::`` bodies are read the same way inside. Code fences at the top level and the
-lines of raw HTML are left as they are. ``IndentedCodeOff`` removes the indented code
-block itself.
+``.. note::`` bodies are read the same way inside. Code fences at the top level and
+CommonMark's HTML blocks are left as they are, byte for byte (``html_block_end``):
+``<pre>``, ``<script>``, ``<style>``, ``<textarea>`` and comments up to their closing tag,
+a line starting with another block-level tag up to the next blank line.
+``IndentedCodeOff`` removes the indented code block itself.
 """
 
 import re
@@ -33,6 +35,48 @@ THEMATIC_BREAK = re.compile(r" {0,3}([-*_])(?: *\1){2,} *")
 FENCE = re.compile(r" *(?P<fence>`{3,}|~{3,})")
 QUOTE = re.compile(r" {0,3}> ?")
 INTERRUPTS = re.compile(r" *(?:#{1,6}(?: |$)|>|`{3,}|~{3,})")
+# CommonMark's HTML blocks (types 1, 2 and 6): the line that opens one, and what ends it.
+HTML_RAW_BLOCK = re.compile(r" {0,3}<(?:pre|script|style|textarea)(?:[ \t>]|$)", re.I)
+HTML_RAW_BLOCK_END = re.compile(r"</(?:pre|script|style|textarea)>", re.I)
+HTML_COMMENT = re.compile(r" {0,3}<!--")
+HTML_BLOCK_TAG = re.compile(
+    r" {0,3}</?(?:address|article|aside|base|basefont|blockquote|body|caption|center|col"
+    r"|colgroup|dd|details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form"
+    r"|frame|frameset|h[1-6]|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem"
+    r"|nav|noframes|ol|optgroup|option|p|param|search|section|summary|table|tbody|td"
+    r"|tfoot|th|thead|title|tr|track|ul)(?:[ \t>]|/>|$)",
+    re.I,
+)
+
+
+HTML_COMMENT_END = re.compile("-->")
+
+
+def opens_html_block(line):
+    return any(start.match(line) for start in (HTML_RAW_BLOCK, HTML_COMMENT, HTML_BLOCK_TAG))
+
+
+def html_block_end(lines, start):
+    """If ``lines[start]`` opens a CommonMark HTML block, the index after its last line;
+    else None. A ``<pre>`` (``<script>``...) or a comment runs to the line that closes it
+    (or to the end), another block-level tag to the next blank line."""
+    line = lines[start]
+    if HTML_RAW_BLOCK.match(line):
+        closing = HTML_RAW_BLOCK_END
+    elif HTML_COMMENT.match(line):
+        closing = HTML_COMMENT_END
+    elif HTML_BLOCK_TAG.match(line):
+        closing = None
+    else:
+        return None
+    end = start
+    while end < len(lines):
+        if closing is None and not lines[end].strip():
+            return end
+        end += 1
+        if closing is not None and closing.search(lines[end - 1]):
+            return end
+    return end
 
 
 def normalise_lists(lines):
@@ -63,7 +107,12 @@ def normalise_lists(lines):
         in_list = bool(items)
         # A heading, a quote or a fence right under an item ends it (CommonMark: only a
         # paragraph's text goes on lazily, whatever its indentation).
-        interrupts = not item and INTERRUPTS.match(line) and items and indent < items[-1]
+        interrupts = (
+            not item
+            and items
+            and indent < items[-1]
+            and (INTERRUPTS.match(line) or opens_html_block(line))
+        )
         if item or blank_before or interrupts:
             while items and indent < items[-1]:
                 items.pop()
@@ -77,7 +126,11 @@ def normalise_lists(lines):
         elif item and not in_list and not blank_before:
             out.append("")  # a list interrupts a paragraph (CommonMark)
         if not items and not item:
-            if DIRECTIVE.fullmatch(line) or QUOTE.match(line):
+            html_end = html_block_end(lines, index - 1)
+            if html_end is not None:  # raw HTML, as written (CommonMark reads none of it)
+                out.extend(lines[index - 1 : html_end])
+                index = html_end
+            elif DIRECTIVE.fullmatch(line) or QUOTE.match(line):
                 index = _container(lines, index - 1, out)
             else:
                 fenced = FENCE.match(line)

@@ -1,7 +1,8 @@
 """Math in Markdown: ``$...$`` inline and ``$$...$$`` display, rendered to MathML.
 
 As on Bear: display math is ``$$`` on a line of its own, the TeX on the lines between, and
-``$$`` again; ``$$...$$`` within one line is inline math (Bear rewrites it to ``$...$``).
+``$$`` again on a line of its own (the next such line closes it); ``$$...$$`` within one
+line is inline math (Bear rewrites it to ``$...$``).
 
 Rendered on the server (latex2mathml), so readers need no JavaScript: browsers draw
 MathML natively. A dollar sign followed by a space or a digit after the closing one
@@ -21,7 +22,9 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.postprocessors import Postprocessor
 
-DISPLAY_MATH = r"\$\$(?P<display>[ \t]*\n.+?\n[ \t]*)\$\$"
+# A line that is only ``$$`` opens display math; ``MathProcessor`` looks for the line
+# that closes it, line by line (a regex scanning ahead from every ``$$`` is quadratic).
+DISPLAY_MATH_OPENS = r"(?m:^[ \t]*(?P<display>\$\$)[ \t]*\n)"
 INLINE_DOUBLE_MATH = r"\$\$(?P<double>[^\s$][^\n]*?)\$\$"
 INLINE_MATH = r"(?<![\\$\w])\$(?P<inline>[^\s$](?:[^$\n]*?[^\s$\\])?)\$(?!\d)"
 MAX_TEX_LENGTH = 5_000
@@ -29,22 +32,41 @@ PLACEHOLDER = "\x02bearmath{}\x03"
 PLACED = re.compile(r"(<p>)?\x02bearmath(\d+)\x03(</p>)?")
 
 
+def display_math_end(data, start):
+    """The TeX of display math whose lines start at ``start`` in ``data``, and where the
+    line that is only ``$$`` after it ends; (None, None) if no line closes it."""
+    while True:
+        end = data.find("\n", start)
+        line = data[start:] if end < 0 else data[start:end]
+        if line.strip() == "$$":
+            return start, start + len(line)
+        if end < 0:
+            return None, None
+        start = end + 1
+
+
 class MathProcessor(InlineProcessor):
     def handleMatch(self, match, data):
         display = match.group("display") is not None
-        groups = ("display", "double", "inline")
-        tex = next(match.group(name) for name in groups if match.group(name)).strip()
+        if display:
+            closing, end = display_math_end(data, match.end())
+            if closing is None or not data[match.end() : closing].strip():
+                return None, None, None  # no closing line (or nothing between): text
+            tex, source = data[match.end() : closing].strip(), data[match.start() : end]
+        else:
+            tex = (match.group("double") or match.group("inline")).strip()
+            source, end = match.group(0), match.end(0)
         try:
             if len(tex) > MAX_TEX_LENGTH:
                 raise ValueError("too long")
             mathml = convert(tex, display="block" if display else "inline")
         except Exception:  # latex2mathml raises many kinds of errors on bad TeX
             error = etree.Element("code", {"class": "math-error"})
-            error.text = match.group(0)
-            return error, match.start(0), match.end(0)
+            error.text = source
+            return error, match.start(0), end
         self.md.math_blocks.append((mathml, display))
         placeholder = PLACEHOLDER.format(len(self.md.math_blocks) - 1)
-        return placeholder, match.start(0), match.end(0)
+        return placeholder, match.start(0), end
 
 
 class MathPostprocessor(Postprocessor):
@@ -61,7 +83,7 @@ class MathPostprocessor(Postprocessor):
 class MathExtension(Extension):
     def extendMarkdown(self, md):
         # Before escapes (180) and emphasis, after code spans (190): `$x$` in code stays.
-        pattern = f"(?s:{DISPLAY_MATH})|{INLINE_DOUBLE_MATH}|{INLINE_MATH}"
+        pattern = f"{DISPLAY_MATH_OPENS}|{INLINE_DOUBLE_MATH}|{INLINE_MATH}"
         md.math_blocks = []  # (MathML, display?) of one render
         md.inlinePatterns.register(MathProcessor(pattern, md), "math", 185)
         # Before the raw HTML goes back (30): nothing else reads the placeholders.

@@ -17,6 +17,12 @@ class="admonition-title">Note</p>...</section>``; the table of contents is ``<de
 class="toc" open><summary>Table of Contents</summary><ul>...</ul></details>`` listing the
 post's top-level headings from ``min-level`` to ``max-level`` (1 to 3, Bear's limits).
 
+Only the first table of contents of a post is filled (at most ``MAX_TOC_ENTRIES``
+headings); a later ``.. toc::`` is shown as an error, as Bear shows a bad option: a
+table per heading per ``.. toc::`` would grow as their product. ``[TOC]`` on a line of
+its own (Python-Markdown's marker, which posts written here before used) is read as
+``.. toc::``.
+
 One deliberate difference: Bear's table of contents links to ``#toc_1``, ``#toc_2``...,
 which no heading carries (its headings' ids are slugs of their text), so its links go
 nowhere. Here they link to the headings' real ids. An unknown directive or a bad option is
@@ -39,6 +45,9 @@ DIRECTIVE = re.compile(r"\.\.( +)([a-zA-Z0-9_-]+)::[ ]*(.*)")
 OPTION = re.compile(r":([a-zA-Z0-9_-]+):[ ]*(.*)")
 TOC_LEVELS = (1, 3)  # mistune's defaults, and the range Bear accepts
 TOC_TITLE = "Table of Contents"
+TOC_MARKER = "[TOC]"  # Python-Markdown's, which posts written here before used
+MAX_TOC_ENTRIES = 1_000  # headings listed; a long book has a few hundred
+ONE_TOC = "only the first table of contents of a post is shown"
 HEADING = re.compile(r"h([1-6])")
 
 
@@ -50,10 +59,20 @@ class DirectiveProcessor(BlockProcessor):
     """A directive line and the lines indented under it (mistune's ``RSTDirective``)."""
 
     def test(self, parent, block):
-        return first_line_directive(block) is not None
+        return first_line_directive(block) is not None or toc_marker_end(block) is not None
 
     def run(self, parent, blocks):
         block = blocks.pop(0)
+        marker_end = toc_marker_end(block)
+        if marker_end is not None:  # ``[TOC]``: a ``.. toc::`` with no title nor option
+            if block[marker_end + 1 :].strip():
+                blocks.insert(0, block[marker_end + 1 :])
+            try:
+                self.toc(parent, "", {})
+            except DirectiveError as error:
+                box = etree.SubElement(parent, "div", {"class": "error"})
+                etree.SubElement(box, "pre").text = f"{TOC_MARKER}\n{error}"
+            return
         match = first_line_directive(block)
         first = match[0]
         indent = " " * (len(match[1]) + 2)  # the body starts under the directive's name
@@ -74,6 +93,8 @@ class DirectiveProcessor(BlockProcessor):
             else:
                 raise DirectiveError("\n".join([first, *(indent + line for line in body)]))
         except DirectiveError as error:
+            if name == "toc" and str(error) == ONE_TOC:
+                error = "\n".join([first, *(indent + line for line in body), ONE_TOC])
             box = etree.SubElement(parent, "div", {"class": "error"})
             etree.SubElement(box, "pre").text = str(error)
 
@@ -86,6 +107,8 @@ class DirectiveProcessor(BlockProcessor):
         self.parser.parseChunk(section, "\n".join(content))
 
     def toc(self, parent, title, options):
+        if self.parser.md.bear_tocs:
+            raise DirectiveError(ONE_TOC)
         low, high = TOC_LEVELS
         if options:
             low, high = toc_level(options, "min-level", low), toc_level(options, "max-level", high)
@@ -107,6 +130,13 @@ def first_line_directive(block):
     if match and (match.end() == len(block) or block[match.end()] == "\n"):
         return match
     return None
+
+
+def toc_marker_end(block):
+    """Where the first line of ``block`` ends if it is ``[TOC]`` alone, else None."""
+    end = block.find("\n")
+    end = len(block) if end < 0 else end
+    return end if block[:end].strip() == TOC_MARKER else None
 
 
 def take_indented(block, start, indent):
@@ -151,8 +181,9 @@ def toc_level(options, name, default):
 
 
 class TocTreeprocessor(Treeprocessor):
-    """Fill each ``.. toc::`` with the top-level headings, nested by level as mistune
-    nests them, once the toc extension has given every heading its id."""
+    """Fill the ``.. toc::`` with the top-level headings (the first ``MAX_TOC_ENTRIES``),
+    nested by level as mistune nests them, once the toc extension has given every
+    heading its id."""
 
     def run(self, root):
         if not self.md.bear_tocs:
@@ -160,6 +191,8 @@ class TocTreeprocessor(Treeprocessor):
         headings = []
         for element in root:
             level = HEADING.fullmatch(element.tag) if isinstance(element.tag, str) else None
+            if len(headings) == MAX_TOC_ENTRIES:
+                break
             if level and element.get("id"):
                 name = strip_tags(render_inner_html(remove_fnrefs(element), self.md))
                 headings.append((int(level[1]), element.get("id"), html.unescape(name)))

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='postpage',
             name='meta_image_url',
-            field=models.URLField(blank=True, help_text='An image elsewhere on the web, used when no social image is chosen above.', max_length=500, verbose_name='social image address'),
+            field=models.URLField(blank=True, help_text='An image elsewhere on the web, used when no social image is chosen above.', max_length=500, validators=[django.core.validators.URLValidator(schemes=['http', 'https'])], verbose_name='social image address'),
         ),
         migrations.AlterField(
             model_name='postpage',

@@ -8,7 +8,7 @@ stored, so readers never pay for it.
 """
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, RegexValidator
+from django.core.validators import MaxLengthValidator, RegexValidator, URLValidator
 from django.db import models
 from django.db.models import F, Q
 from django.http import Http404, HttpResponsePermanentRedirect
@@ -191,7 +191,7 @@ class BlogPage(
         "custom CSS",
         blank=True,
         validators=[MaxLengthValidator(50_000)],
-        help_text="Your own styles, added after the theme's.",
+        help_text="Your own styles, added after the theme's (or in its place, below).",
     )
     # Bear Blog's "Overwrite default styles" (against "Extend default styles"): a stylesheet
     # copied whole from a Bear blog, or written from scratch, styles the blog alone.
@@ -357,7 +357,8 @@ class BlogPage(
             return post.route(request, remaining)
         # Not a post's link: perhaps an old address a post keeps as its alias.
         alias = "/" + "/".join(path_components) + "/"
-        post = PostPage.objects.child_of(self).live().filter(alias=alias).first()
+        # Any case, as Bear matches an alias.
+        post = PostPage.objects.child_of(self).live().filter(alias__iexact=alias).first()
         if post is None:
             raise Http404
         return RouteResult(post, kwargs={"via_alias": True})
@@ -468,6 +469,7 @@ class PostPage(
         max_length=500,
         blank=True,
         help_text="An image elsewhere on the web, used when no social image is chosen above.",
+        validators=[URLValidator(schemes=["http", "https"])],  # what a browser shows
     )
     lang = models.CharField(
         "language", max_length=16, blank=True, help_text="Leave empty to use the blog's."

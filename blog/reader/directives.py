@@ -291,7 +291,7 @@ class _Expander:
             fields.append("body_html")
         if options["image"]:
             posts = posts.select_related("meta_image")
-            fields += ["meta_image", "meta_image__file"]
+            fields += ["meta_image", "meta_image__file", "meta_image_url"]
         order = "published_date" if options["order"] == "asc" else "-published_date"
         posts = posts.order_by(order).only(*fields)[: options["limit"]]
         items = [self.post_item(post, options) for post in posts]
@@ -300,14 +300,20 @@ class _Expander:
             mark_safe("".join(items) or "<li>No posts yet.</li>\n"),  # items are escaped
         )
 
+    def image_url(self, post):
+        """The post's chosen image of the blog's own, else its image address (Bear's meta
+        image is an address: an imported post's is its image here too)."""
+        image = own_image(self.blog, post.meta_image)
+        return image.file.url if image is not None else post.meta_image_url
+
     def post_item(self, post, options):
         extras = []
         if options["description"] and post.meta_description:
             extras.append(format_html('<p class="description">{}</p>', post.meta_description))
-        image = own_image(self.blog, post.meta_image) if options["image"] else None
-        if image is not None:
+        image_url = self.image_url(post) if options["image"] else ""
+        if image_url:
             extras.append(
-                format_html('<img src="{}" alt="{}" loading="lazy">', image.file.url, post.title)
+                format_html('<img src="{}" alt="{}" loading="lazy">', image_url, post.title)
             )
         if options["content"]:
             # body_html was sanitised when the post was saved.

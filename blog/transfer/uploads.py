@@ -28,6 +28,7 @@ problem (an attribute nobody knows, a URL that is no URL) is listed and the valu
 out; the post is imported.
 """
 
+import collections
 import csv
 import dataclasses
 import datetime
@@ -59,6 +60,7 @@ MAX_ZIP_ENTRIES = 2 * MAX_IMPORT_POSTS
 # A Markdown file of the longest post publishable, in the widest UTF-8, with a header.
 MAX_MARKDOWN_FILE_BYTES = 4 * MAX_MARKDOWN_LENGTH + 64 * 1024
 REQUIRED_COLUMNS = {"title", "content"}
+MAX_COLUMNS = 100  # Bear's fullest export has 23; each one unknown is listed on the preview
 # Attribute names other tools write in their headers, for ours.
 HEADER_ALIASES = {
     "slug": "slug",
@@ -85,7 +87,7 @@ NOT_IMPORTED = {
     "upvotes": "Upvotes are counted anew here: a file cannot bring them.",
     "shadow_votes": "Upvotes are counted anew here: a file cannot bring them.",
     "score": "Discovery ranks posts anew here.",
-    "hidden": "Bear's own moderation; staff here moderate anew.",
+    "hidden": "Bear's own moderation: it does not carry over.",
 }
 UNKNOWN_COLUMN = "Not a column bearcms knows: its values are not imported."
 UNKNOWN_ATTRIBUTE = "Not an attribute bearcms knows: its values are not imported."
@@ -182,7 +184,12 @@ def read_csv(text):
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
         columns = [column_name(column) for column in reader.fieldnames or []]
-        twice = sorted({column for column in columns if columns.count(column) > 1})
+        if len(columns) > MAX_COLUMNS:
+            raise UnreadableUpload(
+                f"This CSV has {len(columns):,} columns; a blog's export has "
+                f"{len(CSV_COLUMNS)}, and at most {MAX_COLUMNS} can be read."
+            )
+        twice = sorted(name for name, count in collections.Counter(columns).items() if count > 1)
         if twice:
             raise UnreadableUpload(
                 f"This CSV names the column “{twice[0]}” twice: say which one to import "
@@ -458,9 +465,8 @@ def checked_value(record, column, field_name, value, problems):
     try:
         field.clean(value, None)
     except ValidationError as error:
-        problems.append(
-            problem(record, "warning", f"{column} left out: {' '.join(error.messages)}")
-        )
+        messages = " ".join(dict.fromkeys(error.messages))  # two URL validators, one message
+        problems.append(problem(record, "warning", f"{column} left out: {messages}"))
         return ""
     return value
 

@@ -91,7 +91,10 @@ def _embed_is_allowed(attrs):
     sandbox = attrs.get("sandbox")
     return (
         url.scheme == "https"
-        and url.hostname in EMBED_HOSTS
+        # The authority a browser reads: a backslash is a slash to it, "user@" goes.
+        and url.netloc.lower() in EMBED_HOSTS
+        and "\\" not in src
+        and not any(character.isspace() or not character.isprintable() for character in src)
         and sandbox is not None
         and set(sandbox.split()) <= EMBED_SANDBOX
         and "srcdoc" not in attrs

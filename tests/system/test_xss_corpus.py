@@ -231,6 +231,11 @@ PAYLOADS = (
     '<iframe src="https://www.youtube.com.evil.example/MARK"></iframe>',
     '<iframe src="https://www.youtube.com@evil.example/MARK"></iframe>',
     '<iframe src="http://www.youtube.com/embed/MARK"></iframe>',
+    '<iframe src="https://evil.example\\@www.youtube.com/MARK"></iframe>',
+    '<iframe src="https://evil.example&#92;@www.youtube.com/MARK"></iframe>',
+    '<iframe src="https:\\\\evil.example/MARK"></iframe>',
+    '<iframe src="https://www.youtube.com:8443/MARK"></iframe>',
+    '<iframe src="https://www.you&#9;tube.com/MARK"></iframe>',
     '<iframe src="https://www.youtube.com/embed/x" srcdoc="<script>alert(\'MARK\')</script>">'
     "</iframe>",
     "<object data=\"javascript:alert('MARK')\"></object>",
@@ -733,3 +738,23 @@ def test_a_tag_with_a_control_character_leaves_the_feed_well_formed(make_blogger
         root = ElementTree.fromstring(host_client(blog).get(f"/feed/{query}").content)
         terms = [e.get("term") or e.text for e in root.iter() if e.tag.endswith("category")]
         assert sorted(terms) == ["fine", "formfeed"]
+
+
+def test_iframe_addresses_a_browser_reads_otherwise_never_reach_a_reader(make_blogger, fast):
+    """``urlsplit`` finds www.youtube.com in each of these; a browser reads ``\\`` as
+    ``/`` (so goes to evil.example) and drops tabs: the checker, which uses ``urlsplit``
+    too, cannot tell. No frame from any of them may be on the page."""
+    blog = make_blogger("frames", title="Frames")
+    sources = [
+        "https://evil.example\\@www.youtube.com/x",
+        "https://evil.example&#92;@www.youtube.com/x",
+        "https://evil.example\\www.youtube.com/x",
+        "https://user@www.youtube.com/x",
+        "https://www.youtube.com:8443/x",
+        "https://www.you&#9;tube.com/x",
+        "https://www.youtube.com/x&#10;y",
+    ]
+    body = "\n\n".join([*(f'<iframe src="{src}"></iframe>' for src in sources), CONTROL])
+    add_post(blog, "frames", "Frames", body)
+    html = Findings().check_response("post", host_client(blog).get("/frames/"))
+    assert CONTROL_HTML in html and "<iframe" not in html and "evil" not in html

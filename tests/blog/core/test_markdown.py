@@ -257,10 +257,23 @@ def test_every_embed_host_bear_allows_is_kept_and_sandboxed(source):
         "http://player.vimeo.com/video/1",
         "//player.vimeo.com/video/1",
         "javascript:alert(1)",
+        # urlsplit sees www.youtube.com in each; a browser goes elsewhere or reads it
+        # otherwise (``\\`` is ``/`` to it, tabs and newlines are dropped).
+        "https://evil.example\\@www.youtube.com/embed/x",
+        "https://evil.example&#92;@www.youtube.com/embed/x",
+        "https:\\\\www.youtube.com/embed/x",
+        "https://user@www.youtube.com/embed/x",
+        "https://www.youtube.com:8443/embed/x",
+        "https://www.you&#9;tube.com/embed/x",
+        "https://www.youtube.com/embed/x&#10;",
+        "https://www.youtube.com/embed/x y",
+        "https://www.youtube.com/embed/\x01x",
     ],
     ids=[
         "other-host", "lookalike-suffix", "host-in-path", "userinfo", "lookalike-prefix",
-        "subdomain", "http", "scheme-relative", "javascript",
+        "subdomain", "http", "scheme-relative", "javascript", "backslash-userinfo",
+        "encoded-backslash", "backslashes", "userinfo-on-embed-host", "port", "tab",
+        "newline", "space", "control-character",
     ],
 )  # fmt: skip
 def test_iframes_from_other_hosts_are_removed(source):
@@ -292,3 +305,68 @@ def test_reader_pages_allow_frames_from_the_embed_hosts_and_media_from_anywhere(
     assert set(directives["frame-src"]) == {f"https://{host}" for host in EMBED_HOSTS}
     assert directives["media-src"] == ["*"]
     assert directives["default-src"] == ["'none'"] and "script-src" not in directives
+
+
+# --- Review of the Bear Markdown modules: each found hole, pinned
+
+
+def test_only_the_first_toc_of_a_post_is_filled():
+    # Each toc used to list every heading of the post: 1,000 of each, a million links.
+    html = render_markdown("## a\n\n.. toc::\n\n" * 1_000)
+    assert html.count('<details class="toc"') == 1
+    assert html.count("<li>") == 1_000  # one link a heading
+    assert html.count('<div class="error">') == 999
+    assert "only the first table of contents of a post is shown" in html
+
+
+def test_a_toc_lists_at_most_a_thousand_headings():
+    html = render_markdown(".. toc::\n\n" + "## a\n\n" * 1_200)
+    assert html.count("<li>") == 1_000 and html.count("<h2 ") == 1_200
+
+
+def test_toc_marker_of_posts_written_here_before_still_makes_a_toc():
+    html = render_markdown("Intro\n\n[TOC]\n\n# One\n\n## Two")
+    assert '<details class="toc" open="">' in html and "[TOC]" not in html
+    assert '<a href="#one" rel="noopener">One</a>' in html
+    assert '<a href="#two" rel="noopener">Two</a>' in html
+    assert html.startswith("<p>Intro</p>")
+
+
+def test_display_math_opens_and_closes_on_lines_of_their_own():
+    assert "<math" not in render_markdown("$$\nx\n$$ and more")
+    assert "<math" not in render_markdown("Text $$\nx\n$$")
+    html = render_markdown("Text\n$$\nx^2\n$$\nmore")
+    assert html.count('display="block"') == 1 and "<msup>" in html
+
+
+def test_unclosed_display_math_markers_render_in_linear_time():
+    # Each ``$$`` used to scan to the end of the paragraph for its closing one.
+    html = render_markdown("a$$\n" * 25_000)
+    assert "<math" not in html and html.count("a$$") == 25_000
+
+
+def test_raw_html_blocks_keep_their_list_looking_lines():
+    pre = "<pre>\nlist:\n  - a\n    - b\n1) x\n</pre>"
+    # The newline right after ``<pre>`` is no part of its content (HTML drops it).
+    assert render_markdown(pre) == "<pre>list:\n  - a\n    - b\n1) x\n</pre>"
+    div = "<div>\n- a\n  - b\n1) x\n</div>"
+    assert render_markdown(div) == div
+    html = render_markdown("- a\n<div>\n  - b\n</div>\n\n- c\n  - d")
+    assert "<div>\n  - b\n</div>" in html and "<li>c<ul>\n<li>d</li>" in html
+
+
+def test_a_backslash_ending_a_line_breaks_it_outside_code():
+    assert render_markdown("a\\\nb") == "<p>a<br>\nb</p>"
+    assert render_markdown("a\\\\\nb") == "<p>a\\\nb</p>"  # an escaped backslash
+    assert render_markdown("a\\\n\nb") == "<p>a\\</p>\n<p>b</p>"  # the paragraph's end
+    assert "<br>" not in render_markdown("```\nx\\\ny\n```")
+    assert render_markdown("`a\\\nb`") == "<p><code>a\\\nb</code></p>"
+    assert render_markdown("<div>\nx\\\ny\n</div>") == "<div>\nx\\\ny\n</div>"
+    quoted = "<blockquote>\n<p><em>a</em><br>\nb</p>\n</blockquote>"
+    assert render_markdown("> *a*\\\n> b") == quoted
+
+
+def test_many_backslash_line_breaks_render_in_linear_time():
+    # An inline pattern copied the paragraph once per break: 500,000 characters, minutes.
+    html = render_markdown("x\\\n" * 66_667)
+    assert html.count("<br>") == 66_666 and html.endswith("x\\</p>")

@@ -147,6 +147,14 @@ def test_image_true_shows_each_posts_meta_image(blog, make_post):
     assert f'<img src="{image.file.url}" alt="Pictured" loading="lazy">' in html
 
 
+def test_image_true_shows_an_imported_posts_image_address(blog, make_post):
+    make_post(blog, title="From Bear", meta_image_url="https://images.example/cover.png")
+    make_post(blog, title="Bare")
+    html = expand(blog, "{{ posts|image:true }}")
+    assert html.count("<img") == 1
+    assert '<img src="https://images.example/cover.png" alt="From Bear" loading="lazy">' in html
+
+
 def test_filters_combine(blog, three_posts):
     html = expand(blog, "{{ posts|tag:notes|order:asc|limit:1|from:2024-01-01|to:2024-12-31 }}")
     assert titles(html) == ["Old"]

@@ -182,6 +182,7 @@ def test_an_old_address_kept_as_alias_redirects_permanently(make_blogger, make_p
     response = host_client(blog).get("/2019/05/old-home/")
     assert response.status_code == 301
     assert response["Location"] == "/new-home/"
+    assert host_client(blog).get("/2019/05/Old-Home/")["Location"] == "/new-home/"  # as Bear
     assert host_client(blog).get("/2019/05/elsewhere/").status_code == 404
 
 

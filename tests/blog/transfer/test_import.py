@@ -225,6 +225,13 @@ def test_a_file_that_imports_whole_asks_nothing(blogger):
     assert job.status == "done"
 
 
+def test_a_csv_wider_than_any_export_is_refused(blogger):
+    _, client = blogger
+    header = "title,content," + ",".join(f"c{n}" for n in range(200))
+    message = refused(client, "x.csv", f"{header}\nA,B{',' * 200}\n".encode())
+    assert "This CSV has 202 columns; a blog's export has 16, and at most 100" in message
+
+
 def test_a_column_named_twice_is_refused(blogger):
     _, client = blogger
     message = refused(client, "x.csv", b"title,content,published date,published_date\nA,B,,\n")
@@ -381,12 +388,20 @@ def test_hostile_values_are_problems_not_errors(blogger):
     rows = list(generated_rows(3))
     rows[0]["all_tags"] = "[" * 100_000  # deeper than json can go
     rows[1]["published_date"] = "0001-01-01T00:00:00+14:00"  # before the first UTC moment
+    rows[2]["meta_image"] = "javascript:alert(1)"
     job = preview(client, "x.csv", bear_csv(rows))
     assert job.total == 2
     assert any("is not a date" in p["message"] for p in job.problems if p["label"] == "row 3")
+    (image,) = [p["message"] for p in job.problems if p["label"] == "row 4"]
+    assert image == "meta_image left out: Enter a valid URL."
+    assert job_rows(job)[-1]["meta_image_url"] == ""
     header = "title: Deep\ntags: " + "[" * 100_000 + "\n\nBody"
     job = preview(client, "deep.md", header.encode())
     assert job.total == 1
+
+
+def job_rows(job):
+    return ImportJob.objects.get(pk=job.pk).rows
 
 
 def test_a_huge_csv_is_refused_before_it_is_all_read(blogger):
