@@ -17,6 +17,7 @@ from home.signup import BlogSignupView
 
 urlpatterns = [
     path("healthz", home_views.healthz, name="healthz"),
+    path("favicon.ico", home_views.favicon_ico, name="platform_favicon_ico"),
     path("caddy/ask/", caddy_ask, name="caddy_ask"),
     path("accounts/signup/", BlogSignupView.as_view(), name="account_signup"),
     path("accounts/", include("allauth.urls")),

@@ -2,7 +2,9 @@
 
 from django.db import connection
 from django.http import HttpResponse
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
+
+from blog.reader.favicon import bear_favicon_ico
 
 
 @never_cache
@@ -14,3 +16,10 @@ def healthz(request):
     except Exception:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+@cache_control(public=True, max_age=86400)
+def favicon_ico(request):
+    """``/favicon.ico`` of the platform: the bear, drawn by the code that draws it for a
+    blog without an icon of its own, so there is one bear to change."""
+    return HttpResponse(bear_favicon_ico(), content_type="image/x-icon")

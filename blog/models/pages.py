@@ -45,6 +45,10 @@ THEMES = [
     ("serif", "Serif: for long reading"),
     ("dark", "Dark"),
     ("mono", "Monospace"),
+    ("bear", "Bear: Bear Blog's default look"),
+    ("writer", "Writer: Bear Blog's large serif type on paper"),
+    ("delightful", "Delightful: Bear Blog's warm serif with rose-red links"),
+    ("plain", "Plain HTML: Bear Blog's bare browser look"),
 ]
 DATE_FORMATS = [
     ("d M, Y", "26 Nov, 2026"),

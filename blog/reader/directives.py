@@ -16,14 +16,13 @@ import html
 import re
 
 from django.db.models import Max
-from django.template.defaultfilters import urlencode
 from django.utils import dateformat, timezone, translation
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from blog.models import PostPage, PostTag
+from blog.models import PostPage
 from blog.reader.favicon import own_image
-from blog.reader.tags import parse_tag_query
+from blog.reader.tags import parse_tag_query, tag_list
 from blog.subscribers.forms import signup_form
 
 # The most posts one {{ posts }} lists: an explicit larger limit is lowered to this, and
@@ -258,17 +257,8 @@ class _Expander:
         return format_date(posts.first(), self.blog)
 
     def tags(self):
-        """Every tag of the blog's published posts, linked to its filtered list (one query)."""
-        names = (
-            PostTag.objects.filter(content_object__in=self.blog.published_posts())
-            .values_list("tag__name", flat=True)
-            .distinct()
-            .order_by("tag__name")
-        )
-        links = format_html_join(
-            "", '<a href="/blog/?q={}">#{}</a>', ((urlencode(name), name) for name in names)
-        )
-        return format_html('<p class="tags">{}</p>', links) if links else ""
+        """Every tag of the blog's published posts, as ``/blog/`` lists them."""
+        return tag_list(self.blog)
 
     def posts(self, options):
         """The post list of templates/blog/post_list.html, filtered, in one query; marked

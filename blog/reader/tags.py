@@ -1,7 +1,24 @@
 """Filtering a blog's posts by tag, as readers ask with ``?q=a,-b`` (at most
-``MAX_TAG_FILTERS`` tags), on ``/blog/``, in feeds and in the ``{{ posts }}`` directive."""
+``MAX_TAG_FILTERS`` tags), on ``/blog/``, in feeds and in the ``{{ posts }}`` directive;
+and the list of a blog's tags that ``/blog/`` and the ``{{ tags }}`` directive show."""
+
+from django.template.loader import render_to_string
+
+from blog.models import PostTag
 
 MAX_TAG_FILTERS = 10
+
+
+def tag_list(blog):
+    """Every tag of the blog's published posts, linked to its filtered list, in Bear Blog's
+    markup (``small > div.tags``, which Bear CSS targets); empty when there are none."""
+    names = (
+        PostTag.objects.filter(content_object__in=blog.published_posts())
+        .values_list("tag__name", flat=True)
+        .distinct()
+        .order_by("tag__name")
+    )
+    return render_to_string("blog/tag_list.html", {"tags": list(names)})
 
 
 def parse_tag_query(query):

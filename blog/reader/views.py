@@ -25,7 +25,7 @@ from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 
 from blog.caching.page_cache import forget_blog_pages
 from blog.core.reader_requests import same_origin, seconds_until_allowed, too_many_requests
-from blog.models import PostPage, PostTag
+from blog.models import PostPage
 from blog.reader import upvotes
 from blog.reader.favicon import (
     SVG,
@@ -36,7 +36,7 @@ from blog.reader.favicon import (
 )
 from blog.reader.feeds import atom_feed, rss_feed
 from blog.reader.sitemaps import DEFAULT_ROBOTS_TXT, BlogSitemap
-from blog.reader.tags import filter_by_tags, tag_query_labels
+from blog.reader.tags import filter_by_tags, tag_list, tag_query_labels
 
 
 def post_index(request):
@@ -44,12 +44,6 @@ def post_index(request):
     blog = request.blog
     query = request.GET.get("q")
     posts = filter_by_tags(blog.published_posts(), query)
-    all_tags = (
-        PostTag.objects.filter(content_object__in=blog.published_posts())
-        .values_list("tag__name", flat=True)
-        .distinct()
-        .order_by("tag__name")
-    )
     return TemplateResponse(
         request,
         "blog/post_index.html",
@@ -58,7 +52,7 @@ def post_index(request):
             "page": blog,
             "posts": posts.only("title", "slug", "url_path", "published_date", "path", "depth"),
             "tags": tag_query_labels(query),
-            "all_tags": all_tags,
+            "tag_list": tag_list(blog),
         },
     )
 
@@ -143,7 +137,7 @@ def upvote(request, post_id):
     # counted (post_page.html). The query string makes it a URL no browser or CDN has
     # cached with the old count.
     outcome = "upvoted" if counted else "already-upvoted"
-    response = HttpResponseRedirect(f"{post.get_url(request)}?{outcome}#upvote")
+    response = HttpResponseRedirect(f"{post.get_url(request)}?{outcome}#upvote-form")
     response.status_code = 303
     return response
 

@@ -4,7 +4,8 @@ Bear Blog's themes and its bloggers' CSS target the markup of Bear's pages: the 
 class (``home``, ``blog``, ``post`` or ``page``, then a post's own classes), the header's
 title link and nav, the post list (``ul.blog-posts``, ``ul.embedded.blog-posts`` for a
 ``{{ posts }}`` directive, each item a date in ``span > i > time`` then a link) and the
-tags (``p.tags`` on a post, ``div.tags`` on the blog page). The blog here uses "Use only
+tags (``p.tags`` on a post, ``div.tags`` on the blog page), the upvote button and the
+footer's ``span``. The blog here uses "Use only
 your CSS (no theme)", as a blogger pasting a whole Bear stylesheet would, so every style
 on its pages comes from that stylesheet or from the browser: for each rule, the element it
 is written for (found by where it sits, not by Bear's class names) has the style the rule
@@ -66,7 +67,13 @@ RULES = [
      "margin-right", "6px"),
     ("div.tags a { margin-right: 7px }", "blog", "main a[href='/blog/?q=bears']",
      "margin-right", "7px"),
+    # The upvote button and its count; the footer's line.
+    (".upvote-button { background-color: #fde2e2; border: 0 }", "post", "main form button",
+     "background-color", "rgb(253, 226, 226)"),
+    (".upvote-count { margin-top: -3px }", "post", "main form button small", "margin-top",
+     "-3px"),
     ("footer { padding: 25px 0; text-align: center }", "post", "footer", "padding-top", "25px"),
+    ("footer span { font-size: 13px }", "post", "footer > span", "font-size", "13px"),
 ]
 # fmt: on
 STYLESHEET = "\n".join(rule for rule, *_check in RULES)

@@ -215,20 +215,19 @@ def test_a_reader_upvotes_once_and_subscribes_by_email(
     url = f"http://readme.localhost:{urlsplit(live_server.url).port}/worth-a-vote/"
 
     page.goto(url)
-    upvote = page.locator("#upvote button")
-    assert upvote.inner_text() == "▲ 0"
+    assert page.locator("#upvote-form .upvote-count").inner_text() == "0"
     shoot("post")
 
-    upvote.click()
-    page.wait_for_url("**/worth-a-vote/?upvoted#upvote")
-    assert page.locator("#upvote button").inner_text() == "▲ 1"
-    assert page.locator("#upvote [role=status]").inner_text() == "Thanks for your upvote."
+    page.locator("#upvote-form .upvote-button").click()
+    page.wait_for_url("**/worth-a-vote/?upvoted#upvote-form")
+    assert page.locator("#upvote-form .upvote-count").inner_text() == "1"
+    assert page.locator("#upvote-form [role=status]").inner_text() == "Thanks for your upvote."
     shoot("upvoted")
 
-    page.locator("#upvote button").click()
-    page.wait_for_url("**/worth-a-vote/?already-upvoted#upvote")
-    assert page.locator("#upvote button").inner_text() == "▲ 1"
-    status = page.locator("#upvote [role=status]").inner_text()
+    page.locator("#upvote-form .upvote-button").click()
+    page.wait_for_url("**/worth-a-vote/?already-upvoted#upvote-form")
+    assert page.locator("#upvote-form .upvote-count").inner_text() == "1"
+    status = page.locator("#upvote-form [role=status]").inner_text()
     assert status == "You have upvoted this post already."
     shoot("upvoted-again")
     post.refresh_from_db()

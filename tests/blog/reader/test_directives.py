@@ -288,7 +288,8 @@ def test_blog_last_modified_is_the_latest_publication_in_the_blog(blog, make_pos
 
 def test_tags_is_a_cloud_of_the_blogs_tags_linked_to_their_lists(blog, three_posts):
     assert expand(blog, "{{ tags }}") == (
-        '<p class="tags"><a href="/blog/?q=notes">#notes</a><a href="/blog/?q=py">#py</a></p>'
+        '<small><div class="tags"><a href="/blog/?q=notes">#notes</a> '
+        '<a href="/blog/?q=py">#py</a></div></small>'
     )
 
 
@@ -297,7 +298,8 @@ def test_tags_leaves_out_tags_of_drafts_and_other_blogs(blog, make_blogger, make
     make_post(make_blogger(), title="Theirs", tags=["theirs"])
     make_post(blog, title="Mine", tags=["mine & yours"])
     assert expand(blog, "{{ tags }}") == (
-        '<p class="tags"><a href="/blog/?q=mine%20%26%20yours">#mine &amp; yours</a></p>'
+        '<small><div class="tags"><a href="/blog/?q=mine%20%26%20yours">#mine &amp; yours</a>'
+        "</div></small>"
     )
 
 

@@ -71,7 +71,7 @@ def test_an_unknown_theme_name_falls_back_to_the_default_theme():
 def test_the_dark_theme_is_always_dark_and_the_others_follow_the_color_scheme():
     assert "prefers-color-scheme" not in theme_css("dark")
     assert "color-scheme:dark" in theme_css("dark")
-    for theme in ("default", "serif", "mono"):
+    for theme in set(THEME_NAMES) - {"dark"}:
         assert "@media (prefers-color-scheme:dark)" in theme_css(theme)
 
 
@@ -230,6 +230,9 @@ def test_tags_are_bears_p_tags_on_a_post_and_small_div_tags_on_the_blog_page(
     assert post_tags.get_text() == "#bears #notes"  # spaced, as Bear's are
     blog_tags = soup_of(client.get("/blog/")).select_one("main small > div.tags")
     assert blog_tags.get_text() == "#bears #notes"
+    heading = soup_of(client.get("/blog/?q=bears,-cubs")).select_one("main > h3")
+    assert heading.get_text() == "Filtering for: bears -cubs"  # Bear's heading
+    assert [span.string for span in heading.select("span.tag")] == ["bears", "-cubs"]
 
 
 def test_the_header_is_bears_title_link_and_nav(make_blogger):
@@ -276,6 +279,17 @@ def test_favicon_ico_of_a_blog_without_an_icon_is_a_real_icon(make_blogger):
     assert response.status_code == 200 and response["Content-Type"] == "image/x-icon"
     icon = opened(response)
     assert icon.format == "ICO" and icon.info["sizes"] == {(16, 16), (32, 32), (48, 48)}
+
+
+def test_the_platform_links_and_serves_the_same_bear_as_a_blog_without_an_icon(
+    make_blogger, platform_client
+):
+    landing = soup_of(platform_client.get("/"))
+    assert landing.find("link", rel="icon")["href"] == "/favicon.ico"
+    response = platform_client.get("/favicon.ico")
+    assert response.status_code == 200 and response["Content-Type"] == "image/x-icon"
+    assert "public" in response["Cache-Control"]
+    assert response.content == host_client(make_blogger()).get("/favicon.ico").content
 
 
 def test_favicon_ico_is_cached_like_the_other_reader_pages(make_blogger):

@@ -42,7 +42,7 @@ def post(blog, make_post):
 def test_an_upvote_counts_and_redirects_to_the_post(blog, post):
     response = upvote(reader(blog), post)
     assert response.status_code == 303
-    assert response["Location"] == "/vote-for-me/?upvoted#upvote"
+    assert response["Location"] == "/vote-for-me/?upvoted#upvote-form"
     assert count(post) == 1
     assert Upvote.objects.filter(post=post).count() == 1
 
@@ -57,10 +57,10 @@ def test_the_same_reader_upvoting_again_still_counts_once(blog, post):
 
 def test_the_post_tells_the_reader_whether_their_upvote_counted(blog, post):
     client = reader(blog)
-    assert upvote(client, post)["Location"] == "/vote-for-me/?upvoted#upvote"
+    assert upvote(client, post)["Location"] == "/vote-for-me/?upvoted#upvote-form"
     assert "Thanks for your upvote." in client.get("/vote-for-me/?upvoted").content.decode()
     again = upvote(client, post)["Location"]
-    assert again == "/vote-for-me/?already-upvoted#upvote"
+    assert again == "/vote-for-me/?already-upvoted#upvote-form"
     page = client.get("/vote-for-me/?already-upvoted").content.decode()
     assert "You have upvoted this post already." in page
     assert "Thanks" not in page
@@ -76,10 +76,10 @@ def test_ten_user_agents_on_one_address_are_one_reader(blog, post):
         upvote(reader(blog, user_agent=f"Mozilla/5.0 (browser {n})"), post)["Location"]
         for n in range(10)
     ]
-    assert first == "/vote-for-me/?upvoted#upvote"
-    assert others == ["/vote-for-me/?already-upvoted#upvote"] * 9
+    assert first == "/vote-for-me/?upvoted#upvote-form"
+    assert others == ["/vote-for-me/?already-upvoted#upvote-form"] * 9
     assert count(post) == 1
-    assert "▲ 1</button>" in post_page(blog)
+    assert 'upvote-count">1</small>' in post_page(blog)
 
 
 def test_two_addresses_in_one_ipv6_64_are_one_reader(blog, post):
@@ -92,7 +92,7 @@ def test_two_ipv4_addresses_or_two_ipv6_64s_are_two_readers_each(blog, post):
     for ip in ("203.0.113.7", "198.51.100.1", "2001:db8:1:2::1", "2001:db8:1:3::1"):
         upvote(reader(blog, ip=ip), post)
     assert count(post) == 4
-    assert "▲ 4</button>" in post_page(blog)
+    assert 'upvote-count">4</small>' in post_page(blog)
 
 
 def test_a_made_up_x_forwarded_for_is_not_another_reader(blog, post, proxies):
@@ -197,8 +197,8 @@ def test_the_post_page_shows_the_count_and_the_form_and_sets_no_cookie(blog, pos
     upvote(reader(blog), post)
     response = reader(blog).get("/vote-for-me/")
     html = response.content.decode()
-    assert f'<form method="post" action="/upvote/{post.id}/" id="upvote"' in html
-    assert "▲ 1</button>" in html
+    assert f'<form method="post" action="/upvote/{post.id}/" id="upvote-form"' in html
+    assert '<small class="upvote-count">1</small></button>' in html
     assert "<script" not in html
     assert "Set-Cookie" not in response.headers and not response.cookies
 
