@@ -80,12 +80,13 @@ BOOLEAN_DEFAULTS = {"publish": True, "make_discoverable": True, "is_page": False
 CHECKED_FIELDS = ("alias", "canonical_url", "lang", "class_name", "meta_image")
 FIELD_OF_COLUMN = {"meta_image": "meta_image_url"}
 # Columns of Bear's fuller (older) export that are understood but not brought over.
+UPVOTES_START_AFRESH = "Upvotes are counted anew here: a file cannot bring them."
 NOT_IMPORTED = {
     "id": "Bear's own number for the post: posts are numbered anew here.",
     "blog_id": "Bear's own number for the blog.",
     "last_modified": "Set anew when the post is next saved here.",
-    "upvotes": "Upvotes are counted anew here: a file cannot bring them.",
-    "shadow_votes": "Upvotes are counted anew here: a file cannot bring them.",
+    "upvotes": UPVOTES_START_AFRESH,
+    "shadow_votes": UPVOTES_START_AFRESH,
     "score": "Discovery ranks posts anew here.",
     "hidden": "Bear's own moderation: it does not carry over.",
 }
