@@ -339,8 +339,9 @@ def test_display_math_opens_and_closes_on_lines_of_their_own():
     assert html.count('display="block"') == 1 and "<msup>" in html
 
 
-def test_unclosed_display_math_markers_render_in_linear_time():
-    # Each ``$$`` used to scan to the end of the paragraph for its closing one.
+def test_unclosed_display_math_markers_render_whole_at_25000_lines():
+    # Each ``$$`` used to scan to the end of the paragraph for its closing one. The time
+    # it takes, at growing sizes: bench/markdown_worst_cases.py ("display math").
     html = render_markdown("a$$\n" * 25_000)
     assert "<math" not in html and html.count("a$$") == 25_000
 
@@ -366,7 +367,8 @@ def test_a_backslash_ending_a_line_breaks_it_outside_code():
     assert render_markdown("> *a*\\\n> b") == quoted
 
 
-def test_many_backslash_line_breaks_render_in_linear_time():
+def test_many_backslash_line_breaks_render_whole_at_66667_lines():
     # An inline pattern copied the paragraph once per break: 500,000 characters, minutes.
+    # The time it takes, at growing sizes: bench/markdown_worst_cases.py ("backslash breaks").
     html = render_markdown("x\\\n" * 66_667)
     assert html.count("<br>") == 66_666 and html.endswith("x\\</p>")
