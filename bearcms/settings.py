@@ -466,7 +466,15 @@ WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 # (docs/architecture.md, "Why Wagtail is overridden").
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+# Documents: staff keep the office formats; bloggers upload only web fonts, which their
+# custom CSS uses as url(/fonts/<file name>) (blog.dashboard.document_uploads, blog.reader.fonts).
+WAGTAILDOCS_EXTENSIONS = [
+    *("csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"),
+    *("woff2", "woff", "ttf", "otf"),
+]
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "blog.dashboard.document_uploads.DocumentUploadForm"
+# The largest font a document may be (browsers download it before showing the text in it).
+FONT_MAX_UPLOAD_MB = int(os.environ.get("FONT_MAX_UPLOAD_MB", "5"))
 # Import (blog.transfer.uploads): the largest file a blogger may upload, and what the posts in a
 # ZIP may unpack to. Caddy cuts request bodies at CADDY_MAX_BODY_SIZE (20MB) first, form
 # and all: keep this a little below it, and raise both together.

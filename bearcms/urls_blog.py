@@ -10,7 +10,7 @@ from wagtail import views as wagtail_views
 from wagtail.urls import serve_pattern
 
 from blog.core.names import GUESSED_FEED_PATHS, OLD_ADDRESS_WITH_A_DOT
-from blog.reader import views
+from blog.reader import fonts, views
 from blog.subscribers import views as subscriptions
 
 urlpatterns = [
@@ -21,6 +21,8 @@ urlpatterns = [
     path("apple-touch-icon-precomposed.png", views.apple_touch_icon),
     path("sitemap.xml", views.sitemap, name="blog_sitemap"),
     path("robots.txt", views.robots_txt, name="blog_robots_txt"),
+    # Web fonts from the blog's own documents, for its custom CSS (font-src 'self').
+    path("fonts/<str:name>", fonts.font, name="blog_font"),
     path("feed/", views.feed, name="blog_feed"),
     *(path(route, views.feed) for route in GUESSED_FEED_PATHS),
     path("upvote/<int:post_id>/", views.upvote, name="blog_upvote"),

@@ -26,6 +26,7 @@ from blog.dashboard.home import home
 from blog.dashboard.isolation import guard_admin_view
 from blog.dashboard.views import (
     ExternalLinkView,
+    TenantDocumentIndexView,
     TenantImageChooserViewSet,
     TenantImageIndexView,
     tag_autocomplete,
@@ -44,6 +45,8 @@ tenant_views = decorate_urlpatterns(
         path("images/", TenantImageIndexView.as_view()),
         path("images/results/", TenantImageIndexView.as_view(results_only=True)),
         path("images/chooser/", image_chooser.choose_view),
+        path("documents/", TenantDocumentIndexView.as_view()),
+        path("documents/results/", TenantDocumentIndexView.as_view(results_only=True)),
         path("choose-external-link/", ExternalLinkView.as_view()),
         path("", home, name="wagtailadmin_home"),
     ],

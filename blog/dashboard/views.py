@@ -2,11 +2,12 @@
 malformed request with a 500.
 
 taggit's ``Tag`` table is shared by all blogs, and these views read it with no hook to
-narrow it: tag autocomplete suggests any tag starting with what was typed, and the image
-listing and image chooser offer the ten most popular tags of all images as filters. The
-page privacy form offers every group, one per blog. Each view here is the stock one with
-only those choices swapped for the user's own. ``blog.dashboard.urls`` mounts the tag views
-over the stock URLs; the privacy view is plugged in through the page viewset.
+narrow it: tag autocomplete suggests any tag starting with what was typed, the image and
+document listings and the image chooser offer the ten most popular tags of all images (or
+documents) as filters. The page privacy form offers every group, one per blog. Each view
+here is the stock one with only those choices swapped for the user's own.
+``blog.dashboard.urls`` mounts the tag views over the stock URLs; the privacy view is
+plugged in through the page viewset.
 
 Wagtail's external-link chooser reads a POST without its URL field as ``None`` and fails
 on it; ``ExternalLinkView`` here makes that a form error like any other bad URL.
@@ -18,6 +19,8 @@ from wagtail.admin.forms.choosers import ExternalLinkChooserForm, URLOrAbsoluteP
 from wagtail.admin.views import tags
 from wagtail.admin.views.chooser import ExternalLinkView as StockExternalLinkView
 from wagtail.admin.views.page_privacy import SetPrivacyView
+from wagtail.documents.views.documents import DocumentsFilterSet
+from wagtail.documents.views.documents import IndexView as DocumentIndexView
 from wagtail.images.views.chooser import ImageChooserViewSet, ImageChooseView
 from wagtail.images.views.images import ImagesFilterSet
 from wagtail.images.views.images import IndexView as ImageIndexView
@@ -44,8 +47,8 @@ def tag_autocomplete(request, app_name=None, model_name=None):
     return JsonResponse(list(names), safe=False)
 
 
-class TenantImagesFilterSet(ImagesFilterSet):
-    """The image listing's filters with the tag choices taken from the user's own images."""
+class TenantTagFilterMixin:
+    """A media listing's filters with the tag choices taken from the user's own media."""
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
@@ -57,8 +60,20 @@ class TenantImagesFilterSet(ImagesFilterSet):
                 del self.filters["tag"]
 
 
+class TenantImagesFilterSet(TenantTagFilterMixin, ImagesFilterSet):
+    pass
+
+
 class TenantImageIndexView(ImageIndexView):
     filterset_class = TenantImagesFilterSet
+
+
+class TenantDocumentsFilterSet(TenantTagFilterMixin, DocumentsFilterSet):
+    pass
+
+
+class TenantDocumentIndexView(DocumentIndexView):
+    filterset_class = TenantDocumentsFilterSet
 
 
 class TenantImageChooseView(ImageChooseView):

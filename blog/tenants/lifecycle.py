@@ -2,8 +2,9 @@
 
 A blog is four things that must exist together: the root ``BlogPage`` (depth 2), the
 ``Site`` serving it at ``<subdomain>.<BLOG_DOMAIN>``, a permission ``Group`` holding
-page permissions on that page's subtree, and an image ``Collection`` the same group may
-use. The owner joins the group. Wagtail's permission system then keeps every blogger
+page permissions on that page's subtree, and a ``Collection`` of images and documents
+(the web fonts its CSS uses, ``blog.dashboard.document_uploads``) the same group may use.
+The owner joins the group. Wagtail's permission system then keeps every blogger
 inside their own blog; ``blog.dashboard.isolation`` closes the places where stock Wagtail
 would still show other tenants.
 """
@@ -12,6 +13,8 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
 
@@ -25,9 +28,19 @@ from blog.core.names import (
 )
 from blog.models import BlogPage
 
-# What a blogger may do with pages inside their own blog, and with their own images.
+# What a blogger may do with pages inside their own blog, and with their own images and
+# documents (fonts).
 PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
 IMAGE_PERMISSIONS = ["add_image", "change_image", "choose_image"]
+DOCUMENT_PERMISSIONS = ["add_document", "change_document", "choose_document"]
+
+
+def collection_permissions():
+    """The permissions a blog's group holds on the blog's collection."""
+    return Permission.objects.filter(
+        Q(content_type__app_label="wagtailimages", codename__in=IMAGE_PERMISSIONS)
+        | Q(content_type__app_label="wagtaildocs", codename__in=DOCUMENT_PERMISSIONS)
+    )
 
 
 def validate_subdomain(value):
@@ -86,9 +99,7 @@ def create_blog(owner, subdomain, title=None):
     )
     GroupCollectionPermission.objects.bulk_create(
         GroupCollectionPermission(group=group, collection=collection, permission=permission)
-        for permission in Permission.objects.filter(
-            content_type__app_label="wagtailimages", codename__in=IMAGE_PERMISSIONS
-        )
+        for permission in collection_permissions()
     )
     owner.groups.add(group)
     return blog
@@ -102,12 +113,14 @@ def delete_blog(blog):
 
 def remove_tenant(sender, instance, **kwargs):
     """After a blog root is deleted (here, or by staff in the dashboard), delete the
-    group and the image collection (with its images, one by one so that their files and
-    renditions go too) that made it a tenant. The Site went with the page (CASCADE)."""
+    group and the collection (with its images and documents, one by one so that their
+    files and renditions go too) that made it a tenant. The Site went with the page
+    (CASCADE)."""
     collection, group = instance.collection, instance.group
     if collection is not None:
-        for image in get_image_model().objects.filter(collection=collection):
-            image.delete()
+        for model in (get_image_model(), get_document_model()):
+            for item in model.objects.filter(collection=collection):
+                item.delete()
         collection.delete()
     if group is not None:
         group.delete()

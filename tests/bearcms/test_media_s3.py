@@ -129,6 +129,21 @@ def test_a_document_link_on_the_platform_redirects_to_the_cdn(bucket, seaweedfs,
     assert response["Location"] == f"https://{CDN}/{document.file.name}"
 
 
+def test_a_blogs_font_in_the_bucket_is_served_by_the_blogs_host_itself(
+    bucket, seaweedfs, make_blogger
+):
+    """Not redirected to the CDN: the reader policy takes fonts from the page's origin only."""
+    blog = make_blogger()
+    data = b"wOF2" + bytes(60)  # a font's start is all the serving view needs
+    font = get_document_model().objects.create(
+        title="Bear", file=ContentFile(data, name="bear.woff2"), collection=blog.collection
+    )
+    assert seaweedfs.keys(bucket) == [font.file.name]
+    response = host_client(blog).get(f"/fonts/{font.filename}")
+    assert response.status_code == 200 and response["Content-Type"] == "font/woff2"
+    assert b"".join(response.streaming_content) == data
+
+
 SPACES = {
     "AWS_STORAGE_BUCKET_NAME": "bearcms-media",
     "AWS_S3_ENDPOINT_URL": "https://ams3.digitaloceanspaces.com",

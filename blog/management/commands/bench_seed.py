@@ -66,7 +66,7 @@ from blog.core.discovery import set_discovery_fields
 from blog.core.markdown import render_markdown
 from blog.core.names import blog_hostname
 from blog.models import DEFAULT_NAV, BlogPage, PostPage, PostTag
-from blog.tenants.lifecycle import IMAGE_PERMISSIONS, PAGE_PERMISSIONS
+from blog.tenants.lifecycle import PAGE_PERMISSIONS, collection_permissions
 from blog.tenants.site_cache import PLATFORM, host_key, root_key
 from blog.wagtail_overrides.bulk_rows import insert_child_rows
 
@@ -156,11 +156,7 @@ class Seeder:
                 content_type__app_label="wagtailcore", codename__in=PAGE_PERMISSIONS
             )
         )
-        self.image_permissions = list(
-            Permission.objects.filter(
-                content_type__app_label="wagtailimages", codename__in=IMAGE_PERMISSIONS
-            )
-        )
+        self.collection_permissions = list(collection_permissions())
         self.tag, _ = Tag.objects.get_or_create(name=TAG, defaults={"slug": TAG})
         self.page_root = Page.get_first_root_node()
         self.collection_root = Collection.get_first_root_node()
@@ -267,7 +263,7 @@ class Seeder:
         GroupCollectionPermission.objects.bulk_create(
             GroupCollectionPermission(group=group, collection=collection, permission=permission)
             for group, collection in zip(groups, collections, strict=True)
-            for permission in self.image_permissions
+            for permission in self.collection_permissions
         )
 
         # Pages and revisions refer to each other, so their ids are assigned here.

@@ -1,0 +1,74 @@
+"""A blogger's documents are the web fonts of their blog (blog.dashboard.document_uploads):
+fonts only, checked, within the size limit, and in their own collection alone."""
+
+import importlib
+import json
+
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from wagtail.documents import get_document_model
+from wagtail.models import GroupCollectionPermission
+
+from blog.dashboard.document_uploads import FONTS_ONLY, NOT_A_FONT
+from blog.tenants.lifecycle import DOCUMENT_PERMISSIONS
+from tests.support.paths import FONT
+
+
+def upload(client, name, data, **fields):
+    """Post one file to the dashboard's multiple upload; its JSON answer."""
+    file = SimpleUploadedFile(name, data, content_type="application/octet-stream")
+    response = client.post(reverse("wagtaildocs:add_multiple"), {"files[]": file, **fields})
+    return json.loads(response.content)
+
+
+def test_a_blogger_uploads_fonts_only_and_each_is_checked(make_blogger, login, settings):
+    blog = make_blogger()
+    client = login(blog.owner)
+    assert upload(client, "notes.pdf", b"%PDF-1.7")["error_message"] == FONTS_ONLY
+    assert upload(client, "fake.woff2", b"<html>hello</html>")["error_message"] == NOT_A_FONT
+    too_big = b"wOF2" + bytes(settings.FONT_MAX_UPLOAD_MB * 1024 * 1024)
+    assert "larger than 5 MB" in upload(client, "big.woff2", too_big)["error_message"]
+    # The single add view says so on its page, and says what to upload.
+    file = SimpleUploadedFile("notes.pdf", b"%PDF-1.7")
+    page = client.post(reverse("wagtaildocs:add"), {"title": "Notes", "file": file})
+    assert page.status_code == 200 and FONTS_ONLY in page.content.decode()
+    assert "url(/fonts/&lt;file name&gt;)" in page.content.decode()
+    assert not get_document_model().objects.exists()
+    assert upload(client, FONT.name, FONT.read_bytes())["success"] is True
+
+
+def test_staff_still_upload_every_document_kind(make_blogger, staff_client):
+    blog = make_blogger()
+    answer = upload(staff_client, "notes.pdf", b"%PDF-1.7", collection=blog.collection_id)
+    assert answer["success"] is True
+
+
+def test_a_blogger_never_sees_another_blogs_font(make_blogger, login):
+    a, b = make_blogger(), make_blogger()
+    assert upload(login(a.owner), FONT.name, FONT.read_bytes())["success"] is True
+    font = get_document_model().objects.get()
+    assert font.collection_id == a.collection_id
+    client = login(b.owner)
+    for url in (reverse("wagtaildocs:index"), reverse("wagtaildocs_chooser:choose")):
+        response = client.get(url)
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert font.title not in body and FONT.name not in body
+    # Wagtail turns the refusal into a redirect to the dashboard's home.
+    edit = client.get(reverse("wagtaildocs:edit", args=[font.pk]))
+    assert edit.status_code == 302 and FONT.name not in edit.content.decode()
+    assert client.get("/dashboard/api/main/documents/").json()["items"] == []
+    # Its owner does see it.
+    assert font.title in login(a.owner).get(reverse("wagtaildocs:index")).content.decode()
+
+
+def test_blogs_made_before_fonts_get_the_document_permissions(make_blogger):
+    blog = make_blogger()
+    own = GroupCollectionPermission.objects.filter(group=blog.group, collection=blog.collection)
+    own.filter(permission__codename__in=DOCUMENT_PERMISSIONS).delete()
+    migration = importlib.import_module("blog.migrations.0019_blog_groups_upload_fonts")
+    migration.let_blogs_upload_fonts(apps, None)
+    migration.let_blogs_upload_fonts(apps, None)  # twice is harmless
+    codenames = own.values_list("permission__codename", flat=True)
+    assert sorted(c for c in codenames if c.endswith("_document")) == sorted(DOCUMENT_PERMISSIONS)
