@@ -38,8 +38,11 @@ run: $(VENV)/.runtime
 	DEBUG=true SITE_PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## test: install what the tests need, lint, then run the suite on SQLite and PostgreSQL
-## (the browser tests once: what they add to the server-side tests is the browser's part)
-test: $(VENV)/.dev browser lint test-sqlite test-postgres
+## (the browser tests, and what uses no database, once: in the SQLite pass)
+test: $(VENV)/.dev browser lint
+	@# The passes share no database, port or folder: they run side by side, one a core,
+	@# and each prints its whole output when it ends (-O).
+	@$(MAKE) --no-print-directory -j2 -O test-sqlite test-postgres
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
@@ -58,13 +61,14 @@ browser:
 	@bash scripts/ensure-chromium
 
 test-sqlite: $(VENV)/.dev
+	@echo "== the suite on SQLite"
 	env -u DATABASE_URL $(VENV)/bin/pytest
 
 test-postgres: $(VENV)/.dev
 	@bash scripts/ensure-postgres "$(POSTGRES_URL)" "$(PY)"; status=$$?; \
 	  if [ $$status -eq 1 ]; then exit 0; elif [ $$status -ne 0 ]; then exit $$status; fi; \
-	  echo "== the suite again on PostgreSQL ($(POSTGRES_URL)), less the browser tests"; \
-	  DATABASE_URL="$(POSTGRES_URL)" $(VENV)/bin/pytest -m "not browser"
+	  echo "== the suite again on PostgreSQL ($(POSTGRES_URL)), less the browser tests and what uses no database"; \
+	  DATABASE_URL="$(POSTGRES_URL)" $(VENV)/bin/pytest -m "not browser and not database_independent"
 
 ## bench: the scale benchmark (see README, Performance)
 bench: $(VENV)/.dev

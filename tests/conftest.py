@@ -45,6 +45,30 @@ hypothesis_settings.register_profile(
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "bearcms"))
 
 
+# Fixtures through which a test reaches the suite's database (pytest-django's).
+DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
+     "live_server"}
+)  # fmt: skip
+# Tests run in this process: one that asks for no database fixture cannot open the
+# suite's database (pytest-django refuses), and any process it starts is given a
+# database of its own. (tests/system starts servers on the pass's database.)
+IN_PROCESS_TESTS = ("tests/blog/", "tests/home/", "tests/bearcms/")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Mark ``database_independent`` the in-process tests that use no database: what they
+    check is the same on every database, so the PostgreSQL pass leaves them out (Makefile).
+    Modules of tests/system that pin their own database carry the mark themselves."""
+    for item in items:
+        uses_database = item.get_closest_marker("django_db") or DATABASE_FIXTURES.intersection(
+            getattr(item, "fixturenames", ())
+        )
+        if item.nodeid.startswith(IN_PROCESS_TESTS) and not uses_database:
+            item.add_marker(pytest.mark.database_independent)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Host and URL caches must not leak between tests (each test has its own DB)."""

@@ -15,6 +15,9 @@ import pytest
 
 from tests.support.paths import ROOT
 
+# The database backed up is a SQLite file of its own: this runs once, in the SQLite pass.
+pytestmark = pytest.mark.database_independent
+
 ROWS = [(n, f"post {n}") for n in range(1, 201)]
 
 

@@ -11,6 +11,9 @@ from django.core.management import get_commands
 from tests.support.paths import ROOT
 from tests.support.programs import program
 
+# It checks files and uses no database: once, in the SQLite pass.
+pytestmark = pytest.mark.database_independent
+
 DEPLOY = ROOT / "deploy"
 PREFIX = "/srv/bearcms"  # where the runbook puts the checkout
 UNITS = sorted((DEPLOY / "systemd").glob("*.service"))

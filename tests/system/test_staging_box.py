@@ -21,6 +21,9 @@ from tests.support.paths import ROOT
 from tests.support.ports import free_port
 from tests.support.programs import program
 
+# The box's SQLite database is its own: this runs once, in the SQLite pass.
+pytestmark = pytest.mark.database_independent
+
 DEPLOY = ROOT / "deploy"
 VAR = "/srv/bearcms/var"
 
