@@ -26,6 +26,9 @@ from django.template.loader import render_to_string
 from bearcms.server_errors import disk_full, is_disk_full
 from blog.core.storage_outages import MESSAGE, STORAGE_ERRORS, log_storage_error
 
+# Wagtail's multiple-upload views, whose page reads a JSON answer for each file.
+MULTIPLE_UPLOADS = frozenset({"wagtailimages:add_multiple", "wagtaildocs:add_multiple"})
+
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 60
@@ -56,6 +59,6 @@ class ServiceOutageMiddleware:
             return None
         log_storage_error(request, exception)
         match = request.resolver_match
-        if match is not None and match.view_name == "wagtailimages:add_multiple":
+        if match is not None and match.view_name in MULTIPLE_UPLOADS:
             return JsonResponse({"success": False, "error_message": MESSAGE})
         return storage_unavailable(request)

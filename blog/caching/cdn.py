@@ -9,11 +9,14 @@ Purges go through ``WAGTAILFRONTENDCACHE``'s backend, Wagtail's own Cloudflare b
 ``blog.wagtail_overrides.cloudflare`` adjusts it.
 """
 
+import posixpath
+
 from django.conf import settings
 from django.db import transaction
 from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
 from wagtail.models import Site
 
+from blog.core.font_files import font_extension
 from blog.core.names import GUESSED_FEED_PATHS
 from blog.models import BlogPage, PostPage
 from blog.tenants.site_cache import previous_hostname
@@ -30,14 +33,21 @@ ICON_PATHS = [
 MAX_POSTS_PURGED = 1_000  # a blog-wide change purges at most this many post URLs
 
 
+def blog_base_url(blog, root_url=None):
+    """The blog's home URL on its host (or on ``root_url``); None when it has no Site."""
+    root = blog.get_url_parts()
+    if root is None:
+        return None
+    _site_id, current_root_url, root_path = root
+    return (root_url or current_root_url) + root_path
+
+
 def blog_urls(blog, with_posts=False, root_url=None):
     """The URLs of ``blog``'s listings (and its posts and icons, the rest of a blog-wide
     change), on its host or on ``root_url``."""
-    root = blog.get_url_parts()
-    if root is None:
+    base = blog_base_url(blog, root_url)
+    if base is None:
         return []
-    _site_id, current_root_url, root_path = root
-    base = (root_url or current_root_url) + root_path
     urls = [base + path for path in LISTING_PATHS]
     if with_posts:
         urls += [base + path for path in ICON_PATHS]
@@ -56,6 +66,18 @@ def purge_post(post):
     """A post that has just become visible: its own URL and its blog's listings."""
     if getattr(settings, "WAGTAILFRONTENDCACHE", None):
         purge_urls_from_cache([post.get_full_url(), *blog_urls(post.blog)])
+
+
+def purge_font(sender, instance, **kwargs):
+    """A blog's font replaced (Wagtail keeps its file name) or deleted: its ``/fonts/``
+    address (``blog.reader.fonts``), which the CDN would keep for ``READER_S_MAXAGE``."""
+    if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        return
+    name = posixpath.basename(instance.file.name or "")
+    blog = BlogPage.objects.filter(collection_id=instance.collection_id).first()
+    base = blog and font_extension(name) and blog_base_url(blog)
+    if base:
+        purge_urls_from_cache([f"{base}fonts/{name}"])
 
 
 def purge_after_publishing(sender, instance, **kwargs):

@@ -15,9 +15,13 @@ FONT_CONTENT_TYPES = {
     "otf": "font/otf",
 }
 FONT_FORMATS_TEXT = "WOFF2, WOFF, TTF or OTF"
-# The first four bytes of each format: WOFF2, WOFF, TrueType outlines (in a .ttf or an
-# .otf), CFF outlines (OpenType), and Apple's old TrueType tag.
-FONT_SIGNATURES = frozenset({b"wOF2", b"wOFF", b"\x00\x01\x00\x00", b"OTTO", b"true"})
+# The first four bytes of each format: WOFF2 and WOFF, then the sfnt versions of a TTF or
+# an OTF: TrueType outlines, CFF outlines (OpenType), and Apple's old TrueType tag.
+WOFF_SIGNATURES = frozenset({b"wOF2", b"wOFF"})
+SFNT_SIGNATURES = frozenset({b"\x00\x01\x00\x00", b"OTTO", b"true"})
+TABLE_RECORD_BYTES = 16
+SFNT_HEADER_BYTES = 12
+MAX_PADDING = 3  # tables are padded to four bytes
 
 
 def font_extension(name):
@@ -27,6 +31,26 @@ def font_extension(name):
     return extension if extension in FONT_CONTENT_TYPES else None
 
 
-def looks_like_a_font(head):
-    """Whether a file's first bytes are those of a font in one of the served formats."""
-    return bytes(head[:4]) in FONT_SIGNATURES
+def _number(data, start, size):
+    return int.from_bytes(data[start : start + size], "big")
+
+
+def is_one_font(data):
+    """Whether ``data`` is a font file of a served format and nothing else: no archive or
+    other file glued to it. A WOFF or WOFF2 header states the file's whole length; an sfnt
+    (TTF, OTF) lists its tables, which must lie inside the file and reach its end."""
+    signature = bytes(data[:4])
+    if signature in WOFF_SIGNATURES:
+        return len(data) > SFNT_HEADER_BYTES and _number(data, 8, 4) == len(data)
+    if signature not in SFNT_SIGNATURES or len(data) < SFNT_HEADER_BYTES:
+        return False
+    tables = _number(data, 4, 2)
+    end = SFNT_HEADER_BYTES + tables * TABLE_RECORD_BYTES
+    if tables == 0 or end > len(data):
+        return False
+    for record in range(SFNT_HEADER_BYTES, end, TABLE_RECORD_BYTES):
+        table_end = _number(data, record + 8, 4) + _number(data, record + 12, 4)
+        if table_end > len(data):
+            return False
+        end = max(end, table_end)
+    return len(data) - end <= MAX_PADDING

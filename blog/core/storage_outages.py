@@ -11,7 +11,7 @@ logger = logging.getLogger(__name__)
 # Unreachable, timed out, refused credentials, 5xx: the bucket is no use to us right now.
 STORAGE_ERRORS = (BotoCoreError, ClientError)
 MESSAGE = (
-    "Images cannot be stored or loaded right now: the storage service is not answering. "
+    "Uploads cannot be stored or loaded right now: the storage service is not answering. "
     "Nothing you wrote was lost. Try again in a few minutes."
 )
 

@@ -9,19 +9,24 @@ the multiple upload. A new file is checked when it is uploaded:
 * a blogger may upload only a font (WOFF2, WOFF, TTF or OTF): documents on the platform
   are not a file host, and every other kind would be served from the platform's own
   origin (``/documents/``). Staff keep every extension of ``WAGTAILDOCS_EXTENSIONS``;
-* a font must start as a font does, and be at most ``FONT_MAX_UPLOAD_MB``.
+* a font must be one font file and nothing glued to it (``blog.core.font_files``), at
+  most ``FONT_MAX_UPLOAD_MB``; a blog keeps at most ``MAX_FONTS_PER_BLOG`` of them.
 """
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from wagtail.documents import get_document_model
 from wagtail.documents.forms import BaseDocumentForm
 
-from blog.core.font_files import FONT_FORMATS_TEXT, font_extension, looks_like_a_font
+from blog.core.font_files import FONT_FORMATS_TEXT, font_extension, is_one_font
+from blog.dashboard.blogs import own_blog
 from blog.models.permissions import is_staff
 
 FONTS_ONLY = f"Only fonts ({FONT_FORMATS_TEXT}) can be uploaded here, for your CSS."
-NOT_A_FONT = f"This file is not a font. Upload a {FONT_FORMATS_TEXT} file."
+NOT_A_FONT = f"This file is not a font, or not only one. Upload a {FONT_FORMATS_TEXT} file."
+# Enough for a family's styles and weights; the platform is no file host.
+MAX_FONTS_PER_BLOG = 20
 
 
 def font_max_bytes():
@@ -38,10 +43,22 @@ def check_font(upload):
             code="font_too_large",
         )
     upload.seek(0)
-    head = upload.read(4)
+    data = upload.read()
     upload.seek(0)
-    if not looks_like_a_font(head):
+    if not is_one_font(data):
         raise ValidationError(NOT_A_FONT, code="not_a_font")
+
+
+def check_room(user):
+    """Raise ValidationError when the user's blog holds ``MAX_FONTS_PER_BLOG`` already."""
+    blog = own_blog(user)
+    fonts = get_document_model().objects.filter(collection_id=blog and blog.collection_id)
+    if blog is not None and fonts.count() >= MAX_FONTS_PER_BLOG:
+        raise ValidationError(
+            f"Your blog has {MAX_FONTS_PER_BLOG} fonts already: delete one you no longer use "
+            "to upload another.",
+            code="too_many_fonts",
+        )
 
 
 class DocumentUploadForm(BaseDocumentForm):
@@ -50,6 +67,7 @@ class DocumentUploadForm(BaseDocumentForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
+        self.user = user
         self.fonts_only = user is None or not is_staff(user)
         if self.fonts_only and "file" in self.fields:
             self.fields["file"].help_text = (
@@ -68,8 +86,11 @@ class DocumentUploadForm(BaseDocumentForm):
         upload = self.cleaned_data.get("file")
         if not isinstance(upload, UploadedFile):  # no new file: the stored one stays
             return upload
-        if font_extension(upload.name) is not None:
-            check_font(upload)
-        elif self.fonts_only:
-            raise ValidationError(FONTS_ONLY, code="fonts_only")
+        if font_extension(upload.name) is None:
+            if self.fonts_only:
+                raise ValidationError(FONTS_ONLY, code="fonts_only")
+            return upload
+        check_font(upload)
+        if self.fonts_only and self.instance.pk is None and self.user is not None:
+            check_room(self.user)
         return upload

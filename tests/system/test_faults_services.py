@@ -32,6 +32,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
+from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 
@@ -44,7 +45,7 @@ from tests.support import gunicorn_server, programs
 from tests.support import seaweedfs as s3_server
 from tests.support.clients import PASSWORD, host_client
 from tests.support.dashboard_forms import edit_post, edit_url
-from tests.support.paths import ROOT
+from tests.support.paths import FONT, ROOT
 from tests.support.ports import free_port
 from tests.support.smtp import Inbox
 
@@ -138,18 +139,25 @@ def test_the_dashboards_add_image_form_with_s3_unreachable_is_a_page_that_says_s
 
 
 @live_db
+@pytest.mark.parametrize(
+    ("view", "name", "content", "model"),
+    [
+        ("wagtailimages:add_multiple", "cat.png", PNG, get_image_model),
+        ("wagtaildocs:add_multiple", FONT.name, FONT.read_bytes(), get_document_model),
+    ],
+)
 def test_the_dashboards_multiple_upload_with_s3_unreachable_shows_the_message_on_the_file(
-    draft, login, unreachable_s3
+    draft, login, unreachable_s3, view, name, content, model
 ):
     # Wagtail's uploader shows ``error_message`` beside the file that failed.
     blog = draft.get_parent().specific
     response = login(draft.owner).post(
-        reverse("wagtailimages:add_multiple"),
-        {"files[]": SimpleUploadedFile("cat.png", PNG), "collection": blog.collection_id},
+        reverse(view),
+        {"files[]": SimpleUploadedFile(name, content), "collection": blog.collection_id},
     )
     assert response.status_code == 200
     assert response.json() == {"success": False, "error_message": STORAGE_MESSAGE}
-    assert not get_image_model().objects.exists()
+    assert not model().objects.exists()
 
 
 def test_stopping_s3_mid_session_turns_the_next_upload_into_a_message(

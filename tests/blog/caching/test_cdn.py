@@ -1,12 +1,15 @@
 """Publishing purges the CDN: a local server stands in for Cloudflare's API."""
 
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
+from wagtail.documents import get_document_model
 
 from blog.models import PostPage
 from blog.moderation.flags import set_blog_flags
 from tests.support.clients import host_client
 from tests.support.cloudflare import purged_urls
+from tests.support.paths import FONT
 
 
 def test_publishing_a_post_purges_it_and_the_pages_that_list_it(
@@ -113,3 +116,17 @@ def test_nothing_is_sent_without_a_cdn(cloudflare, settings, make_blogger, make_
     del settings.WAGTAILFRONTENDCACHE
     make_post(make_blogger(), slug="quiet")
     assert cloudflare.requests == []
+
+
+def test_changing_or_deleting_a_font_purges_its_address(cloudflare, make_blogger):
+    blog = make_blogger("typeset")
+    file = ContentFile(FONT.read_bytes(), name=FONT.name)
+    font = get_document_model().objects.create(title="Mono", file=file, collection=blog.collection)
+    address = f"http://typeset.localhost:8000/fonts/{font.file.name.rsplit('/', 1)[-1]}"
+    cloudflare.requests.clear()
+    font.title = "Mono italic"
+    font.save()
+    assert purged_urls(cloudflare) == {address}
+    cloudflare.requests.clear()
+    font.delete()
+    assert purged_urls(cloudflare) == {address}

@@ -2,7 +2,9 @@
 fonts only, checked, within the size limit, and in their own collection alone."""
 
 import importlib
+import io
 import json
+import zipfile
 
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,7 +12,7 @@ from django.urls import reverse
 from wagtail.documents import get_document_model
 from wagtail.models import GroupCollectionPermission
 
-from blog.dashboard.document_uploads import FONTS_ONLY, NOT_A_FONT
+from blog.dashboard.document_uploads import FONTS_ONLY, MAX_FONTS_PER_BLOG, NOT_A_FONT
 from blog.tenants.lifecycle import DOCUMENT_PERMISSIONS
 from tests.support.paths import FONT
 
@@ -36,6 +38,34 @@ def test_a_blogger_uploads_fonts_only_and_each_is_checked(make_blogger, login, s
     assert "url(/fonts/&lt;file name&gt;)" in page.content.decode()
     assert not get_document_model().objects.exists()
     assert upload(client, FONT.name, FONT.read_bytes())["success"] is True
+
+
+def archive():
+    """A ZIP, as someone using the blog as a file host would glue to a font."""
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as archive:
+        archive.writestr("payload.exe", b"MZ" * 100)
+    return data.getvalue()
+
+
+def test_a_font_with_anything_glued_to_it_is_no_font(make_blogger, login):
+    client = login(make_blogger().owner)
+    font = FONT.read_bytes()
+    assert upload(client, "a.woff2", font + archive())["error_message"] == NOT_A_FONT
+    assert upload(client, "b.woff2", b"wOF2" + archive())["error_message"] == NOT_A_FONT
+    assert upload(client, "c.woff2", font[:-100])["error_message"] == NOT_A_FONT  # cut short
+    assert not get_document_model().objects.exists()
+
+
+def test_a_blog_keeps_a_family_of_fonts_not_a_file_store(make_blogger, login, settings):
+    blog, other = make_blogger(), make_blogger()
+    client = login(blog.owner)
+    for n in range(MAX_FONTS_PER_BLOG):
+        assert upload(client, f"font{n}.woff2", FONT.read_bytes())["success"] is True
+    refused = upload(client, "one-more.woff2", FONT.read_bytes())["error_message"]
+    assert refused.startswith(f"Your blog has {MAX_FONTS_PER_BLOG} fonts already")
+    # Another blog's count is its own.
+    assert upload(login(other.owner), FONT.name, FONT.read_bytes())["success"] is True
 
 
 def test_staff_still_upload_every_document_kind(make_blogger, staff_client):
