@@ -5,6 +5,7 @@ import os
 import tempfile
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -75,6 +76,13 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def steady_rate_window(monkeypatch):
+    """Rate limits count in fixed windows (``blog.core.reader_requests``): hold their clock
+    in the middle of one, so that a slow run never splits a test's requests across two."""
+    monkeypatch.setattr(reader_requests, "time", SimpleNamespace(time=lambda: 1_800_030.0))
 
 
 @pytest.fixture(autouse=True)

@@ -218,6 +218,7 @@ def test_the_pixel_is_only_on_blog_hosts(platform_client, post):
     assert platform_client.get(f"/hit/{post.id}/").status_code == 404
 
 
+@pytest.mark.usefixtures("steady_rate_window")
 def test_a_flooding_address_gets_the_pixel_and_stops_counting(blog, make_post, monkeypatch):
     monkeypatch.setattr(analytics, "RATE_LIMIT", 2)
     for n in range(4):

@@ -160,6 +160,7 @@ def test_drafts_scheduled_posts_and_pages_cannot_be_upvoted(blog, make_post, fie
     assert count(hidden) == 0
 
 
+@pytest.mark.usefixtures("steady_rate_window")
 def test_too_many_upvotes_from_one_address_get_429_with_retry_after(blog, make_post, monkeypatch):
     monkeypatch.setattr(upvotes, "RATE_LIMIT", 2)
     posts = [make_post(blog, title=f"Post {n}") for n in range(3)]
@@ -171,6 +172,7 @@ def test_too_many_upvotes_from_one_address_get_429_with_retry_after(blog, make_p
     assert [count(post) for post in posts] == [1, 1, 0]
 
 
+@pytest.mark.usefixtures("steady_rate_window")
 def test_the_rate_limit_is_per_ip(blog, post, monkeypatch):
     monkeypatch.setattr(upvotes, "RATE_LIMIT", 1)
     upvote(reader(blog), post)
@@ -178,6 +180,7 @@ def test_the_rate_limit_is_per_ip(blog, post, monkeypatch):
     assert count(post) == 2
 
 
+@pytest.mark.usefixtures("steady_rate_window")
 def test_the_rate_limit_holds_for_a_whole_ipv6_64(blog, make_post, monkeypatch):
     monkeypatch.setattr(upvotes, "RATE_LIMIT", 1)
     first, second = make_post(blog, title="First"), make_post(blog, title="Second")
