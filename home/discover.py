@@ -1,4 +1,5 @@
-"""The platform's discovery feed: ``/discover/``, its search and its Atom feed.
+"""The platform's discovery feed: ``/discover/``, its search, its Atom and RSS feeds, and
+a random post or blog.
 
 Which posts may be listed, and their "hot" score, are decided when posts and blogs are
 saved (``blog.core.discovery``) and stored on the post's row. A request therefore runs one
@@ -13,6 +14,7 @@ response. Anonymous responses may be kept by browsers and the CDN for a minute; 
 signed-in reader's page has their own hidden blogs left out, so it is never shared.
 """
 
+import random
 import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -27,15 +29,16 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from blog.core.discovery import FLOOD_LIMIT, FLOOD_WINDOW, primary_language
 from blog.core.names import blog_host
 from blog.models import BlogPage, PostPage
+from blog.reader.directives import expand_directives
 from blog.reader.feeds import AtomFeed as BlogAtomFeed
-from blog.reader.feeds import PagedFeedMixin
+from blog.reader.feeds import PagedAtomFeed, PagedRssFeed, absolute_links
 from home.models import HiddenBlog
 
 PAGE_SIZE = 20
@@ -105,6 +108,12 @@ def discoverable_posts(reader=None, lang=""):
     return posts.select_related("blog").only(*ENTRY_FIELDS)
 
 
+def blog_url(blog):
+    """The blog's home address on its host (its custom domain or subdomain)."""
+    port = "" if settings.SITE_PORT in (80, 443) else f":{settings.SITE_PORT}"
+    return f"{settings.SITE_SCHEME}://{blog_host(blog)}{port}/"
+
+
 def post_url(post):
     """The post's address on its blog's host, built from the blog loaded with it.
 
@@ -112,8 +121,7 @@ def post_url(post):
     query per blog on a cold cache); a post sits directly below its blog, so its path is
     its slug. ``tests/home/test_discover.py`` checks that both agree.
     """
-    port = "" if settings.SITE_PORT in (80, 443) else f":{settings.SITE_PORT}"
-    return f"{settings.SITE_SCHEME}://{blog_host(post.blog)}{port}/{post.slug}/"
+    return f"{blog_url(post.blog)}{post.slug}/"
 
 
 def requested_language(request):
@@ -173,7 +181,10 @@ def discover(request):
     lang = requested_language(request)
     posts = discoverable_posts(request.user, lang).order_by(*ordering(newest))
     pages = paginate(request, posts, newest="1" if newest else "", lang=lang)
-    context = {"newest": newest, "lang": lang, **pages}
+    feed_query = urlencode(
+        {name: value for name, value in [("newest", newest and "1"), ("lang", lang)] if value}
+    )
+    context = {"newest": newest, "lang": lang, "feed_query": feed_query, **pages}
     return reader_response(request, "home/discover.html", context)
 
 
@@ -185,7 +196,12 @@ def search(request):
     """
     query = " ".join(WORD.findall(request.GET.get("q", "")[:MAX_QUERY_LENGTH]))
     lang = requested_language(request)
-    context = {"query": query, "lang": lang, "page": None}
+    context = {
+        "query": query,
+        "lang": lang,
+        "feed_query": urlencode({"lang": lang} if lang else {}),
+        "page": None,
+    }
     if query:
         results = discoverable_posts(request.user, lang).search(query)
         context.update(paginate(request, results, q=query, lang=lang))
@@ -211,10 +227,6 @@ def set_blog_hidden(request, blog_id, hidden):
     return response
 
 
-class DiscoveryAtomFeed(PagedFeedMixin, Atom1Feed):
-    """Atom with XML-unsafe characters removed (``blog.reader.feeds``), without paging links."""
-
-
 @dataclass
 class FeedContent:
     posts: list
@@ -223,19 +235,23 @@ class FeedContent:
 
 
 class DiscoveryFeed(Feed):
-    """``/discover/feed/``: the first page of trending posts, or ``?newest=1`` the newest.
+    """``/discover/feed/``: the first page of trending posts, or ``?newest=1`` the newest;
+    ``?lang=de`` in one language. Each entry holds the whole post, as in its blog's feed.
 
     The same for every reader (feed readers have no session), so the hidden blogs of
     whoever is signed in are not left out here.
     """
 
-    feed_type = DiscoveryAtomFeed
+    feed_type = PagedAtomFeed
 
     def get_object(self, request):
         newest = request.GET.get("newest") == "1"
-        posts = list(discoverable_posts().order_by(*ordering(newest))[:PAGE_SIZE])
+        posts = discoverable_posts(lang=requested_language(request)).order_by(*ordering(newest))
+        posts = list(posts.only(*ENTRY_FIELDS, "body_html")[:PAGE_SIZE])
         for post in posts:
             post.discovery_url = post_url(post)
+            html = expand_directives(post.body_html, blog=post.blog, page=post, request=request)
+            post.feed_html = absolute_links(html, post.discovery_url)
         # Absolute URLs from the platform's configured address, not the Host header: the
         # platform answers to any port or case of its name, and this feed is cached
         # publicly, so a request's spelling must not become every reader's feed id.
@@ -263,6 +279,8 @@ class DiscoveryFeed(Feed):
     item_updateddate = BlogAtomFeed.item_updateddate
     item_description = BlogAtomFeed.item_description  # the summary: its meta description
 
+    item_extra_kwargs = BlogAtomFeed.item_extra_kwargs  # the whole post, as <content>
+
     def item_link(self, post):
         return post.discovery_url
 
@@ -275,4 +293,46 @@ class DiscoveryFeed(Feed):
         return response
 
 
-feed = DiscoveryFeed()
+class DiscoveryRssFeed(DiscoveryFeed):
+    """The same feed as RSS 2.0, whose description carries the whole post."""
+
+    feed_type = PagedRssFeed
+
+    def item_description(self, post):
+        return post.feed_html
+
+
+atom_feed, rss_feed = DiscoveryFeed(), DiscoveryRssFeed()
+
+
+def feed(request):
+    """Atom, or RSS with ``?type=rss``, as a blog's own feed chooses."""
+    return (rss_feed if "rss" in request.GET.get("type", "") else atom_feed)(request)
+
+
+def random_discoverable_post(request):
+    """A post picked at random among the newest ``MAX_PAGES`` pages of discovery (in
+    ``?lang=`` when given), or None: a capped count and one row at an offset of the
+    newest-first index, whatever the number of posts."""
+    posts = discoverable_posts(request.user, requested_language(request))
+    posts = posts.order_by(*ordering(newest=True))
+    count = posts[: PAGE_SIZE * MAX_PAGES].count()
+    if not count:
+        return None
+    offset = random.randrange(count)
+    picked = list(posts[offset : offset + 1])
+    return picked[0] if picked else None  # None: it left discovery since the count
+
+
+@never_cache
+def random_post(request):
+    """``/discover/random/``: off to a post picked at random (a new one each time)."""
+    post = random_discoverable_post(request)
+    return HttpResponseRedirect(post_url(post) if post else reverse("discover"))
+
+
+@never_cache
+def random_blog(request):
+    """``/discover/random/blog/``: off to the home page of a blog with a discoverable post."""
+    post = random_discoverable_post(request)
+    return HttpResponseRedirect(blog_url(post.blog) if post else reverse("discover"))

@@ -677,6 +677,58 @@ def test_the_feed_holds_twenty_entries(platform_client, make_blog, publish):
     assert len(parsed.entries) == PAGE_SIZE
 
 
+def test_the_feed_holds_each_whole_post_in_atom_or_rss_and_keeps_to_a_language(
+    platform_client, make_blog, publish
+):
+    english, german = make_blog(title="Notes"), make_blog(title="Notizen")
+    german.lang = "de"
+    german.save_revision().publish()
+    body = LONG + "\n\nSee [the list](/blog/) and *this*."
+    publish(english, "Whole", body=body, slug="whole")
+    publish(german, "Ganz", body=LONG)
+    base = f"http://{english.subdomain}.localhost:8000"
+    atom = feedparser.parse(platform_client.get("/discover/feed/?lang=en").content)
+    assert [entry.title for entry in atom.entries] == ["Whole"]
+    content = atom.entries[0].content[0].value
+    assert f'<a href="{base}/blog/"' in content and "<em>this</em>" in content
+    response = platform_client.get("/discover/feed/?type=rss&lang=de")
+    assert response["Content-Type"].startswith("application/rss+xml")
+    rss = feedparser.parse(response.content)
+    assert rss.bozo == 0 and rss.version == "rss20"
+    assert [entry.title for entry in rss.entries] == ["Ganz"]
+    assert rss.entries[0].description.startswith("<p>")  # the post, not its summary
+    page = platform_client.get("/discover/?lang=de").content.decode()
+    assert 'href="/discover/feed/?lang=de&amp;type=rss"' in page
+
+
+def test_a_random_post_or_blog_is_one_discovery_lists_and_never_cached(
+    platform_client, make_blog, make_blogger, publish, db
+):
+    assert platform_client.get("/discover/random/")["Location"] == "/discover/"
+    listed = make_blog(title="Listed")
+    post = publish(listed, "Lucky", slug="lucky")
+    publish(listed, "Draft", live=False)
+    publish(listed, "A page", is_page=True)
+    publish(make_blogger(), "Unreviewed")
+    publish(set_blog_flags(make_blog(), hidden=True), "Hidden")
+    for _ in range(10):
+        response = platform_client.get("/discover/random/")
+        assert response.status_code == 302 and response["Location"] == post_url(post)
+        assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+        blog = platform_client.get("/discover/random/blog/")["Location"]
+        assert blog == f"http://{listed.subdomain}.localhost:8000/"
+    assert platform_client.get("/discover/random/?lang=fr")["Location"] == "/discover/"
+    nav = platform_client.get("/discover/").content.decode()
+    assert 'href="/discover/random/"' in nav and 'href="/discover/random/blog/"' in nav
+
+
+def test_random_picks_reach_every_listed_post(platform_client, make_blog, publish):
+    blog = make_blog()
+    posts = {post_url(publish(blog, f"Post {n}")) for n in range(3)}
+    seen = {platform_client.get("/discover/random/")["Location"] for _ in range(60)}
+    assert seen == posts
+
+
 def test_anonymous_pages_are_shared_for_a_minute_and_signed_in_ones_never(
     platform_client, make_blog, make_blogger, publish, login
 ):
