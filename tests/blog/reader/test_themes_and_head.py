@@ -13,6 +13,7 @@ from wagtail.images import get_image_model
 
 from blog.core.names import blog_hostname
 from blog.models import THEMES, PostPage
+from blog.moderation.flags import set_blog_flags
 from blog.reader.themes import safe_custom_css, theme_css
 from tests.support.clients import host_client
 
@@ -361,6 +362,23 @@ def test_an_image_favicon_from_another_blogs_collection_is_ignored(make_blogger)
 
 
 # --- Head metadata --------------------------------------------------------------------
+
+
+def robots(response):
+    metas = soup_of(response).find_all("meta", attrs={"name": "robots"})
+    return [meta["content"] for meta in metas]
+
+
+def test_search_engines_wait_until_staff_have_reviewed_the_blog(make_blogger, make_post):
+    blog = make_blogger()
+    make_post(blog, slug="fresh")
+    client = host_client(blog)
+    for path in ("/", "/blog/", "/fresh/"):
+        assert robots(client.get(path)) == ["noindex"], path
+    set_blog_flags(blog, reviewed=True)
+    for path in ("/", "/blog/", "/fresh/"):
+        assert robots(client.get(path)) == [], path
+    assert robots(client.get("/missing/")) == ["noindex"]  # once, reviewed or not
 
 
 def meta(soup, key):
