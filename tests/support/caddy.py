@@ -25,6 +25,7 @@ from tests.support.ports import free_port
 from tests.support.programs import program
 
 TEST_OPTIONS = Path(__file__).with_name("caddy_test_options.caddy")
+PORT_TAKEN = "address already in use"  # in Caddy's log when a port was taken
 # The staging box's site block (caddy/proxy-to-app.caddy) in plain HTTP on a test port: the
 # app's upstreams come from ``APP_UPSTREAM``. The HTTPS site only lets ``start()`` see its
 # HTTPS port open; HTTPS is not used.
@@ -130,24 +131,34 @@ def validate(caddyfile, directory, env=None):
     )
 
 
-def start(caddyfile, directory, env=None, timeout=10):
+def start(caddyfile, directory, env=None, timeout=10, attempts=3):
     """Start Caddy with ``caddyfile`` (a Path, or Caddyfile text); return a ``Caddy`` once
-    its HTTP and HTTPS ports accept connections."""
-    directory = Path(directory)
+    its HTTP and HTTPS ports accept connections.
+
+    Its ports are picked free just before it starts; when another process takes one in
+    between (the suite's passes run side by side), it starts again on fresh ones.
+    """
+    for _attempt in range(attempts):
+        caddy = _launch(caddyfile, Path(directory), env)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and caddy.process.poll() is None:
+            if all(_listens(port) for port in (caddy.http_port, caddy.https_port)):
+                return caddy
+            time.sleep(0.05)
+        stop(caddy)
+        if PORT_TAKEN not in caddy.log.read_text():
+            break
+    raise RuntimeError(f"Caddy did not start:\n{caddy.log.read_text()[-4000:]}")
+
+
+def _launch(caddyfile, directory, env):
     directory.mkdir(parents=True, exist_ok=True)
     env = environment(directory, env)
     command = [program("caddy"), "run", "--adapter", "caddyfile"]
     command += ["--config", str(caddyfile_path(caddyfile, directory))]
     with open(directory / "caddy.log", "wb") as log:  # Caddy keeps its own descriptor
         process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
-    caddy = Caddy(process, directory, env)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and process.poll() is None:
-        if all(_listens(port) for port in (caddy.http_port, caddy.https_port)):
-            return caddy
-        time.sleep(0.05)
-    stop(caddy)
-    raise RuntimeError(f"Caddy did not start:\n{caddy.log.read_text()[-4000:]}")
+    return Caddy(process, directory, env)
 
 
 def _listens(port):
