@@ -38,7 +38,8 @@ from blog.core.names import blog_host
 from blog.models import BlogPage, PostPage
 from blog.reader.directives import expand_directives
 from blog.reader.feeds import AtomFeed as BlogAtomFeed
-from blog.reader.feeds import PagedAtomFeed, PagedRssFeed, absolute_links
+from blog.reader.feeds import PagedAtomFeed, PagedRssFeed, absolute_links, wants_rss
+from blog.reader.feeds import RssFeed as BlogRssFeed
 from home.models import HiddenBlog
 
 PAGE_SIZE = 20
@@ -175,16 +176,19 @@ def ordering(newest):
     return ["-discovery_date"] if newest else ["-score", "-discovery_date"]
 
 
+def feed_query(newest, lang):
+    """The query string of the feed that follows a listing: ``newest=1`` and ``lang``."""
+    params = {"newest": "1" if newest else "", "lang": lang}
+    return urlencode({name: value for name, value in params.items() if value})
+
+
 def discover(request):
     """``/discover/``: trending posts, or the newest with ``?newest=1``; ``?lang=de``."""
     newest = request.GET.get("newest") == "1"
     lang = requested_language(request)
     posts = discoverable_posts(request.user, lang).order_by(*ordering(newest))
     pages = paginate(request, posts, newest="1" if newest else "", lang=lang)
-    feed_query = urlencode(
-        {name: value for name, value in [("newest", newest and "1"), ("lang", lang)] if value}
-    )
-    context = {"newest": newest, "lang": lang, "feed_query": feed_query, **pages}
+    context = {"newest": newest, "lang": lang, "feed_query": feed_query(newest, lang), **pages}
     return reader_response(request, "home/discover.html", context)
 
 
@@ -199,7 +203,7 @@ def search(request):
     context = {
         "query": query,
         "lang": lang,
-        "feed_query": urlencode({"lang": lang} if lang else {}),
+        "feed_query": feed_query(False, lang),
         "page": None,
     }
     if query:
@@ -297,9 +301,7 @@ class DiscoveryRssFeed(DiscoveryFeed):
     """The same feed as RSS 2.0, whose description carries the whole post."""
 
     feed_type = PagedRssFeed
-
-    def item_description(self, post):
-        return post.feed_html
+    item_description = BlogRssFeed.item_description
 
 
 atom_feed, rss_feed = DiscoveryFeed(), DiscoveryRssFeed()
@@ -307,7 +309,7 @@ atom_feed, rss_feed = DiscoveryFeed(), DiscoveryRssFeed()
 
 def feed(request):
     """Atom, or RSS with ``?type=rss``, as a blog's own feed chooses."""
-    return (rss_feed if "rss" in request.GET.get("type", "") else atom_feed)(request)
+    return (rss_feed if wants_rss(request) else atom_feed)(request)
 
 
 def random_discoverable_post(request):

@@ -7,6 +7,8 @@ that the reader policy's ``font-src 'self'`` lets it load.
 
 import posixpath
 
+from django.conf import settings
+
 # Extension: the Content-Type the font is served with (RFC 8081's font/ types).
 FONT_CONTENT_TYPES = {
     "woff2": "font/woff2",
@@ -22,6 +24,11 @@ SFNT_SIGNATURES = frozenset({b"\x00\x01\x00\x00", b"OTTO", b"true"})
 TABLE_RECORD_BYTES = 16
 SFNT_HEADER_BYTES = 12
 MAX_PADDING = 3  # tables are padded to four bytes
+
+
+def font_max_bytes():
+    """The largest font a blog keeps or serves (``FONT_MAX_UPLOAD_MB``)."""
+    return settings.FONT_MAX_UPLOAD_MB * 1024 * 1024
 
 
 def font_extension(name):

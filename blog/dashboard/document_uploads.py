@@ -19,7 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from wagtail.documents import get_document_model
 from wagtail.documents.forms import BaseDocumentForm
 
-from blog.core.font_files import FONT_FORMATS_TEXT, font_extension, is_one_font
+from blog.core.font_files import FONT_FORMATS_TEXT, font_extension, font_max_bytes, is_one_font
 from blog.dashboard.blogs import own_blog
 from blog.models.permissions import is_staff
 
@@ -27,10 +27,6 @@ FONTS_ONLY = f"Only fonts ({FONT_FORMATS_TEXT}) can be uploaded here, for your C
 NOT_A_FONT = f"This file is not a font, or not only one. Upload a {FONT_FORMATS_TEXT} file."
 # Enough for a family's styles and weights; the platform is no file host.
 MAX_FONTS_PER_BLOG = 20
-
-
-def font_max_bytes():
-    return settings.FONT_MAX_UPLOAD_MB * 1024 * 1024
 
 
 def check_font(upload):
@@ -52,8 +48,11 @@ def check_font(upload):
 def check_room(user):
     """Raise ValidationError when the user's blog holds ``MAX_FONTS_PER_BLOG`` already."""
     blog = own_blog(user)
-    fonts = get_document_model().objects.filter(collection_id=blog and blog.collection_id)
-    if blog is not None and fonts.count() >= MAX_FONTS_PER_BLOG:
+    if blog is None:
+        return
+    if get_document_model().objects.filter(collection_id=blog.collection_id).count() >= (
+        MAX_FONTS_PER_BLOG
+    ):
         raise ValidationError(
             f"Your blog has {MAX_FONTS_PER_BLOG} fonts already: delete one you no longer use "
             "to upload another.",

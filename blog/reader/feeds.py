@@ -31,6 +31,12 @@ URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)"')
 NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+def wants_rss(request):
+    """Whether a feed request asks for RSS rather than Atom, as Bear Blog decides: "rss" in
+    the path (``/feed/rss/``, ``/rss.xml``) or in ``?type=`` (``?type=rss``)."""
+    return "rss" in request.path or "rss" in request.GET.get("type", "")
+
+
 def absolute_links(html, base_url):
     """Resolve relative ``href``/``src`` values against ``base_url`` (absolute ones stay)."""
     return URL_ATTRIBUTE.sub(lambda match: f'{match[1]}{urljoin(base_url, match[2])}"', html)

@@ -18,12 +18,11 @@ cache never holds a font.
 import posixpath
 import re
 
-from django.conf import settings
 from django.http import FileResponse, Http404
 from django.views.decorators.http import require_safe
 from wagtail.documents import get_document_model
 
-from blog.core.font_files import FONT_CONTENT_TYPES, font_extension
+from blog.core.font_files import FONT_CONTENT_TYPES, font_extension, font_max_bytes
 
 # A stored file name as Django's storages make one (Storage.get_valid_name): letters,
 # digits, "_", "-" and ".", not starting with a dot.
@@ -50,8 +49,7 @@ def blog_font(blog, name):
 @require_safe
 def font(request, name):
     document = blog_font(request.blog, name)
-    max_bytes = settings.FONT_MAX_UPLOAD_MB * 1024 * 1024
-    if document is None or (document.file_size or 0) > max_bytes:
+    if document is None or (document.file_size or 0) > font_max_bytes():
         raise Http404("No such font.")
     try:
         file = document.file.open("rb")

@@ -34,7 +34,7 @@ from blog.reader.favicon import (
     icon_url,
     touch_icon_url,
 )
-from blog.reader.feeds import atom_feed, rss_feed
+from blog.reader.feeds import atom_feed, rss_feed, wants_rss
 from blog.reader.sitemaps import DEFAULT_ROBOTS_TXT, BlogSitemap
 from blog.reader.tags import filter_by_tags, tag_list, tag_query_labels
 
@@ -63,10 +63,8 @@ def not_public(request, **kwargs):
 
 
 def feed(request):
-    """Atom unless RSS is asked for, as Bear Blog decides: "rss" in the path (``/feed/rss/``,
-    ``/rss.xml``) or in ``?type=`` (``?type=rss``)."""
-    wants_rss = "rss" in request.path or "rss" in request.GET.get("type", "")
-    return (rss_feed if wants_rss else atom_feed)(request)
+    """Atom unless RSS is asked for (``blog.reader.feeds.wants_rss``)."""
+    return (rss_feed if wants_rss(request) else atom_feed)(request)
 
 
 def sitemap(request):
