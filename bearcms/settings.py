@@ -16,6 +16,7 @@ from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from blog.core import markdown as blog_markdown
+from blog.core import media_files as blog_media_files
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -46,6 +47,8 @@ SECRET_KEY_FROM_ENVIRONMENT = bool(os.environ.get("SECRET_KEY"))
 BLOG_DOMAIN = os.environ.get("BLOG_DOMAIN", "localhost").strip().lower().rstrip(".")
 # Days a deleted blog's subdomain stays unavailable to new sign-ups.
 SUBDOMAIN_QUARANTINE_DAYS = int(os.environ.get("SUBDOMAIN_QUARANTINE_DAYS", "30"))
+# Blogs one account may own (home.blogs); Bear Blog allows 10.
+MAX_BLOGS_PER_ACCOUNT = int(os.environ.get("MAX_BLOGS_PER_ACCOUNT", "10"))
 # Port and scheme used when building absolute URLs to blogs (admin "view live" links,
 # feeds). Host matching ignores ports; only generated links carry one.
 SITE_PORT = int(os.environ.get("SITE_PORT", "8000" if DEBUG or TESTING else "443"))
@@ -466,15 +469,28 @@ WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 # (docs/architecture.md, "Why Wagtail is overridden").
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-# Documents: staff keep the office formats; bloggers upload only web fonts, which their
-# custom CSS uses as url(/fonts/<file name>) (blog.dashboard.document_uploads, blog.reader.fonts).
+# Documents: staff keep the office formats; bloggers upload web fonts (their custom CSS uses
+# them as url(/fonts/<file name>)), sound, video and PDFs (blog.core.media_files,
+# blog.dashboard.document_uploads, blog.reader.fonts).
 WAGTAILDOCS_EXTENSIONS = [
-    *("csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"),
-    *("woff2", "woff", "ttf", "otf"),
+    *("csv", "docx", "key", "odt", "pptx", "rtf", "txt", "xlsx", "zip"),
+    *blog_media_files.FILE_TYPES,
 ]
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "blog.dashboard.document_uploads.DocumentUploadForm"
+# Wagtail's /documents/<id>/<name> streams a file from the platform's own origin, where the
+# dashboard's cookies live: always as a download, never opened there (a PDF would be).
+WAGTAILDOCS_INLINE_CONTENT_TYPES = []
 # The largest font a document may be (browsers download it before showing the text in it).
 FONT_MAX_UPLOAD_MB = int(os.environ.get("FONT_MAX_UPLOAD_MB", "5"))
+# Sound, video and PDFs. An upload is one request, which a sync gunicorn worker reads whole
+# within GUNICORN_TIMEOUT (30 s) and Caddy cuts at CADDY_MAX_BODY_SIZE (20MB): 15 MB takes
+# 24 s on a phone's 5 Mbit/s uplink, leaving time to check and store it. Raise them
+# together, and only for uploaders on faster lines.
+AUDIO_MAX_UPLOAD_MB = int(os.environ.get("AUDIO_MAX_UPLOAD_MB", "15"))
+VIDEO_MAX_UPLOAD_MB = int(os.environ.get("VIDEO_MAX_UPLOAD_MB", "15"))
+PDF_MAX_UPLOAD_MB = int(os.environ.get("PDF_MAX_UPLOAD_MB", "10"))
+# All of a blog's documents together: the platform is no file host.
+BLOG_FILES_MAX_MB = int(os.environ.get("BLOG_FILES_MAX_MB", "200"))
 # Import (blog.transfer.uploads): the largest file a blogger may upload, and what the posts in a
 # ZIP may unpack to. Caddy cuts request bodies at CADDY_MAX_BODY_SIZE (20MB) first, form
 # and all: keep this a little below it, and raise both together.

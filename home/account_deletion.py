@@ -1,8 +1,11 @@
 """A blogger deletes their blog, or their blog and their account, from the dashboard.
 
 ``/dashboard/account/delete/`` (linked from the Account page's actions) acts only on the
-signed-in user's own blog: there is no id in the URL for anyone to change. The password
-and the blog's subdomain, typed again, guard against a borrowed session and a slip.
+signed-in user's own blogs: there is no id in the URL for anyone to change. "This blog"
+is the blog they are working on (``blog.dashboard.blogs.current_blog``), and deleting it
+leaves their other blogs as they are; deleting the account deletes every blog it owns.
+The password and the blog's subdomain, typed again, guard against a borrowed session
+and a slip.
 
 Everything goes in one transaction: the pages with their revisions (and, here, their
 audit log entries, which hold titles), the Site, group, collection and images, hits,
@@ -21,7 +24,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from wagtail.models import Page, PageLogEntry
 
-from blog.dashboard.blogs import own_blog
+from blog.dashboard.blogs import current_blog, own_blogs
 from blog.models.permissions import is_staff
 from blog.tenants.lifecycle import delete_blog
 
@@ -30,20 +33,22 @@ DELETE_ACCOUNT = "account"
 
 
 class DeletionForm(forms.Form):
-    what = forms.ChoiceField(
-        label="What to delete",
-        widget=forms.RadioSelect,
-        choices=[
-            (DELETE_BLOG, "My blog only (I keep my account)"),
-            (DELETE_ACCOUNT, "My blog and my account"),
-        ],
-    )
+    what = forms.ChoiceField(label="What to delete", widget=forms.RadioSelect)
     subdomain = forms.CharField(label="Type your blog's subdomain to confirm", max_length=63)
     password = forms.CharField(label="Your password", widget=forms.PasswordInput)
 
-    def __init__(self, *args, user, blog, **kwargs):
+    def __init__(self, *args, user, blog, blog_count, **kwargs):
         super().__init__(*args, **kwargs)
         self.user, self.blog = user, blog
+        everything = (
+            "My blog and my account"
+            if blog_count == 1
+            else f"All {blog_count} of my blogs and my account"
+        )
+        self.fields["what"].choices = [
+            (DELETE_BLOG, f"This blog only, {blog.subdomain} (I keep my account)"),
+            (DELETE_ACCOUNT, everything),
+        ]
 
     def clean_subdomain(self):
         typed = self.cleaned_data["subdomain"].strip().lower()
@@ -69,19 +74,27 @@ def account_deletion_view(request):
     user = request.user
     if is_staff(user):
         return render(request, "home/admin/account_deletion_staff.html")
-    blog = own_blog(user)
+    blog = current_blog(request)
     if blog is None:  # e.g. a member of someone else's blog group
         return render(request, "home/admin/account_deletion.html", {"blog": None})
-    form = DeletionForm(request.POST or None, user=user, blog=blog)
+    blogs = list(own_blogs(user))
+    form = DeletionForm(request.POST or None, user=user, blog=blog, blog_count=len(blogs))
     if request.method == "POST" and form.is_valid():
+        everything = form.cleaned_data["what"] == DELETE_ACCOUNT
         with transaction.atomic():
-            delete_own_blog(blog)
-            if form.cleaned_data["what"] == DELETE_ACCOUNT:
+            for doomed in blogs if everything else [blog]:
+                delete_own_blog(doomed)
+            if everything:
                 user.delete()
-        if form.cleaned_data["what"] == DELETE_ACCOUNT:
+        if everything:
             logout(request)
             messages.success(request, "Your account and everything in it are deleted.")
-        else:
-            messages.success(request, "Your blog and everything in it are deleted.")
-        return redirect("/")
-    return render(request, "home/admin/account_deletion.html", {"blog": blog, "form": form})
+            return redirect("/")
+        messages.success(request, f"{blog.title} and everything in it are deleted.")
+        # The dashboard goes on with another blog of theirs, if they have one.
+        return redirect("wagtailadmin_home" if len(blogs) > 1 else "/")
+    return render(
+        request,
+        "home/admin/account_deletion.html",
+        {"blog": blog, "form": form, "other_blogs": len(blogs) - 1},
+    )

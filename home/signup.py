@@ -53,6 +53,23 @@ def with_hyphens(subdomain):
         return None
 
 
+def check_new_subdomain(value, blog=None):
+    """The subdomain a person typed for a new blog (at sign-up, or another blog of
+    theirs) or for ``blog``'s new address, read as a browser would; raise ValidationError
+    saying what to type instead."""
+    subdomain = normalise_subdomain(value)
+    if WORD_SEPARATORS.search(subdomain):
+        refusal = "a blog address cannot contain underscores, spaces or dots"
+        suggestion = with_hyphens(subdomain)
+        raise ValidationError(
+            f"Try “{suggestion}”: {refusal}."
+            if suggestion
+            else f"Put hyphens between words: {refusal}.",
+            code="invalid",
+        )
+    return validate_not_quarantined(validate_subdomain(subdomain, blog))
+
+
 class BlogSignupForm(SignupForm):
     """allauth's email + password sign-up, plus the subdomain of the new blog."""
 
@@ -79,17 +96,7 @@ class BlogSignupForm(SignupForm):
             honeypot.widget.attrs["aria-hidden"] = "true"
 
     def clean_subdomain(self):
-        subdomain = normalise_subdomain(self.cleaned_data["subdomain"])
-        if WORD_SEPARATORS.search(subdomain):
-            refusal = "a blog address cannot contain underscores, spaces or dots"
-            suggestion = with_hyphens(subdomain)
-            raise ValidationError(
-                f"Try “{suggestion}”: {refusal}."
-                if suggestion
-                else f"Put hyphens between words: {refusal}.",
-                code="invalid",
-            )
-        return validate_not_quarantined(validate_subdomain(subdomain))
+        return check_new_subdomain(self.cleaned_data["subdomain"])
 
     def save(self, request):
         # The user and the blog are one unit: if the blog cannot be made, no account

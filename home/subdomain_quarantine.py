@@ -6,8 +6,9 @@ deleted blog root (by its blogger or by staff) leaves a ``ReleasedSubdomain`` ro
 sign-up refuses the subdomain until the quarantine is over.
 
 This lives in ``home``, not in ``blog.tenants.lifecycle.validate_subdomain``: ``home`` builds on
-``blog`` (``home.models`` imports ``blog.models``), never the reverse. Sign-up
-(``home.signup``) is the one place a new blog takes a subdomain from a person.
+``blog`` (``home.models`` imports ``blog.models``), never the reverse. A new blog takes a
+subdomain from a person in one place, ``home.signup.check_new_subdomain``: at sign-up, and
+when a blogger starts another blog (``home.blogs``).
 """
 
 import datetime

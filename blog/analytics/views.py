@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from blog.core.spreadsheets import neutralise_formula
-from blog.dashboard.blogs import chosen_blog, own_blog
+from blog.dashboard.blogs import chosen_blog, current_blog
 from blog.models import Hit, PostPage
 from blog.models.permissions import is_staff
 
@@ -181,7 +181,7 @@ def analytics_view(request):
         blog = chosen_blog(request)
     else:
         # A blogger's own blog, whatever the query string says.
-        blog = own_blog(request.user)
+        blog = current_blog(request)
         if blog is None:
             return render(request, "blog/admin/analytics_no_blog.html")
     figures = analytics_figures(blog, days, timezone.now().astimezone(datetime.UTC).date())

@@ -1,8 +1,9 @@
 """What a web font file is: the formats a blog serves at ``/fonts/<file name>``.
 
-A blogger uploads a font as a document (``blog.dashboard.document_uploads`` checks it) and
-uses it in their custom CSS; ``blog.reader.fonts`` serves it from the blog's own host, so
-that the reader policy's ``font-src 'self'`` lets it load.
+A blogger uploads a font as a document (``blog.core.media_files`` lists it among the kinds
+a blog may keep, ``blog.dashboard.document_uploads`` checks it) and uses it in their custom
+CSS; ``blog.reader.fonts`` serves it from the blog's own host, so that the reader policy's
+``font-src 'self'`` lets it load.
 """
 
 import posixpath
@@ -16,7 +17,6 @@ FONT_CONTENT_TYPES = {
     "ttf": "font/ttf",
     "otf": "font/otf",
 }
-FONT_FORMATS_TEXT = "WOFF2, WOFF, TTF or OTF"
 # The first four bytes of each format: WOFF2 and WOFF, then the sfnt versions of a TTF or
 # an OTF: TrueType outlines, CFF outlines (OpenType), and Apple's old TrueType tag.
 WOFF_SIGNATURES = frozenset({b"wOF2", b"wOFF"})

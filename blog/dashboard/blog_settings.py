@@ -25,10 +25,10 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.mixins import PanelMixin
 
 from blog.core.names import blog_hostname
-from blog.dashboard.blogs import own_blog
+from blog.dashboard.blogs import current_blog
 from blog.models import BlogPage
 from blog.models.editor import MarkdownEditor
-from blog.models.forms import TenantPageForm
+from blog.models.forms import DateFormatInput, TenantPageForm
 from blog.models.pages import BLOG_TITLE_HELP, THEMES
 
 SETTINGS_PANELS = [
@@ -37,6 +37,12 @@ SETTINGS_PANELS = [
         "meta_description",
         heading="Description",
         help_text="A sentence about your blog, for search engines and link previews.",
+    ),
+    FieldPanel(
+        "social_image",
+        heading="Social image",
+        help_text="Shown when a link to your blog is shared, unless a post has its own. "
+        "Choose one of your blog's images; it is cropped to 1200 by 630 pixels.",
     ),
     FieldPanel(
         "home_content",
@@ -55,7 +61,7 @@ SETTINGS_PANELS = [
     MultiFieldPanel(
         [
             FieldPanel("lang", heading="Language"),
-            FieldPanel("date_format", heading="Date format"),
+            FieldPanel("date_format", heading="Date format", widget=DateFormatInput),
             FieldPanel("discoverable", heading="Show in discovery"),
             FieldPanel("email_notifications", heading="Email subscribers"),
         ],
@@ -92,7 +98,7 @@ class BlogSettingsView(PanelMixin, WagtailAdminTemplateMixin, FormView):
     url_name = ""
 
     def dispatch(self, request, *args, **kwargs):
-        self.blog = own_blog(request.user)
+        self.blog = current_blog(request)
         if self.blog is None:
             raise Http404("You have no blog.")
         return super().dispatch(request, *args, **kwargs)
@@ -167,7 +173,7 @@ class DomainView(BlogSettingsView):
 @xframe_options_sameorigin
 def theme_preview(request, theme):
     """The user's blog home in ``theme``, for the theme picker's frames; nothing saved."""
-    blog = own_blog(request.user)
+    blog = current_blog(request)
     if blog is None or theme not in dict(THEMES):
         raise Http404
     blog.theme = theme

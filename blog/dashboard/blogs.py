@@ -1,7 +1,12 @@
 """Which blog a dashboard page is about: the one rule for "the user's blog".
 
-A user's blog is the blog they own (``BlogPage.owner``): the one sign-up made for them.
-Its analytics, subscribers, import, export, blocked notice and deletion are the owner's.
+A user's blogs are the blogs they own (``BlogPage.owner``): the one sign-up made for
+them, and up to ``MAX_BLOGS_PER_ACCOUNT`` in all that they started later
+(``home.blogs``). The dashboard works on one of them at a time, the *current blog*:
+the one they last chose on the Blogs page (kept in their session), or else their first.
+Its posts, settings, analytics, subscribers, import, export and deletion are the pages
+they see; another blog of theirs is one click away, never mixed in.
+
 Staff may add another writer to a blog's group so that they can write in it (Wagtail's
 page permissions), but that does not make the blog theirs. Staff look at any blog by
 naming it (``?blog=<id>``).
@@ -13,10 +18,12 @@ from django.http import Http404
 
 from blog.models import BlogPage
 
+SESSION_KEY = "bearcms_blog"
+
 
 def own_blogs(user):
-    """The blogs ``user`` owns (sign-up makes one per account)."""
-    return BlogPage.objects.filter(owner=user)
+    """The blogs ``user`` owns, the first made first."""
+    return BlogPage.objects.filter(owner=user).order_by("id")
 
 
 def owns_a_blog(user):
@@ -30,8 +37,29 @@ def owns_a_blog(user):
 
 
 def own_blog(user):
-    """The blog ``user`` owns, or None."""
-    return own_blogs(user).order_by("id").first()
+    """The first blog ``user`` owns (the one sign-up made), or None."""
+    return own_blogs(user).first()
+
+
+def current_blog(request):
+    """The blog the user is working on in the dashboard, or None when they own none.
+
+    Memoised on the request: the menu, the page and its buttons all ask. A blog id left
+    in the session that is no longer theirs (deleted, or moved to another account) is
+    not believed: the first blog they own stands in.
+    """
+    if not hasattr(request, "_bearcms_current_blog"):
+        blogs = own_blogs(request.user)
+        chosen = getattr(request, "session", {}).get(SESSION_KEY)
+        blog = blogs.filter(pk=chosen).first() if isinstance(chosen, int) else None
+        request._bearcms_current_blog = blog or blogs.first()
+    return request._bearcms_current_blog
+
+
+def switch_to(request, blog):
+    """Make ``blog`` (one the user owns) the current blog for the rest of the session."""
+    request.session[SESSION_KEY] = blog.pk
+    request._bearcms_current_blog = blog
 
 
 def chosen_blog(request):

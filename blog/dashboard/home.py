@@ -13,7 +13,7 @@ from wagtail import hooks
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.views.home import HomeView
 
-from blog.dashboard.blogs import own_blog
+from blog.dashboard.blogs import current_blog
 from blog.dashboard.writing import new_post_url, post_status
 from blog.models import PostPage
 from blog.models.permissions import is_staff
@@ -25,7 +25,7 @@ staff_home = HomeView.as_view()
 
 def home(request):
     """The blogger's home, or Wagtail's for staff and for users without a blog."""
-    blog = None if is_staff(request.user) else own_blog(request.user)
+    blog = None if is_staff(request.user) else current_blog(request)
     if blog is None:
         return staff_home(request)
     return BloggerHomeView.as_view(blog=blog)(request)

@@ -33,6 +33,7 @@ from wagtail.images import get_image_model
 from wagtail.models import CollectionMember, Page, PageLogEntry, Site
 from wagtail.permissions import policy_registry
 
+from blog.dashboard.blogs import current_blog
 from blog.dashboard.staff import is_staff_only
 from blog.models import PostTag
 from blog.models.permissions import is_staff
@@ -170,7 +171,8 @@ def tree_root_redirect(request):
 
     Wagtail lands a blogger on the explorer of the blog root's parent after they publish
     their blog's settings, and the page chooser opened without a parent starts at the
-    tree root. A blogger's tree starts at their blog: both open there instead.
+    tree root. A blogger's tree starts at their blog (the one they are working on, when
+    they have several): both open there instead.
     """
     match = request.resolver_match
     explorer = match.url_name == "wagtailadmin_explore"
@@ -180,7 +182,11 @@ def tree_root_redirect(request):
         return None
     if parent is not None and int(parent) != Page.get_first_root_node().pk:
         return None
-    blog = policy_registry.get_by_type(Page).explorable_root_instance(request.user)
+    # With several blogs the common root of the user's pages is the tree root: the blog
+    # they are working on stands in for it.
+    blog = current_blog(request) or policy_registry.get_by_type(Page).explorable_root_instance(
+        request.user
+    )
     if blog is None or blog.is_root():
         return None
     name = "wagtailadmin_explore" if explorer else "wagtailadmin_choose_page_child"

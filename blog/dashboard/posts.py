@@ -6,8 +6,9 @@ a list of posts with a published date. This is Wagtail's own flat page listing
 sorting and bulk actions, with the columns and filters a blogger reads: published date,
 status in words ("Scheduled for 6 Dec 2026"), post or page, tags, reads and upvotes.
 
-Wagtail lists only the pages the user may explore, so a blogger sees their own blog's
-posts; staff see every blog's, with the blog's name.
+Wagtail lists only the pages the user may explore, and a blogger with several blogs sees
+the posts of the one they are working on (``blog.dashboard.blogs.current_blog``); staff
+see every blog's, with the blog's name.
 """
 
 import django_filters
@@ -28,7 +29,7 @@ from wagtail.admin.views.pages.listing import IndexView
 from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
-from blog.dashboard.blogs import own_blog
+from blog.dashboard.blogs import current_blog
 from blog.dashboard.isolation import visible_pages
 from blog.dashboard.writing import new_post_url, post_status
 from blog.models import Hit, PostPage, PostTag
@@ -167,6 +168,12 @@ class PostIndexView(IndexView):
             return queryset.order_by(date.asc(nulls_last=True), "pk")
         return super().order_queryset(queryset)
 
+    def get_base_queryset(self):
+        # A blogger with several blogs lists the one they are working on.
+        pages = super().get_base_queryset()
+        blog = None if is_staff(self.request.user) else current_blog(self.request)
+        return pages if blog is None else pages.filter(blog=blog)
+
     def annotate_queryset(self, pages):
         # Wagtail's own annotations, less ``.specific()``: these are posts already.
         reads = (
@@ -186,7 +193,7 @@ class PostIndexView(IndexView):
 
     @property
     def header_buttons(self):
-        blog = own_blog(self.request.user)
+        blog = current_blog(self.request)
         if blog is None:
             return []
         return [
@@ -209,7 +216,7 @@ class NewPostOfOwnBlogView(View):
     another blog's id to)."""
 
     def dispatch(self, request, *args, **kwargs):
-        blog = own_blog(request.user)
+        blog = current_blog(request)
         if blog is None:
             raise Http404("You have no blog.")
         return redirect(new_post_url(blog))

@@ -8,7 +8,6 @@ the page models for them (``base_form_class``, panels, ``permissions_for_user``)
 
 from blog.models.moderation import ModerationSettings
 from blog.models.pages import (
-    DATE_FORMATS,
     DEFAULT_NAV,
     RESERVED_POST_SLUGS,
     THEMES,
@@ -22,11 +21,11 @@ from blog.models.pages import (
     markdown_length,
 )
 from blog.models.reader import AnalyticsSalt, Hit, Upvote
+from blog.models.renames import FormerSubdomain
 from blog.models.subscribers import Delivery, Subscriber
 from blog.models.transfer import ImportJob
 
 __all__ = [
-    "DATE_FORMATS",
     "DEFAULT_NAV",
     "RESERVED_POST_SLUGS",
     "THEMES",
@@ -34,6 +33,7 @@ __all__ = [
     "AnalyticsSalt",
     "BlogPage",
     "Delivery",
+    "FormerSubdomain",
     "Hit",
     "ImportJob",
     "ModerationSettings",

@@ -9,11 +9,13 @@ their own).
 The options script also leaves the server's rendering (Wagtail's preview panel) the one
 preview, and keeps Enter from adding indentation.
 
-Images dropped, pasted or picked in the editor are uploaded into the blog's collection
-(``blog.dashboard.editor_uploads``); ``enable_image_uploads`` tells the editors of a page form
-where to send them, and the options script reads that from the textarea.
+Images, sound, video and PDFs dropped, pasted or picked in the editor are uploaded into
+the blog's collection (``blog.dashboard.editor_uploads``); ``enable_image_uploads`` tells
+the editors of a page form where to send them and what each kind may weigh, and the
+options script reads that from the textarea.
 """
 
+import json
 import mimetypes
 
 from django import forms
@@ -22,6 +24,8 @@ from django.urls import reverse
 from wagtail.admin.staticfiles import versioned_static
 from wagtail.images.utils import get_allowed_image_extensions
 from wagtailmarkdown.widgets import MarkdownTextarea
+
+from blog.core.media_files import POST_KINDS, extensions
 
 
 class MarkdownEditor(MarkdownTextarea):
@@ -36,12 +40,16 @@ class MarkdownEditor(MarkdownTextarea):
 
 
 def enable_image_uploads(form, page_id):
-    """Let the form's Markdown editors upload images into the blog of page ``page_id``
-    (the page being edited, or the parent of the one being added)."""
+    """Let the form's Markdown editors upload images, sound, video and PDFs into the blog
+    of page ``page_id`` (the page being edited, or the parent of the one being added)."""
+    post_files = {ext: kind.max_bytes for kind in POST_KINDS for ext in extensions(kind)}
     attrs = {
         "data-image-upload-url": reverse("bearcms_editor_image_upload", args=[page_id]),
         "data-image-max-size": settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE,
         "data-image-accept": accepted_image_types(),
+        # By extension: browsers name an M4A's type three ways, and an Opus file's two.
+        "data-file-accept": ", ".join(f".{ext}" for ext in post_files),
+        "data-file-max-sizes": json.dumps(post_files),
     }
     for field in form.fields.values():
         if isinstance(field.widget, MarkdownEditor):

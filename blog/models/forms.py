@@ -1,18 +1,28 @@
 """Admin forms of the blog pages."""
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import dateformat, timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.images import get_image_model
 from wagtail.permissions import policy_registry
 
 from blog.core.bear_header import read_bear_header
+from blog.core.date_formats import (
+    DATE_LETTERS,
+    SUGGESTED_DATE_FORMATS,
+    date_format_problems,
+    shown_date_format,
+)
 from blog.core.domain_ownership import verify_ownership
 from blog.core.names import validate_custom_domain
 from blog.models.editor import enable_image_uploads
 
-IMAGE_FIELDS = ("meta_image", "favicon_image")
+IMAGE_FIELDS = ("meta_image", "favicon_image", "social_image")
+NOT_YOUR_IMAGE = "Choose one of your blog's own images."
 
 
 class TenantPageForm(WagtailAdminPageForm):
@@ -46,6 +56,7 @@ class TenantPageForm(WagtailAdminPageForm):
                 self.fields[name].queryset = images.instances_user_has_permission_for(
                     self.for_user, "choose"
                 )
+                self.fields[name].error_messages["invalid_choice"] = NOT_YOUR_IMAGE
 
     def clean_custom_domain(self):
         """Normalised (lowercase, punycode) and checked: a hostname, not the platform's,
@@ -125,3 +136,62 @@ def field_input(name, value):
     if any('"' in tag for tag in value):
         raise ValidationError('A tag cannot hold a double quote (").')
     return ", ".join(f'"{tag}"' for tag in value)
+
+
+class DateFormatInput(forms.TextInput):
+    """The blog's date format (``blog.core.date_formats``): a text field that suggests the
+    usual formats, with today's date in the format typed below it and the letters to
+    write one with, each with today's example.
+
+    The preview is the server's, rendered with the form: when the page opens and again
+    after a save, the one that went through or the one refused (which shows the errors
+    instead). Drawn here rather than in a template, because Django's form renderer does
+    not read the project's templates.
+    """
+
+    class Media:
+        css = {"all": ["bearcms/date-format-input.css"]}
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = {**(attrs or {}), "autocomplete": "off"}
+        suggestions = f"{attrs.get('id') or name}-suggestions"
+        field = super().render(name, value, {**attrs, "list": suggestions}, renderer)
+        now = timezone.localtime()
+        options = format_html_join(
+            "",
+            '<option value="{}">{}</option>',
+            ((shape, dateformat.format(now, shape)) for shape in SUGGESTED_DATE_FORMATS),
+        )
+        letters = format_html_join(
+            "",
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+            (
+                (letter, meaning, dateformat.format(now, letter))
+                for letter, meaning in DATE_LETTERS.items()
+            ),
+        )
+        return format_html(
+            '{}<datalist id="{}">{}</datalist>{}'
+            '<details class="help date-format-letters"><summary>Letters you can use</summary>'
+            "<p>Any other character shows as it is. Put a backslash before a letter to "
+            "show the letter itself: <code>\\o\\n j F</code> shows “on {}”.</p>"
+            "<table><thead><tr><th>Letter</th><th>Shows</th><th>Today</th></tr></thead>"
+            "<tbody>{}</tbody></table></details>",
+            field,
+            suggestions,
+            options,
+            self.preview(value, now),
+            dateformat.format(now, "j F"),
+            letters,
+        )
+
+    @staticmethod
+    def preview(value, now):
+        """Today's date in ``value``; nothing for a format that is refused (the field's
+        errors say why)."""
+        if date_format_problems(value):
+            return ""
+        return format_html(
+            '<p class="help">Today in this format: <strong>{}</strong></p>',
+            dateformat.format(now, shown_date_format(value)),
+        )

@@ -28,12 +28,18 @@ from wagtail.search import index
 from wagtail.url_routing import RouteResult
 from wagtailmarkdown.fields import MarkdownField
 
+from blog.core.date_formats import (
+    DEFAULT_DATE_FORMAT,
+    MAX_DATE_FORMAT_LENGTH,
+    shown_date_format,
+    validate_date_format,
+)
 from blog.core.discovery import refresh_blog_posts, set_discovery_fields
 from blog.core.markdown import MAX_MARKDOWN_LENGTH, render_markdown
 from blog.core.names import PROBED_NAMES
 from blog.core.tree import blog_root_path
 from blog.models.editor import MarkdownEditor
-from blog.models.forms import PostPageForm, TenantPageForm
+from blog.models.forms import DateFormatInput, PostPageForm, TenantPageForm
 from blog.models.permissions import TenantPagePermissionTester
 
 DEFAULT_NAV = "[Home](/) [Blog](/blog/)"
@@ -49,13 +55,6 @@ THEMES = [
     ("writer", "Writer: Bear Blog's large serif type on paper"),
     ("delightful", "Delightful: Bear Blog's warm serif with rose-red links"),
     ("plain", "Plain HTML: Bear Blog's bare browser look"),
-]
-DATE_FORMATS = [
-    ("d M, Y", "26 Nov, 2026"),
-    ("M j, Y", "Nov 26, 2026"),
-    ("Y-m-d", "2026-11-26"),
-    ("j F Y", "26 November 2026"),
-    ("F j, Y", "November 26, 2026"),
 ]
 markdown_length = MaxLengthValidator(
     MAX_MARKDOWN_LENGTH,
@@ -186,7 +185,17 @@ class BlogPage(
         default="en",
         help_text="The language your blog is written in, as a code like en or de-CH.",
     )
-    date_format = models.CharField(max_length=20, choices=DATE_FORMATS, default="d M, Y")
+    # Free-form, in Django's letters as on Bear Blog (blog.core.date_formats); readers get
+    # display_date_format, so a value that breaks the rules never reaches a page.
+    date_format = models.CharField(
+        max_length=MAX_DATE_FORMAT_LENGTH,
+        blank=True,
+        default=DEFAULT_DATE_FORMAT,
+        validators=[validate_date_format],
+        help_text="How dates are written on your blog. Each letter stands for a part of the "
+        "date, as on Bear Blog: “d M, Y” shows 26 Nov, 2026 and “Y-m-d” shows 2026-11-26. "
+        "Leave it empty for “d M, Y”.",
+    )
     discoverable = models.BooleanField(
         default=True, help_text="List your posts in the platform's discovery feed."
     )
@@ -216,6 +225,15 @@ class BlogPage(
         on_delete=models.SET_NULL,
         related_name="+",
         help_text="Or an image from your blog as the icon (used instead of the emoji).",
+    )
+    # og:image of every reader page that has no image of its own (blog.templatetags.reader_head).
+    social_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown when a link to your blog is shared, unless a post has its own.",
     )
     # Unique when set (null when not, so that blogs without one never collide);
     # blog.tenants.custom_domains keeps the Site's hostname in step with it.
@@ -270,7 +288,7 @@ class BlogPage(
         MultiFieldPanel(
             [
                 FieldPanel("lang"),
-                FieldPanel("date_format"),
+                FieldPanel("date_format", widget=DateFormatInput),
                 FieldPanel("discoverable"),
                 FieldPanel("email_notifications"),
             ],
@@ -283,6 +301,7 @@ class BlogPage(
                 FieldPanel("overwrite_theme"),
                 FieldPanel("favicon_emoji"),
                 FieldPanel("favicon_image"),
+                FieldPanel("social_image"),
             ],
             heading="Look",
         ),
@@ -323,6 +342,9 @@ class BlogPage(
         "dodginess",
     )
     exclude_fields_in_copy = list(row_state_fields)
+    # The address is the row's too (blog.tenants.lifecycle.rename_blog): publishing a
+    # draft saved before a rename must not move the blog back to its old subdomain.
+    row_state_fields += ("subdomain", "slug")
 
     def save(self, *args, update_fields=None, **kwargs):
         self.custom_domain = self.custom_domain or None
@@ -380,6 +402,12 @@ class BlogPage(
             .exclude(view_restrictions__isnull=False)
             .order_by("-published_date")
         )
+
+    @property
+    def display_date_format(self):
+        """The date format readers get: the blogger's, or the default in place of one that
+        is empty or breaks the rules (``blog.core.date_formats``)."""
+        return shown_date_format(self.date_format)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

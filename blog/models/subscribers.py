@@ -7,9 +7,11 @@ from blog.models.pages import BlogPage, PostPage
 
 
 class Subscriber(models.Model):
-    """An email address that asked for a blog's new posts (see blog.subscribers.views).
+    """An email address asked to get a blog's new posts: by a reader on the blog's form
+    (``blog.subscribers.views``), or by the blogger adding it to the blog's email list
+    (``blog.subscribers.email_list``).
 
-    Unconfirmed until the reader follows the link in the confirmation email (double
+    Unconfirmed until the person follows the link in the confirmation email (double
     opt-in); only confirmed subscribers are mailed. Unsubscribing deletes the row.
     """
 
@@ -17,6 +19,9 @@ class Subscriber(models.Model):
     email = models.EmailField(max_length=254)
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Who asked for the last confirmation mail: the blogger (its text says so, and the
+    # form's cap on waiting addresses leaves these out) or the reader.
+    added_by_blogger = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -33,7 +38,7 @@ class Delivery(models.Model):
 
     Rows are created once per (post, subscriber) in the transaction that marks the post
     notified; a sender claims a row before sending and stamps ``sent_at`` after, and a
-    failed send leaves it for a later attempt (see blog.subscribers.views).
+    failed send leaves it for a later attempt (see blog.subscribers.tasks).
     """
 
     post = models.ForeignKey(PostPage, on_delete=models.CASCADE, related_name="deliveries")

@@ -372,5 +372,5 @@ def format_date(value, blog):
     return format_html(
         '<time datetime="{}">{}</time>',
         dateformat.format(value, "c"),
-        dateformat.format(value, blog.date_format or "d M, Y"),
+        dateformat.format(value, blog.display_date_format),
     )

@@ -6,7 +6,7 @@ Both leave from the platform's address, so the blog's title, and a post's title 
 headers, are ``blogger_text``: one line with no link, named as "a blog on <platform>" at
 its own address. A new post's excerpt is left as the blogger wrote it: confirmed
 subscribers asked for the blog's posts. How often a confirmation may go out is decided
-before it is queued (``blog.subscribers.views``).
+before it is queued (``blog.subscribers.confirmations``).
 
 New-post mail goes through an outbox, ``Delivery``, so that a mail outage never breaks
 publishing and no subscriber gets a post twice or never:
@@ -134,11 +134,19 @@ def post_excerpt(post):
 
 
 def confirmation_message(subscriber):
+    """The link to confirm, in words for whoever asked: the reader, who subscribed, or the
+    blogger, who added the address to the blog's list (the person has asked for nothing)."""
     blog = subscriber.blog
     context = {**blog_context(blog), "confirm_url": subscriber_link(subscriber, "confirm")}
+    if subscriber.added_by_blogger:
+        subject = f"Would you like new posts of {context['blog_name']} by email?"
+        template = "blog/subscribers/confirm_added.txt"
+    else:
+        subject = f"Confirm your subscription to {context['blog_name']}"
+        template = "blog/email/confirm.txt"
     return EmailMultiAlternatives(
-        subject=f"Confirm your subscription to {context['blog_name']}",
-        body=render_to_string("blog/email/confirm.txt", context),
+        subject=subject,
+        body=render_to_string(template, context),
         from_email=blog_sender(blog),
         to=[subscriber.email],
     )

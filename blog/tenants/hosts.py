@@ -8,7 +8,8 @@ that scans the Site table, and serves the default site for unknown hosts. Here t
 * a blog's host (its Site's hostname: the subdomain, or the custom domain when it has
   one) gets the reader-only URLconf and ``request.blog``, loaded once;
 * the subdomain of a blog that moved to a custom domain gets a permanent redirect there
-  (``blog.tenants.custom_domains``);
+  (``blog.tenants.custom_domains``), and so does a subdomain a blog had before it was
+  renamed, for as long as it rests in quarantine (``blog.tenants.lifecycle.rename_blog``);
 * any other host, or a blog that is not live, gets a 404 and never the default site;
 * a blog staff blocked gets a 410 with a neutral page: none of its content, whatever the
   path (``blog.moderation.flags``).
@@ -21,7 +22,9 @@ from django.http import HttpResponseGone, HttpResponseNotFound, HttpResponsePerm
 from django.template.loader import render_to_string
 from wagtail.models import Site
 
+from blog.core.names import blog_host
 from blog.models import BlogPage
+from blog.tenants.lifecycle import redirects_since
 from blog.tenants.site_cache import cached, host_key
 from blog.wagtail_overrides.requests import remember_site, request_host
 
@@ -30,8 +33,8 @@ SITE_FIELDS = ("id", "hostname", "port", "site_name", "root_page_id", "is_defaul
 
 def host_entry(host):
     """What ``host`` (lowercase, no port) is, from the shared cache: a Site's fields, or
-    ``{"moved_to": domain}`` for the subdomain of a blog now on its own domain
-    (``{"blocked": True}`` when staff blocked that blog), or None.
+    ``{"moved_to": host}`` for a subdomain the blog left, for its own domain or by a
+    rename (``{"blocked": True}`` when staff blocked that blog), or None.
 
     ``BLOG_DOMAIN`` always means the platform's default Site; no other host falls back
     to it.
@@ -44,17 +47,21 @@ def host_entry(host):
         if site := site.first():
             return site
         subdomain = host.removesuffix("." + settings.BLOG_DOMAIN)
-        if subdomain != host:
-            moved = (
-                BlogPage.objects.filter(subdomain=subdomain, live=True, custom_domain__isnull=False)
-                .values("custom_domain", "blocked")
-                .first()
-            )
-            if moved:
-                return (
-                    {"blocked": True} if moved["blocked"] else {"moved_to": moved["custom_domain"]}
-                )
-        return None
+        if subdomain == host:
+            return None
+        blogs = BlogPage.objects.filter(live=True)
+        moved = blogs.filter(subdomain=subdomain, custom_domain__isnull=False).first()
+        # A subdomain the blog had before it was renamed (blog.tenants.lifecycle.rename_blog).
+        moved = (
+            moved
+            or blogs.filter(
+                former_subdomains__subdomain=subdomain,
+                former_subdomains__left_at__gte=redirects_since(),
+            ).first()
+        )
+        if moved is None:
+            return None
+        return {"blocked": True} if moved.blocked else {"moved_to": blog_host(moved)}
 
     return cached(host_key(host), lookup)
 
@@ -65,8 +72,9 @@ def resolve_site_for_host(host):
     return Site(**data) if data and "id" in data else None
 
 
-def redirect_to_custom_domain(request, domain):
-    """The subdomain's answer once the blog has its own domain: the same path there.
+def redirect_to_blog_host(request, domain):
+    """The answer of a subdomain the blog left (for its own domain, or another
+    subdomain): the same path on the blog's host.
 
     Browsers keep a 301 for good unless told otherwise; an hour lets a blogger who removes
     the domain get their subdomain back the same day.
@@ -96,7 +104,7 @@ class BlogHostMiddleware:
         host = request_host(request)
         entry = host_entry(host) if host else None
         if entry and "moved_to" in entry:
-            return redirect_to_custom_domain(request, entry["moved_to"])
+            return redirect_to_blog_host(request, entry["moved_to"])
         if entry and "blocked" in entry:
             return blog_unavailable()
         site = Site(**entry) if entry else None

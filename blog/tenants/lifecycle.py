@@ -9,11 +9,15 @@ inside their own blog; ``blog.dashboard.isolation`` closes the places where stoc
 would still show other tenants.
 """
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
@@ -26,7 +30,9 @@ from blog.core.names import (
     is_platform_host,
     normalise_subdomain,
 )
-from blog.models import BlogPage
+from blog.models import BlogPage, FormerSubdomain
+from blog.tenants.custom_domains import sync_site
+from blog.tenants.site_cache import forget, host_key
 
 # What a blogger may do with pages inside their own blog, and with their own images and
 # documents (fonts).
@@ -43,8 +49,10 @@ def collection_permissions():
     )
 
 
-def validate_subdomain(value):
-    """Raise ValidationError with a message a person can act on, or return the subdomain."""
+def validate_subdomain(value, blog=None):
+    """Raise ValidationError with a message a person can act on, or return the subdomain
+    (for a new blog, or for ``blog`` renamed: it may take back a former subdomain of its
+    own)."""
     subdomain = normalise_subdomain(value)
     if not subdomain:
         raise ValidationError("Choose a subdomain for your blog.", code="required")
@@ -62,15 +70,33 @@ def validate_subdomain(value):
         )
     if subdomain in RESERVED_SUBDOMAINS or is_platform_host(blog_hostname(subdomain)):
         raise ValidationError(f"“{subdomain}” is reserved. Choose another.", code="reserved")
+    if blog is not None and subdomain == blog.subdomain:
+        raise ValidationError(f"“{subdomain}” is your blog's address already.", code="same")
     if BlogPage.objects.filter(subdomain=subdomain).exists():
         raise ValidationError(f"“{subdomain}” is taken. Choose another.", code="taken")
+    former = FormerSubdomain.objects.filter(subdomain=subdomain, left_at__gte=redirects_since())
+    if blog is not None:
+        former = former.exclude(blog=blog)
+    if left := former.values_list("left_at", flat=True).first():
+        free_on = left + datetime.timedelta(days=settings.SUBDOMAIN_QUARANTINE_DAYS)
+        raise ValidationError(
+            f"“{subdomain}” was another blog's address until recently and leads there; it "
+            f"is free again on {date_format(free_on, 'DATE_FORMAT')}.",
+            code="quarantined",
+        )
     return subdomain
+
+
+def redirects_since():
+    """Former subdomains that left their blog since this moment still redirect to it."""
+    return timezone.now() - datetime.timedelta(days=settings.SUBDOMAIN_QUARANTINE_DAYS)
 
 
 @transaction.atomic
 def create_blog(owner, subdomain, title=None):
     """Create a blog for ``owner`` at ``subdomain``: all of it or nothing."""
     subdomain = validate_subdomain(subdomain)
+    FormerSubdomain.objects.filter(subdomain=subdomain).delete()  # its quarantine is over
     group = Group.objects.create(name=f"Blog: {subdomain}")
     group.permissions.add(Permission.objects.get(codename="access_admin"))
     collection = Collection.get_first_root_node().add_child(name=f"Blog: {subdomain}")
@@ -102,6 +128,33 @@ def create_blog(owner, subdomain, title=None):
         for permission in collection_permissions()
     )
     owner.groups.add(group)
+    return blog
+
+
+@transaction.atomic
+def rename_blog(blog, subdomain):
+    """Give ``blog`` the address ``subdomain``; its old one redirects to it for a while.
+
+    The old subdomain becomes a ``FormerSubdomain`` of the blog. The root page's slug
+    follows (Wagtail moves its posts' URL paths along, and a later blog may then take
+    the old name as its slug), and so do the Site's hostname (``sync_site``; a blog on its
+    own domain keeps it), the group's and the collection's names. The saves clear the
+    cached lookups of the old and new hosts; the former subdomains' redirects are
+    cleared here, so that none leads through the old name.
+    """
+    subdomain = validate_subdomain(subdomain, blog)
+    old = blog.subdomain
+    FormerSubdomain.objects.filter(subdomain=subdomain).delete()  # its own, taken back
+    FormerSubdomain.objects.update_or_create(
+        subdomain=old, defaults={"blog": blog, "left_at": timezone.now()}
+    )
+    blog.subdomain = blog.slug = subdomain
+    blog.save(update_fields=["subdomain", "slug", "url_path"])  # Wagtail sets url_path
+    sync_site(blog)
+    Group.objects.filter(pk=blog.group_id).update(name=f"Blog: {subdomain}")
+    Collection.objects.filter(pk=blog.collection_id).update(name=f"Blog: {subdomain}")
+    former = blog.former_subdomains.values_list("subdomain", flat=True)
+    forget(host_key(blog_hostname(name)) for name in former)
     return blog
 
 

@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 
-from blog.dashboard.blogs import chosen_blog, own_blog
+from blog.dashboard.blogs import chosen_blog, current_blog
 from blog.models import BlogPage, ImportJob, PostPage
 from blog.models.permissions import is_staff
 from blog.transfer.export import (
@@ -94,7 +94,7 @@ class StartForm(forms.Form):
 
 
 def blog_of(request):
-    blog = own_blog(request.user)
+    blog = current_blog(request)
     if blog is None:
         raise Http404("You have no blog to import into.")
     return blog
@@ -109,7 +109,7 @@ def job_of(request, pk, rows=False):
 def upload(request):
     """GET: the upload form and the blog's recent imports. POST: read and check the
     file, keep the result as a job in preview, and show it."""
-    blog = own_blog(request.user)
+    blog = current_blog(request)
     form = UploadForm()
     if blog is not None and request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
@@ -218,7 +218,7 @@ def blog_to_export(request):
     blog = None
     if is_staff(request.user):
         blog = chosen_blog(request)
-    blog = blog or own_blog(request.user)
+    blog = blog or current_blog(request)
     return BlogPage.objects.get(pk=blog.pk) if blog is not None else None
 
 

@@ -70,8 +70,35 @@ def blog_form(blog, **fields):
         "custom_css": blog.custom_css,
         "favicon_emoji": blog.favicon_emoji,
         "favicon_image": "",
+        "social_image": "",
         "robots_txt": blog.robots_txt,
         "action-publish": "action-publish",
+    }
+    data.update(fields)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def settings_url():
+    return reverse("bearcms_blog_settings")
+
+
+def settings_form(blog, **fields):
+    """Every field of the dashboard's Settings page (blog.dashboard.blog_settings), as the
+    browser submits it (checkboxes: on or absent; an image: its id, or empty)."""
+    data = {
+        "title": blog.title,
+        "meta_description": blog.meta_description,
+        "social_image": blog.social_image_id or "",
+        "home_content": blog.home_content,
+        "home_post_list": "on" if blog.home_post_list else None,
+        "nav": blog.nav,
+        "lang": blog.lang,
+        "date_format": blog.date_format,
+        "discoverable": "on" if blog.discoverable else None,
+        "email_notifications": "on" if blog.email_notifications else None,
+        "favicon_emoji": blog.favicon_emoji,
+        "favicon_image": blog.favicon_image_id or "",
+        "robots_txt": blog.robots_txt,
     }
     data.update(fields)
     return {key: value for key, value in data.items() if value is not None}

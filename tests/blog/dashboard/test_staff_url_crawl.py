@@ -37,6 +37,7 @@ BLOGGER_AREAS = frozenset(
     {
         "bearcms_account_deletion",
         "bearcms_analytics",
+        "bearcms_blog_address",
         "bearcms_blog_domain",
         "bearcms_blog_settings",
         "bearcms_blog_theme",
@@ -46,6 +47,7 @@ BLOGGER_AREAS = frozenset(
         "bearcms_export_zip",
         "bearcms_import",
         "bearcms_theme_preview",
+        "bearcms_your_blogs",
     }
 )
 # (app, model) pairs for patterns that name a model: the setting staff edit, a task type.
