@@ -10,7 +10,7 @@ from wagtail import views as wagtail_views
 from wagtail.urls import serve_pattern
 
 from blog.core.names import GUESSED_FEED_PATHS, OLD_ADDRESS_WITH_A_DOT
-from blog.reader import fonts, views
+from blog.reader import drafts, fonts, views
 from blog.subscribers import views as subscriptions
 
 urlpatterns = [
@@ -26,6 +26,8 @@ urlpatterns = [
     path("feed/", views.feed, name="blog_feed"),
     *(path(route, views.feed) for route in GUESSED_FEED_PATHS),
     path("upvote/<int:post_id>/", views.upvote, name="blog_upvote"),
+    # A post's draft, shown to whoever has its secret link (blog.reader.drafts).
+    path("draft/<str:token>/", drafts.draft, name="blog_draft"),
     # /hit/<post id>/, the analytics pixel, is answered by blog.analytics.hits.HitPixelMiddleware.
     path("subscribe/", subscriptions.subscribe, name="blog_subscribe"),
     path("subscribe/confirm/<str:token>/", subscriptions.confirm, name="blog_subscribe_confirm"),

@@ -15,6 +15,7 @@ from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 
 from blog.dashboard.blog_settings import domain_view, settings_view, theme_preview, theme_view
 from blog.dashboard.blogs import owns_a_blog
+from blog.dashboard.draft_links import ShareDraftButton, share_draft
 from blog.dashboard.editor_uploads import upload_from_editor
 from blog.dashboard.isolation import TenantPageFilterSet, visible_media, visible_pages
 from blog.dashboard.posts import NewPostView, PostListingViewSet
@@ -167,3 +168,18 @@ def register_editor_upload_url():
             name="bearcms_editor_image_upload",
         )
     ]
+
+
+@hooks.register("register_admin_urls")
+def register_share_draft_url():
+    return [path("pages/<int:page_id>/share/", share_draft, name="bearcms_share_draft")]
+
+
+@hooks.register("register_page_header_buttons")
+def share_draft_in_the_editor(page, user, view_name, next_url=None):
+    yield ShareDraftButton(page=page, priority=12)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def share_draft_in_posts(page, user, next_url=None):
+    yield ShareDraftButton(page=page, priority=5)

@@ -6,6 +6,7 @@ Markdown editor widget and the page permission tester live here too, because Wag
 the page models for them (``base_form_class``, panels, ``permissions_for_user``).
 """
 
+from blog.models.drafts import DraftLink
 from blog.models.moderation import ModerationSettings
 from blog.models.pages import (
     DEFAULT_NAV,
@@ -33,6 +34,7 @@ __all__ = [
     "AnalyticsSalt",
     "BlogPage",
     "Delivery",
+    "DraftLink",
     "FormerSubdomain",
     "Hit",
     "ImportJob",

@@ -297,4 +297,3 @@ def test_on_s3_an_image_is_stored_with_its_extensions_type_too(blog_with_post, l
     assert response.status_code == 200
     image = get_image_model().objects.get()
     assert default_storage.bucket.Object(image.file.name).content_type == "image/gif"
-

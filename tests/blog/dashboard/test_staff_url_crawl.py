@@ -46,6 +46,7 @@ BLOGGER_AREAS = frozenset(
         "bearcms_export_csv",
         "bearcms_export_zip",
         "bearcms_import",
+        "bearcms_share_draft",
         "bearcms_theme_preview",
         "bearcms_your_blogs",
     }
