@@ -8,9 +8,9 @@ address at once, and the old one answers a permanent redirect to it for
 ``SUBDOMAIN_QUARANTINE_DAYS``, then is free for anyone. Its pages are purged from the
 page cache and the CDN, under both addresses.
 
-A blog may rename itself at most ``MAX_FORMER_SUBDOMAINS`` times per quarantine: each
-rename holds the old name back from everyone for that long, and names are not for
-hoarding.
+A blog may rename itself at most ``MAX_FORMER_SUBDOMAINS`` times per quarantine (going
+back to a former name is always allowed): each rename holds the old name back from
+everyone for that long, and names are not for hoarding.
 """
 
 from django import forms
@@ -24,7 +24,12 @@ from wagtail.admin import messages
 
 from blog.caching.cdn import purge_blog
 from blog.caching.page_cache import forget_blog_pages
-from blog.dashboard.blogs import current_blog
+from blog.dashboard.blogs import (
+    current_blog,
+    for_blog,
+    posted_for_another_blog,
+    refuse_stale_form,
+)
 from blog.models import BlogPage
 from blog.tenants.lifecycle import redirects_since, rename_blog
 from home.signup import blog_address, check_new_subdomain
@@ -42,6 +47,7 @@ class AddressForm(forms.Form):
     def __init__(self, *args, blog, **kwargs):
         super().__init__(*args, **kwargs)
         self.blog = blog
+        self.taking_back = False
         self.fields["subdomain"].help_text = escape(
             f"Your blog will move to {blog_address('<name>')}. Letters, digits and hyphens."
         )
@@ -49,13 +55,14 @@ class AddressForm(forms.Form):
     def clean_subdomain(self):
         value = self.cleaned_data["subdomain"]
         own_former = self.blog.former_subdomains.filter(subdomain=value.strip().lower())
-        if own_former.exists():  # taking back its own: no quarantine to wait for
+        if own_former.exists():  # taking back its own: no quarantine, no limit
+            self.taking_back = True
             return own_former.get().subdomain
         return check_new_subdomain(value, self.blog)
 
     def clean(self):
         recent = self.blog.former_subdomains.filter(left_at__gte=redirects_since())
-        if recent.count() >= MAX_FORMER_SUBDOMAINS:
+        if not self.taking_back and recent.count() >= MAX_FORMER_SUBDOMAINS:
             raise ValidationError(
                 f"Your blog has changed its address {MAX_FORMER_SUBDOMAINS} times in the last "
                 f"{settings.SUBDOMAIN_QUARANTINE_DAYS} days; each old address is held for it "
@@ -69,6 +76,8 @@ def blog_address_view(request):
     blog = current_blog(request)
     if blog is None:
         raise Http404("You have no blog.")
+    if posted_for_another_blog(request, blog):
+        return refuse_stale_form(request, blog)
     form = AddressForm(request.POST or None, blog=blog)
     if form.is_bound and form.is_valid():
         old_url = blog.full_url
@@ -98,6 +107,7 @@ def blog_address_view(request):
         {
             "blog": blog,
             "form": form,
+            "action_url": for_blog(request.path, blog),
             "days": settings.SUBDOMAIN_QUARANTINE_DAYS,
             "former": blog.former_subdomains.filter(left_at__gte=redirects_since()),
         },

@@ -12,6 +12,8 @@ Nothing here takes a blog id the user does not own: a switch to another account'
 answers 404, and a new blog is always the signed-in user's.
 """
 
+import re
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -23,12 +25,16 @@ from django.shortcuts import redirect, render
 from django.utils.html import escape
 from wagtail.admin import messages
 
+from blog.core.daily_counts import add_today, count_today
 from blog.dashboard.blogs import current_blog, own_blogs, switch_to
 from blog.models import PostPage
 from blog.tenants.lifecycle import create_blog
 from home.signup import blog_address, check_new_subdomain
 
 SWITCH = "switch"
+NEW_BLOGS_SCOPE = "new-blogs"
+NEW_BLOGS_PER_DAY = 3
+BLOG_ID = re.compile(r"[0-9]{1,10}")  # str.isdigit() takes "²"; a longer one overflows
 
 
 class NewBlogForm(forms.Form):
@@ -92,7 +98,7 @@ def blogs_view(request):
 def switch(request):
     blog_id = request.POST[SWITCH]
     blogs = own_blogs(request.user)
-    blog = blogs.filter(pk=blog_id).first() if blog_id.isascii() and blog_id.isdigit() else None
+    blog = blogs.filter(pk=blog_id).first() if BLOG_ID.fullmatch(blog_id) else None
     if blog is None:
         raise Http404("That is not one of your blogs.")
     switch_to(request, blog)
@@ -110,10 +116,12 @@ def start_blog(request, form):
     try:
         with transaction.atomic():
             get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-            if own_blogs(user).count() >= settings.MAX_BLOGS_PER_ACCOUNT:
-                form.add_error(None, limit_reached())
+            if refusal := why_not_another(user):
+                form.add_error(None, refusal)
                 return None
-            return create_blog(user, form.cleaned_data["subdomain"], form.cleaned_data["title"])
+            blog = create_blog(user, form.cleaned_data["subdomain"], form.cleaned_data["title"])
+            add_today(NEW_BLOGS_SCOPE, user.pk)
+            return blog
     except (IntegrityError, ValidationError):  # taken by someone else a moment ago
         form.add_error(
             "subdomain",
@@ -122,8 +130,22 @@ def start_blog(request, form):
         return None
 
 
-def limit_reached():
-    return (
-        f"You have {settings.MAX_BLOGS_PER_ACCOUNT} blogs, the most one account may have. "
-        "Delete one you no longer need to start another."
-    )
+def why_not_another(user):
+    """Why ``user`` may not start another blog now, or None.
+
+    Besides the limit of blogs an account may own: an account staff blocked a blog of
+    starts no other, and an account starts at most ``NEW_BLOGS_PER_DAY`` a day, so that
+    starting and deleting blogs cannot hold names back from everyone else (a deleted
+    blog's name rests in quarantine) or multiply what each blog may do in a day.
+    """
+    blogs = own_blogs(user)
+    if blogs.count() >= settings.MAX_BLOGS_PER_ACCOUNT:
+        return (
+            f"You have {settings.MAX_BLOGS_PER_ACCOUNT} blogs, the most one account may "
+            "have. Delete one you no longer need to start another."
+        )
+    if blogs.filter(blocked=True).exists():
+        return "Staff have blocked one of your blogs, so you cannot start another."
+    if count_today(NEW_BLOGS_SCOPE, user.pk) >= NEW_BLOGS_PER_DAY:
+        return f"You have started {NEW_BLOGS_PER_DAY} blogs today: start another tomorrow."
+    return None

@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from blog.models import FormerSubdomain
+from blog.tenants.lifecycle import redirects_since
 from home.models import ReleasedSubdomain
 
 
@@ -47,3 +49,13 @@ def release_subdomain(sender, instance, **kwargs):
     ReleasedSubdomain.objects.update_or_create(
         subdomain=instance.subdomain, defaults={"released_at": timezone.now()}
     )
+
+
+def release_former_subdomains(sender, instance, **kwargs):
+    """Before a renamed blog is deleted (and its ``FormerSubdomain`` rows with it), its
+    former subdomains still redirecting to it keep the rest of their quarantine."""
+    former = FormerSubdomain.objects.filter(blog_id=instance.pk, left_at__gte=redirects_since())
+    for name, left_at in former.values_list("subdomain", "left_at"):
+        ReleasedSubdomain.objects.update_or_create(
+            subdomain=name, defaults={"released_at": left_at}
+        )

@@ -17,7 +17,8 @@ the post row so that the feed is one indexed query at any size:
   went public, lifts nothing.
 * ``PostPage.in_discovery``: whether the post may be listed at all (the blog is
   discoverable, reviewed, neither hidden nor blocked; the post is live, a post not a
-  page, no alias of another post, marked discoverable and long enough). It is written
+  page, no alias of another post, marked discoverable, not hidden by staff on its own,
+  and long enough). It is written
   whenever the post is saved and, for all of a blog's posts at once, whenever the blog's
   settings or moderation flags change (``refresh_blog_posts``). Time-dependent rules
   (the published date has come, the anti-flood limit) are applied by the query itself.
@@ -126,6 +127,7 @@ def post_is_discoverable(post, blog):
         and post.alias_of_id is None
         and post.make_discoverable
         and not post.is_page
+        and not post.hidden_by_staff
         and len(post.body) >= MIN_DISCOVERY_LENGTH
     )
 
@@ -146,6 +148,7 @@ def refresh_blog_posts(blog, posts):
         alias_of__isnull=True,
         make_discoverable=True,
         is_page=False,
+        hidden_by_staff=False,
         body_length__gte=MIN_DISCOVERY_LENGTH,
     )
     eligible.filter(in_discovery=False).update(

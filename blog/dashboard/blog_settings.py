@@ -25,7 +25,12 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.mixins import PanelMixin
 
 from blog.core.names import blog_hostname
-from blog.dashboard.blogs import current_blog
+from blog.dashboard.blogs import (
+    current_blog,
+    for_blog,
+    posted_for_another_blog,
+    refuse_stale_form,
+)
 from blog.models import BlogPage
 from blog.models.editor import MarkdownEditor
 from blog.models.forms import DateFormatInput, TenantPageForm
@@ -64,6 +69,7 @@ SETTINGS_PANELS = [
             FieldPanel("date_format", heading="Date format", widget=DateFormatInput),
             FieldPanel("discoverable", heading="Show in discovery"),
             FieldPanel("email_notifications", heading="Email subscribers"),
+            FieldPanel("analytics_enabled", heading="Count reads"),
         ],
         heading="Reading",
     ),
@@ -101,6 +107,8 @@ class BlogSettingsView(PanelMixin, WagtailAdminTemplateMixin, FormView):
         self.blog = current_blog(request)
         if self.blog is None:
             raise Http404("You have no blog.")
+        if posted_for_another_blog(request, self.blog):
+            return refuse_stale_form(request, self.blog)
         return super().dispatch(request, *args, **kwargs)
 
     def get_panel(self):
@@ -138,7 +146,7 @@ class BlogSettingsView(PanelMixin, WagtailAdminTemplateMixin, FormView):
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
-            "action_url": reverse(self.url_name),
+            "action_url": for_blog(reverse(self.url_name), self.blog),
             "submit_button_label": "Save",
             "submit_button_active_label": "Saving…",
         }

@@ -5,7 +5,10 @@ them, and up to ``MAX_BLOGS_PER_ACCOUNT`` in all that they started later
 (``home.blogs``). The dashboard works on one of them at a time, the *current blog*:
 the one they last chose on the Blogs page (kept in their session), or else their first.
 Its posts, settings, analytics, subscribers, import, export and deletion are the pages
-they see; another blog of theirs is one click away, never mixed in.
+they see; another blog of theirs is one click away. (Images and Documents list the
+files of all their blogs, each blog's in its own collection.) A form says which blog it
+was shown for (``for_blog``), so that one sent from a tab left open on another blog
+saves nothing (``posted_for_another_blog``).
 
 Staff may add another writer to a blog's group so that they can write in it (Wagtail's
 page permissions), but that does not make the blog theirs. Staff look at any blog by
@@ -15,10 +18,13 @@ naming it (``?blog=<id>``).
 import re
 
 from django.http import Http404
+from django.shortcuts import redirect
+from wagtail.admin import messages
 
 from blog.models import BlogPage
 
 SESSION_KEY = "bearcms_blog"
+FORM_BLOG = "for_blog"
 
 
 def own_blogs(user):
@@ -54,6 +60,29 @@ def current_blog(request):
         blog = blogs.filter(pk=chosen).first() if isinstance(chosen, int) else None
         request._bearcms_current_blog = blog or blogs.first()
     return request._bearcms_current_blog
+
+
+def for_blog(url, blog):
+    """``url`` as the action of a form shown for ``blog``: the POST says which blog."""
+    return f"{url}?{FORM_BLOG}={blog.pk}"
+
+
+def posted_for_another_blog(request, blog):
+    """Whether this POST comes from a form shown for another of the user's blogs: a tab
+    left open on one blog and sent after switching to another in a second tab. Saved,
+    it would have changed the blog now current with the other one's values."""
+    shown_for = request.GET.get(FORM_BLOG)
+    return request.method == "POST" and shown_for is not None and shown_for != str(blog.pk)
+
+
+def refuse_stale_form(request, blog):
+    """Say why nothing was saved (``posted_for_another_blog``); redirect to the form."""
+    messages.error(
+        request,
+        "Nothing was saved: this page was open on another of your blogs, and you have "
+        f"switched to {blog.title} since. Here is the page for {blog.title}.",
+    )
+    return redirect(request.path)
 
 
 def switch_to(request, blog):

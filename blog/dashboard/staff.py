@@ -36,6 +36,7 @@ STAFF_AREAS = {
     "bearcms_blogs": "blogs",
     "bearcms_review": "review",
     "bearcms_upvotes": "upvotes",
+    "bearcms_staff_tools": "empty-blogs",
     "bearcms_platform_stats": "platform-stats",
     # Wagtail's: the reports (they list pages and users across the whole tree), managing
     # Sites, users, groups, collections and workflows, and the settings (among them the

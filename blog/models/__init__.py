@@ -21,7 +21,7 @@ from blog.models.pages import (
     TenantPageMixin,
     markdown_length,
 )
-from blog.models.reader import AnalyticsSalt, Hit, Upvote
+from blog.models.reader import AnalyticsSalt, DailyReads, Hit, RolledUpDay, Upvote
 from blog.models.renames import FormerSubdomain
 from blog.models.subscribers import Delivery, Subscriber
 from blog.models.transfer import ImportJob
@@ -33,6 +33,7 @@ __all__ = [
     "AncestorPathRestrictionsMixin",
     "AnalyticsSalt",
     "BlogPage",
+    "DailyReads",
     "Delivery",
     "DraftLink",
     "FormerSubdomain",
@@ -42,6 +43,7 @@ __all__ = [
     "PostPage",
     "PostTag",
     "RenderedMarkdownMixin",
+    "RolledUpDay",
     "RowStateMixin",
     "Subscriber",
     "TenantPageMixin",

@@ -344,7 +344,9 @@ class BlogPage(
     exclude_fields_in_copy = list(row_state_fields)
     # The address is the row's too (blog.tenants.lifecycle.rename_blog): publishing a
     # draft saved before a rename must not move the blog back to its old subdomain.
-    row_state_fields += ("subdomain", "slug")
+    # (The URL path too: Wagtail computes it from the revision's slug before this mixin
+    # puts the row's back.)
+    row_state_fields += ("subdomain", "slug", "url_path")
 
     def save(self, *args, update_fields=None, **kwargs):
         self.custom_domain = self.custom_domain or None
@@ -485,6 +487,8 @@ class PostPage(
     score = models.FloatField(default=0, editable=False)
     in_discovery = models.BooleanField(default=False, editable=False)
     discovery_lang = models.CharField(max_length=8, blank=True, editable=False)
+    # Staff took this one post out of discovery (blog.moderation.flags), not its blog.
+    hidden_by_staff = models.BooleanField(default=False, editable=False)
     # The post's uid where it was imported from (blog.transfer.uploads), kept so that an export
     # gives it back; empty for posts written here, whose uid is their translation_key.
     uid = models.CharField(max_length=100, blank=True, editable=False)
@@ -630,10 +634,17 @@ class PostPage(
             return "scheduled + draft" if self.has_unpublished_changes else "scheduled"
         return super().status_string
 
-    # Upvotes (blog.reader.upvotes), the mail to subscribers and the moments the post went public
-    # and was listed belong to the post, not to a revision (publishing one saved before
-    # the post went public must not make it new again); a copy is a new post with none.
-    row_state_fields = ("upvote_count", "subscribers_notified_at", "public_since", "listed_since")
+    # Upvotes (blog.reader.upvotes), the mail to subscribers, the moments the post went
+    # public and was listed, and staff's hiding belong to the post, not to a revision
+    # (publishing one saved before the post went public must not make it new again); a
+    # copy is a new post with none.
+    row_state_fields = (
+        "upvote_count",
+        "subscribers_notified_at",
+        "public_since",
+        "listed_since",
+        "hidden_by_staff",
+    )
     exclude_fields_in_copy = [
         *row_state_fields,
         "discovery_date",

@@ -15,9 +15,8 @@ from wagtail.log_actions import log
 
 from blog.caching.cdn import purge_blog
 from blog.caching.page_cache import forget_blog_pages
-from blog.core.names import blog_hostname
 from blog.models import BlogPage
-from blog.tenants.site_cache import forget, host_key
+from blog.tenants.site_cache import blog_subdomain_keys, forget
 
 # The flags discovery reads; the others only decide where the review queue shows a blog.
 DISCOVERY_FLAGS = ("reviewed", "hidden", "blocked")
@@ -42,9 +41,9 @@ def set_blog_flags(blog, user=None, **flags):
         blog.refresh_post_listing()
     if "blocked" in changed:
         # Every page of the blog changes (to the 410 page, or back): cached copies go,
-        # and so does what its subdomain answers when it redirects to a custom domain.
+        # and so does what its subdomains answer when they redirect to it.
         forget_blog_pages(blog.pk)
-        forget([host_key(blog_hostname(blog.subdomain))])
+        forget(blog_subdomain_keys(blog))
         transaction.on_commit(lambda: purge_blog(blog))
     log(
         instance=blog,

@@ -135,7 +135,13 @@ class BlogIndexView(IndexView):
         ),
         Column("title", sort_key="title", label="Title"),
         Column("custom_domain", label="Custom domain"),
-        Column("owner_email", accessor="owner.email", label="Owner email"),
+        # Leads to moving the blog to another account (blog.moderation.ownership).
+        TitleColumn(
+            "owner_email",
+            accessor="owner.email",
+            url_name="bearcms_staff_tools:move_blog",
+            label="Owner email",
+        ),
         DateColumn("created", accessor="owner.date_joined", sort_key="owner__date_joined"),
         DateColumn("last_posted", label="Last posted"),
         NumberColumn("post_count", label="Posts"),

@@ -1,5 +1,6 @@
 """Staff moderation in the dashboard: the review queue, the Blogs listing, upvote
-removal, and the log actions and notice that tell what staff did."""
+removal, the staff tools (empty blogs, a post out of discovery, moving a blog), and the
+log actions and notice that tell what staff did."""
 
 from django.urls import path
 from wagtail import hooks
@@ -8,7 +9,7 @@ from wagtail.log_actions import LogFormatter
 
 from blog.dashboard.blogs import own_blogs
 from blog.dashboard.staff import register_staff_area
-from blog.moderation import review_queue, staff_blogs
+from blog.moderation import empty_blogs, hidden_posts, ownership, review_queue, staff_blogs
 from blog.moderation import upvotes as upvote_moderation
 from blog.moderation.flags import describe_changes
 
@@ -61,14 +62,49 @@ register_staff_area(
 )
 
 
+register_staff_area(
+    hidden_posts.NAMESPACE,
+    "staff-tools/",
+    [
+        path("", empty_blogs.empty_blogs_view, name="index"),
+        path("posts/<int:post_id>/discovery/", hidden_posts.post_discovery, name="post_discovery"),
+        path("blogs/<int:pk>/move/", ownership.move, name="move_blog"),
+    ],
+    label="Empty blogs",
+    icon="bin",
+    order=153,
+)
+
+
 @hooks.register("register_page_listing_more_buttons")
 def register_upvotes_listing_button(page, user, next_url=None):
     yield from upvote_moderation.upvotes_button(page, user)
+    yield from hidden_posts.discovery_button(page, user)
 
 
 @hooks.register("register_page_header_buttons")
 def register_upvotes_header_button(page, user, view_name, next_url=None):
     yield from upvote_moderation.upvotes_button(page, user)
+    yield from hidden_posts.discovery_button(page, user)
+
+
+@hooks.register("register_log_actions")
+def register_staff_tools_log_actions(actions):
+    @actions.register_action("bearcms.post_discovery")
+    class PostDiscovery(LogFormatter):
+        label = "Discovery changed by staff"
+
+        def format_message(self, log_entry):
+            hidden = log_entry.data.get("hidden")
+            return "Hidden from discovery by staff" if hidden else "Shown in discovery again"
+
+    @actions.register_action("bearcms.move_blog")
+    class MoveBlog(LogFormatter):
+        label = "Moved to another account"
+
+        def format_message(self, log_entry):
+            data = log_entry.data
+            return f"Moved from {data.get('from') or 'no account'} to {data.get('to')}"
 
 
 @hooks.register("register_log_actions")

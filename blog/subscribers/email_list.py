@@ -11,7 +11,9 @@ while its link works, a few a day per address over all blogs):
 * ``ASKED_PER_DAY`` people asked a day per blog, ``ASKED_PER_DAY_UNREVIEWED`` until
   staff have reviewed the blog, so a new account cannot make the platform a spam
   cannon. Counted from the blog's audit log, where each list leaves an entry: unlike
-  the subscriber rows, the blogger cannot delete it to ask more people;
+  the subscriber rows, the blogger cannot delete it to ask more people. And as many in
+  all over the account's blogs (``blog.core.daily_counts``), so that starting (or
+  deleting and starting again) more blogs asks nobody more;
 * a blocked blog asks nobody.
 """
 
@@ -24,12 +26,14 @@ from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import PageLogEntry
 
+from blog.core.daily_counts import add_today, count_today
 from blog.subscribers.confirmations import BLOGGER_CONFIRMATION_WINDOW, Asked, ask_to_confirm
 
 MAX_ADDRESSES = 1000
 ASKED_PER_DAY = 1000
 ASKED_PER_DAY_UNREVIEWED = 100
 LOG_ACTION = "bearcms.subscribers.add"
+ACCOUNT_SCOPE = "subscribers-asked"
 
 
 @dataclass
@@ -58,8 +62,10 @@ def asked_today(blog):
     return sum(data.get("asked", 0) for data in entries.values_list("data", flat=True))
 
 
-def left_today(blog):
-    return max(daily_limit(blog) - asked_today(blog), 0)
+def left_today(blog, user):
+    """How many more people ``user`` may ask for ``blog`` today."""
+    by_account = count_today(ACCOUNT_SCOPE, user.pk)
+    return max(daily_limit(blog) - max(asked_today(blog), by_account), 0)
 
 
 def add_to_list(blog, user, addresses, invalid):
@@ -73,7 +79,7 @@ def add_to_list(blog, user, addresses, invalid):
     """
     result = ListResult(invalid=invalid)
     to_ask = addresses_to_ask(blog, addresses, result)
-    left = left_today(blog)
+    left = left_today(blog, user)
     if len(to_ask) > left:
         raise OverDailyLimit(
             f"This list would ask {len(to_ask):,} people to confirm, but your blog can ask "
@@ -93,6 +99,7 @@ def add_to_list(blog, user, addresses, invalid):
                 result.held_back += 1
         if result.asked:
             log(instance=blog, action=LOG_ACTION, user=user, data={"asked": result.asked})
+    add_today(ACCOUNT_SCOPE, user.pk, result.asked)
     return result
 
 

@@ -35,7 +35,14 @@ from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.permission_policies import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from blog.dashboard.blogs import current_blog, own_blogs, owns_a_blog
+from blog.dashboard.blogs import (
+    current_blog,
+    for_blog,
+    own_blogs,
+    owns_a_blog,
+    posted_for_another_blog,
+    refuse_stale_form,
+)
 from blog.models import BlogPage, Subscriber
 from blog.models.permissions import STAFF, is_staff
 from blog.subscribers.email_list import (
@@ -207,10 +214,11 @@ class AddSubscribersView(WagtailAdminTemplateMixin, FormView):
     and why the others were not, and gives back the entries that are not addresses, to
     put right. It answers the POST itself: sending the list again asks nobody twice.
 
-    The list goes to the user's own blog, read once in ``dispatch`` whatever the request
-    says. A user who owns no blog gets 404, staff too: they see every blog's
-    subscribers, but a list is the blogger's to send. A blocked blog's page says it
-    cannot ask anyone, and its POST is refused.
+    The list goes to the blog the user is working on, read once in ``dispatch`` whatever
+    the request says (a list sent from a tab left open on another of their blogs is
+    refused). A user who owns no blog gets 404, staff without a blog of their own too:
+    they see every blog's subscribers, but a list is the blogger's to send. A blocked
+    blog's page says it cannot ask anyone, and its POST is refused.
     """
 
     page_title = "Add subscribers"
@@ -225,6 +233,8 @@ class AddSubscribersView(WagtailAdminTemplateMixin, FormView):
             raise Http404("You have no blog to add subscribers to.")
         if self.blog.blocked and request.method == "POST":
             raise PermissionDenied("A blocked blog cannot ask anyone to subscribe.")
+        if posted_for_another_blog(request, self.blog):
+            return refuse_stale_form(request, self.blog)
         return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self):
@@ -238,9 +248,9 @@ class AddSubscribersView(WagtailAdminTemplateMixin, FormView):
         return super().get_context_data(
             blog=self.blog,
             daily_limit=daily_limit(self.blog),
-            left_today=left_today(self.blog),
+            left_today=left_today(self.blog, self.request.user),
             max_addresses=MAX_ADDRESSES,
-            action_url=self.request.path,
+            action_url=for_blog(self.request.path, self.blog),
             submit_button_label="Ask them to confirm",
             submit_button_active_label="Asking…",
             **kwargs,

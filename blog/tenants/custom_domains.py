@@ -16,9 +16,9 @@ are no blog.
 from django.conf import settings
 from wagtail.models import Site
 
-from blog.core.names import blog_host, blog_hostname
+from blog.core.names import blog_host
 from blog.models import BlogPage
-from blog.tenants.site_cache import forget, host_key
+from blog.tenants.site_cache import blog_subdomain_keys, forget
 
 
 def sync_site(blog):
@@ -26,8 +26,8 @@ def sync_site(blog):
 
     The Site's name is what Wagtail's admin calls the blog (the dashboard's heading, the
     site lists), so it follows a renamed blog. Site saves clear the cached lookups of the
-    old and new hostnames (``blog.tenants.site_cache``); the subdomain's entry is cleared
-    here as well, since it may hold a redirect to a domain that has just changed.
+    old and new hostnames (``blog.tenants.site_cache``); the subdomains' entries are cleared
+    here as well, since they may hold a redirect to a host that has just changed.
     """
     wanted = {"hostname": blog_host(blog), "site_name": blog.title}
     site = Site.objects.filter(root_page_id=blog.pk).first()
@@ -36,7 +36,7 @@ def sync_site(blog):
         for name in changed:
             setattr(site, name, wanted[name])
         site.save(update_fields=changed)
-    forget([host_key(blog_hostname(blog.subdomain))])
+    forget(blog_subdomain_keys(blog))
 
 
 def may_have_certificate(domain):

@@ -49,19 +49,19 @@ def host_entry(host):
         subdomain = host.removesuffix("." + settings.BLOG_DOMAIN)
         if subdomain == host:
             return None
-        blogs = BlogPage.objects.filter(live=True)
+        blogs = BlogPage.objects.filter(live=True).only("subdomain", "custom_domain", "blocked")
         moved = blogs.filter(subdomain=subdomain, custom_domain__isnull=False).first()
-        # A subdomain the blog had before it was renamed (blog.tenants.lifecycle.rename_blog).
-        moved = (
-            moved
-            or blogs.filter(
+        entry = {}
+        if moved is None:
+            # A subdomain the blog had before it was renamed (blog.tenants.lifecycle).
+            moved = blogs.filter(
                 former_subdomains__subdomain=subdomain,
                 former_subdomains__left_at__gte=redirects_since(),
             ).first()
-        )
+            entry["renamed"] = True
         if moved is None:
             return None
-        return {"blocked": True} if moved.blocked else {"moved_to": blog_host(moved)}
+        return {"blocked": True} if moved.blocked else {**entry, "moved_to": blog_host(moved)}
 
     return cached(host_key(host), lookup)
 
@@ -72,16 +72,19 @@ def resolve_site_for_host(host):
     return Site(**data) if data and "id" in data else None
 
 
-def redirect_to_blog_host(request, domain):
+def redirect_to_blog_host(request, entry):
     """The answer of a subdomain the blog left (for its own domain, or another
     subdomain): the same path on the blog's host.
 
     Browsers keep a 301 for good unless told otherwise; an hour lets a blogger who removes
-    the domain get their subdomain back the same day.
+    the domain get their subdomain back the same day. A renamed blog may take its old
+    name back at once, and a browser still keeping old → new would then loop between the
+    two: that redirect is kept only as long as a reader page.
     """
-    root_url = Site(hostname=domain, port=settings.SITE_PORT).root_url
+    root_url = Site(hostname=entry["moved_to"], port=settings.SITE_PORT).root_url
     response = HttpResponsePermanentRedirect(root_url + request.get_full_path())
-    response["Cache-Control"] = "public, max-age=3600"
+    max_age = settings.READER_MAX_AGE if entry.get("renamed") else 3600
+    response["Cache-Control"] = f"public, max-age={max_age}"
     return response
 
 
@@ -104,7 +107,7 @@ class BlogHostMiddleware:
         host = request_host(request)
         entry = host_entry(host) if host else None
         if entry and "moved_to" in entry:
-            return redirect_to_blog_host(request, entry["moved_to"])
+            return redirect_to_blog_host(request, entry)
         if entry and "blocked" in entry:
             return blog_unavailable()
         site = Site(**entry) if entry else None

@@ -32,7 +32,7 @@ from blog.core.names import (
 )
 from blog.models import BlogPage, FormerSubdomain
 from blog.tenants.custom_domains import sync_site
-from blog.tenants.site_cache import forget, host_key
+from blog.tenants.site_cache import blog_subdomain_keys, forget
 
 # What a blogger may do with pages inside their own blog, and with their own images and
 # documents (fonts).
@@ -153,8 +153,7 @@ def rename_blog(blog, subdomain):
     sync_site(blog)
     Group.objects.filter(pk=blog.group_id).update(name=f"Blog: {subdomain}")
     Collection.objects.filter(pk=blog.collection_id).update(name=f"Blog: {subdomain}")
-    former = blog.former_subdomains.values_list("subdomain", flat=True)
-    forget(host_key(blog_hostname(name)) for name in former)
+    forget(blog_subdomain_keys(blog))
     return blog
 
 

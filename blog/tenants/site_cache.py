@@ -23,6 +23,7 @@ from wagtail.models import Page, Site
 
 from blog.core.names import blog_hostname
 from blog.core.tree import ROOT_DEPTH
+from blog.models import FormerSubdomain
 
 TIMEOUT = 24 * 3600
 MISSING_TIMEOUT = 300  # "no such host" is cheap to ask again; junk hosts must not pile up
@@ -83,11 +84,17 @@ def forget_site(sender, instance, **kwargs):
     )
 
 
+def blog_subdomain_keys(blog):
+    """The host keys of ``blog``'s subdomains: its own, which redirects to its custom
+    domain if it has one, and the former ones, which redirect to it after a rename."""
+    former = FormerSubdomain.objects.filter(blog_id=blog.pk).values_list("subdomain", flat=True)
+    return [host_key(blog_hostname(name)) for name in [blog.subdomain, *former]]
+
+
 def forget_blog_root(sender, instance, **kwargs):
     if isinstance(instance, Page) and instance.depth == ROOT_DEPTH:
         keys = [root_key(instance.path), root_key(PLATFORM)]
-        if subdomain := getattr(instance, "subdomain", None):
-            # A blog on its own domain: its subdomain's redirect follows it being
-            # published, unpublished or deleted.
-            keys.append(host_key(blog_hostname(subdomain)))
+        if getattr(instance, "subdomain", None):
+            # Their redirects follow the blog being published, unpublished or deleted.
+            keys += blog_subdomain_keys(instance)
         forget(keys)

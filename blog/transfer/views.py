@@ -33,7 +33,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 
-from blog.dashboard.blogs import chosen_blog, current_blog
+from blog.dashboard.blogs import (
+    chosen_blog,
+    current_blog,
+    for_blog,
+    posted_for_another_blog,
+    refuse_stale_form,
+)
 from blog.models import BlogPage, ImportJob, PostPage
 from blog.models.permissions import is_staff
 from blog.transfer.export import (
@@ -110,6 +116,8 @@ def upload(request):
     """GET: the upload form and the blog's recent imports. POST: read and check the
     file, keep the result as a job in preview, and show it."""
     blog = current_blog(request)
+    if blog is not None and posted_for_another_blog(request, blog):
+        return refuse_stale_form(request, blog)
     form = UploadForm()
     if blog is not None and request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
@@ -118,7 +126,14 @@ def upload(request):
             return redirect(f"{NAMESPACE}:job", job.pk)
     jobs = ImportJob.objects.filter(blog=blog).defer("rows", "problems")[:RECENT_JOBS]
     return TemplateResponse(
-        request, "blog/admin/import.html", {"blog": blog, "form": form, "jobs": jobs}
+        request,
+        "blog/admin/import.html",
+        {
+            "blog": blog,
+            "form": form,
+            "jobs": jobs,
+            "action_url": for_blog(request.path, blog) if blog is not None else "",
+        },
     )
 
 

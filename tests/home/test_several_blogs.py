@@ -4,6 +4,7 @@ dashboard page works on the blog they are in, showing nothing of their other blo
 posts, figures or subscribers. Deleting one blog leaves the others."""
 
 import datetime
+import html
 
 import pytest
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 
 from blog.models import BlogPage, Hit, PostPage, Subscriber
+from blog.subscribers import email_list
 from home.models import ReleasedSubdomain
 from tests.support.clients import PASSWORD
 from tests.support.dashboard_forms import form_errors, settings_form, settings_url
@@ -181,7 +183,7 @@ def test_posts_imported_go_into_the_blog_switched_to(first, second, client):
 
 def test_a_blog_of_another_account_cannot_be_switched_to(first, client, make_blogger):
     stranger = make_blogger("stranger", title="Not yours")
-    for value in [str(stranger.pk), "x", "١", ""]:
+    for value in [str(stranger.pk), "x", "١", "", "9" * 30]:
         assert client.post(BLOGS_URL, {"switch": value}).status_code == 404
     home = page_text(client, reverse("wagtailadmin_home"))
     assert "Not yours" not in home and "First words" in home
@@ -229,3 +231,57 @@ def test_deleting_the_account_deletes_every_blog_of_it(first, second, client, ma
     released = ReleasedSubdomain.objects.filter(subdomain__in=["first", "second"])
     assert released.count() == 2
     assert all(row.released_at > timezone.now() - datetime.timedelta(minutes=1) for row in released)
+
+
+# --- What review found ----------------------------------------------------------------------
+
+
+def test_a_form_left_open_on_another_blog_saves_nothing(first, second, client):
+    switch(client, first)
+    stale_action = client.get(settings_url()).context["action_url"]  # the form, for first
+    assert stale_action.endswith(f"?for_blog={first.pk}")
+    switch(client, second)  # in another tab
+    response = client.post(stale_action, settings_form(first, title="First, from a stale tab"))
+    assert response.status_code == 302 and response["Location"] == settings_url()
+    second.refresh_from_db()
+    first.refresh_from_db()
+    assert (first.title, second.title) == ("First words", "Second thoughts")
+    page = html.unescape(client.get(settings_url()).content.decode())
+    assert "Nothing was saved: this page was open on another of your blogs" in page
+
+
+@pytest.mark.parametrize("url", ["/dashboard/domain/address/", "/dashboard/import/"])
+def test_other_forms_of_a_blog_refuse_a_stale_tab_too(first, second, client, url):
+    response = client.post(f"{url}?for_blog={first.pk}", {"subdomain": "stale"})
+    assert response.status_code == 302 and response["Location"] == url
+    assert not BlogPage.objects.filter(subdomain="stale").exists()
+
+
+def test_blogs_of_one_account_ask_no_more_people_in_all_than_one_blog(first, client, monkeypatch):
+    monkeypatch.setattr(email_list, "ASKED_PER_DAY_UNREVIEWED", 3)
+    url = "/dashboard/subscribers/import/"
+    pages = []
+    for round_ in range(2):
+        start(client, f"round{round_}")
+        response = client.post(url, {"addresses": f"a{round_}@example.org\nb{round_}@example.org"})
+        pages.append(html.unescape(response.content.decode()))
+        BlogPage.objects.get(subdomain=f"round{round_}").delete()  # and start again
+    assert "Asked 2 people to confirm" in pages[0]
+    assert "your blog can ask 1 more today" in pages[1]
+    assert not Subscriber.objects.filter(email__startswith="a1").exists()
+
+
+def test_an_account_with_a_blocked_blog_starts_no_other(first, client):
+    BlogPage.objects.filter(pk=first.pk).update(blocked=True)
+    response = start(client, "fresh")
+    assert "Staff have blocked one of your blogs" in html.unescape(response.content.decode())
+    assert not BlogPage.objects.filter(subdomain="fresh").exists()
+
+
+def test_an_account_starts_at_most_three_blogs_a_day(first, client):
+    for name in ["one", "two", "three"]:
+        assert start(client, name).status_code == 302
+        BlogPage.objects.get(subdomain=name).delete()  # deleting does not give one back
+    response = start(client, "four")
+    assert "You have started 3 blogs today" in response.content.decode()
+    assert not BlogPage.objects.filter(subdomain="four").exists()

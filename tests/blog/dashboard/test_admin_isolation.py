@@ -46,6 +46,7 @@ STAFF_MENU_ITEMS = {
     "review",
     "moderation-terms",
     "upvotes",
+    "empty-blogs",
     "platform-stats",
 }
 MARKER_NAMES = [

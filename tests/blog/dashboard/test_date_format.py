@@ -129,3 +129,16 @@ def test_a_stored_format_that_breaks_the_rules_falls_back_on_every_reader_page(
     assert post_date(blog)[0] == "10 Mar, 2024"
     html = reader.get("/dated/").content.decode()  # the directive's date, too
     assert re.search(f'On <time datetime="[^"]+">{default}</time>.', html)
+
+
+@pytest.mark.parametrize("shape", ["__hash__", "__init__", "DATE_FORMAT"])
+def test_a_format_that_names_a_setting_is_written_as_letters_not_looked_up(desk, blog, shape):
+    """Django's ``date`` filter would print these as the setting or method they name
+    (the time zone, a timestamp, a memory address); the blog writes its letters."""
+    response = desk.post(settings_url(), settings_form(blog, date_format=shape))
+    if response.status_code == 302:  # allowed: shown as its letters mean
+        expected = dateformat.format(timezone.localtime(PUBLISHED), shape)
+        assert post_date(blog) == (expected, expected)
+        assert "UTC" not in expected and "0x" not in expected
+    else:  # refused: "T" of DATE_FORMAT is the time zone
+        assert BlogPage.objects.get(pk=blog.pk).date_format != shape

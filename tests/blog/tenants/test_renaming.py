@@ -7,6 +7,7 @@ import html
 from unittest import mock
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Site
@@ -148,7 +149,31 @@ def test_a_blog_changes_its_address_at_most_three_times_a_quarantine(blog, clien
     response = rename(client, "four")
     assert "changed its address 3 times" in text(response)
     assert BlogPage.objects.get(pk=blog.pk).subdomain == "three"
-    assert rename(client, "one").status_code == 200  # going back is a change too
+    assert rename(client, "oldname").status_code == 302  # going back is always allowed
+    assert BlogPage.objects.get(pk=blog.pk).subdomain == "oldname"
+
+
+def test_a_renamed_blogs_old_address_is_kept_by_browsers_briefly(blog, client, settings):
+    rename(client, "newname")
+    response = host_client("oldname.localhost").get("/")
+    assert response["Cache-Control"] == f"public, max-age={settings.READER_MAX_AGE}"
+
+
+def test_unblocking_a_renamed_blog_brings_its_old_address_back_at_once(blog, client):
+    rename(client, "newname")
+    blog = BlogPage.objects.get(pk=blog.pk)
+    set_blog_flags(blog, blocked=True)
+    assert host_client("oldname.localhost").get("/").status_code == 410
+    set_blog_flags(blog, blocked=False)
+    assert host_client("oldname.localhost").get("/").status_code == 301
+
+
+def test_a_deleted_blogs_former_addresses_keep_their_quarantine(blog, client):
+    rename(client, "newname")
+    BlogPage.objects.get(pk=blog.pk).delete()
+    for name in ("oldname", "newname"):
+        with pytest.raises(ValidationError):
+            check_new_subdomain(name)
 
 
 def test_a_draft_saved_before_the_rename_keeps_the_new_address(blog, client):
@@ -158,7 +183,11 @@ def test_a_draft_saved_before_the_rename_keeps_the_new_address(blog, client):
     revision.publish(user=blog.owner)
     blog.refresh_from_db()
     assert (blog.title, blog.subdomain, blog.slug) == ("A draft title", "newname", "newname")
+    assert blog.url_path == "/newname/"  # where its posts are
     assert Site.objects.get(root_page=blog).hostname == "newname.localhost"
+    reader = host_client("newname.localhost")
+    assert reader.get("/feed/").status_code == 200
+    assert reader.get("/still-here/").status_code == 200
 
 
 def test_settings_saved_after_the_rename_keep_the_new_address(blog, client):
