@@ -1,14 +1,17 @@
 """Counting reads without cookies, JavaScript or anything that follows a reader around.
 
-A post's page carries a 1x1 image, ``/hit/<post id>/``. The page itself can be cached
+A post's page carries a 1x1 image, ``/hit/<post id>/``; the home page ``/hit/home/`` and
+the post list (``/blog/``, tag filters too) ``/hit/blog/``. The page itself can be cached
 by the CDN and the app and never writes; the pixel is never cached, so every page view
-that loads images asks for it once, and that request records the read (``hit``).
+that loads images asks for it once, and that request records the read (``hit``). A blog
+whose blogger turned counting off (``BlogPage.analytics_enabled``) renders no pixel, and
+the pixel counts nothing there (a page cached before the switch may still ask).
 
-A read is stored as a ``Hit``: post, blog, time, referrer host, country, device class
-and browser family, and ``visitor_hash``, an HMAC of the reader's network (an IPv4
-address or an IPv6 /64, ``blog.core.reader_requests.reader_network``) and post keyed with a
-salt that exists for one UTC day (``AnalyticsSalt``). The unique (day, visitor_hash)
-constraint counts each reader once per post and day at the cost of nothing but the
+A read is stored as a ``Hit``: post (or page kind), blog, time, referrer host, country,
+device class and browser family, and ``visitor_hash``, an HMAC of the reader's network (an
+IPv4 address or an IPv6 /64, ``blog.core.reader_requests.reader_network``) and page keyed
+with a salt that exists for one UTC day (``AnalyticsSalt``). The unique (day, visitor_hash)
+constraint counts each reader once per page and day at the cost of nothing but the
 INSERT that tolerates the duplicate. The user agent is left out on purpose: the client
 chooses it, so with it one address could count as any number of readers; without it,
 readers sharing an address count once. The IP address is never stored;
@@ -37,11 +40,11 @@ from wagtail.models import Page
 
 from blog.core.reader_requests import reader_network, seconds_until_allowed
 from blog.core.user_agents import browser_family, device_class, is_bot
-from blog.models import AnalyticsSalt, Hit, PostPage
+from blog.models import AnalyticsSalt, BlogPage, Hit, PostPage
 from blog.tenants.hosts import resolve_site_for_host
 from blog.wagtail_overrides.requests import request_host
 
-HIT_PATH = re.compile(r"/hit/(\d{1,19})/")
+HIT_PATH = re.compile(r"/hit/(\d{1,19}|home|blog)/")
 # The smallest transparent GIF: 1x1, one transparent colour.
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 RATE_LIMIT = 120  # hits per window from one reader network: a reader skimming a whole blog
@@ -71,8 +74,9 @@ def daily_salt(day):
     return salt
 
 
-def visitor_hash(salt, network, post_id):
-    message = f"{network}\n{post_id}".encode()
+def visitor_hash(salt, network, page):
+    """The reader of ``page`` (a post id, or "home" or "blog") on the salt's day."""
+    message = f"{network}\n{page}".encode()
     return hmac.new(salt.encode(), message, hashlib.sha256).hexdigest()
 
 
@@ -120,60 +124,74 @@ def country(request):
 
 
 @functools.cache
-def insert_hit_sql():
-    """INSERT the read only if the post is a live, visible post of the live blog, and do
+def insert_hit_sql(page):
+    """INSERT the read only if the post is a live, visible post of the live blog (or, for
+    the home page and post list, the blog is live) and the blog counts reads, and do
     nothing if this reader's read of the day is in already: one statement.
 
     Hand-written because this is the one write on every page view: the ORM would need a
     SELECT to check the post and then an INSERT, two round trips and two query
     compilations, which cost more than the write itself (``bench/hits.py``).
     """
-    hit, post, page = Hit._meta.db_table, PostPage._meta.db_table, Page._meta.db_table
-    return f"""
+    hit, post, page_table = Hit._meta.db_table, PostPage._meta.db_table, Page._meta.db_table
+    blog_table = BlogPage._meta.db_table
+    columns = f"""
         INSERT INTO {hit}
-            (post_id, blog_id, created_at, day, visitor_hash, referrer_host, country,
+            (post_id, page, blog_id, created_at, day, visitor_hash, referrer_host, country,
              device, browser)
-        SELECT post.page_ptr_id, post.blog_id, %s, %s, %s, %s, %s, %s, %s
+    """
+    if page != Hit.POST:
+        return f"""{columns}
+            SELECT NULL, %s, blog.id, %s, %s, %s, %s, %s, %s, %s
+            FROM {page_table} blog
+            JOIN {blog_table} settings ON settings.page_ptr_id = blog.id
+            WHERE blog.id = %s AND blog.live AND settings.analytics_enabled
+            ON CONFLICT DO NOTHING
+        """  # noqa: S608 (only table names are put in; every value is a parameter)
+    return f"""{columns}
+        SELECT post.page_ptr_id, %s, post.blog_id, %s, %s, %s, %s, %s, %s, %s
         FROM {post} post
-        JOIN {page} page ON page.id = post.page_ptr_id
-        JOIN {page} blog ON blog.id = post.blog_id
+        JOIN {page_table} page ON page.id = post.page_ptr_id
+        JOIN {page_table} blog ON blog.id = post.blog_id
+        JOIN {blog_table} settings ON settings.page_ptr_id = post.blog_id
         WHERE post.page_ptr_id = %s AND post.blog_id = %s AND post.published_date <= %s
-            AND page.live AND blog.live
+            AND page.live AND blog.live AND settings.analytics_enabled
         ON CONFLICT DO NOTHING
     """  # noqa: S608 (only table names are put in; every value is a parameter)
 
 
-def record_hit(request, blog_id, post_id):
-    """Count one read of ``post_id`` of blog ``blog_id``, unless a bot or a flood asks,
-    or readers cannot see that post. A second read by the same reader on the same day
-    changes nothing."""
+def record_hit(request, blog_id, target):
+    """Count one read of ``target`` (a post id, or "home" or "blog") of blog ``blog_id``,
+    unless a bot or a flood asks, readers cannot see that page, or the blog counts no
+    reads. A second read by the same reader on the same day changes nothing."""
     user_agent = request.META.get("HTTP_USER_AGENT", "")
-    if post_id > MAX_POST_ID or is_bot(user_agent):
+    is_post = target not in {Hit.HOME, Hit.POST_LIST}
+    if (is_post and int(target) > MAX_POST_ID) or is_bot(user_agent):
         return
     if seconds_until_allowed(request, "hit", RATE_LIMIT, RATE_WINDOW):
         return
+    page = Hit.POST if is_post else target
     now = timezone.now()
     day = now.astimezone(datetime.UTC).date()
     ops = connection.ops
     created_at = ops.adapt_datetimefield_value(now)
     params = [
+        page,
         created_at,
         ops.adapt_datefield_value(day),
-        visitor_hash(daily_salt(day), reader_network(request), post_id),
+        visitor_hash(daily_salt(day), reader_network(request), target),
         referrer_host(request),
         country(request),
         device_class(user_agent),
         browser_family(user_agent),
-        post_id,
-        blog_id,
-        created_at,
     ]
+    params += [int(target), blog_id, created_at] if is_post else [blog_id]
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Waiting for the disk to confirm each read would cost most of the request;
             # a crash can lose the last fraction of a second of reads, never corrupt.
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        cursor.execute(insert_hit_sql(), params)
+        cursor.execute(insert_hit_sql(page), params)
 
 
 def pixel_response():
@@ -184,8 +202,8 @@ def pixel_response():
 
 
 class HitPixelMiddleware:
-    """``GET /hit/<post_id>/`` on a blog's host: record a read (``record_hit``) and
-    answer the pixel, before the rest of the middleware runs.
+    """``GET /hit/<post id>/`` (or ``/hit/home/``, ``/hit/blog/``) on a blog's host: record
+    a read (``record_hit``) and answer the pixel, before the rest of the middleware runs.
 
     Every view of every post asks for the pixel, uncached, so it must cost as little as
     a request can: one cached host lookup, the rate-limit counter, one indexed query and
@@ -207,7 +225,7 @@ class HitPixelMiddleware:
         if site is None or site.is_default_site:
             return self.get_response(request)
         if request.method == "GET":
-            record_hit(request, site.root_page_id, int(match[1]))
+            record_hit(request, site.root_page_id, match[1])
         return pixel_response()
 
 

@@ -1,34 +1,40 @@
 """The analytics dashboard: a blog's reads (``blog.analytics.hits``) in the Wagtail admin.
 
-``/dashboard/analytics/?days=7|30|365`` shows reads per day as a server-rendered SVG bar
-chart, totals, top posts, referrers, countries, devices and browsers, and a per-post
-table; ``&format=csv`` downloads the same figures. A blogger sees only their own blog and
-no parameter changes that; staff see platform totals, or one blog with ``?blog=<id>``.
+``/dashboard/analytics/?days=7|30|90|180|365|all`` shows the period's reads as a
+server-rendered SVG bar chart (``blog.analytics.charts``), totals, reads in the last five
+minutes, the most read pages, referrers, countries, devices and browsers, and a table of
+every post; ``&format=csv`` downloads the same figures. Two drill-downs narrow it:
+``?post=<id>`` (one post's reads, referrers, countries, devices, browsers) and
+``?referrer=<host>`` (the pages that referrer sent readers to). A blogger sees only the
+blog they are working on and no parameter changes that (another blog's post is a 404);
+staff see platform totals, or one blog with ``?blog=<id>``.
 
-Every figure is one aggregate query on the hits of the period (indexed by blog and time),
-so the page costs the same number of queries however many posts and reads there are.
+Figures come from the daily roll-ups and today's hits (``blog.analytics.figures``), so a
+year costs about what a week does.
 """
 
 import csv
 import datetime
+import re
+from urllib.parse import urlencode
 
-from django.db.models import Count, F
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.urls import reverse
 
+from blog.analytics.charts import reads_chart
+from blog.analytics.figures import Reads, first_day_with_reads, page_rows
+from blog.analytics.rollups import utc_today
 from blog.core.spreadsheets import neutralise_formula
 from blog.dashboard.blogs import chosen_blog, current_blog
 from blog.models import Hit, PostPage
 from blog.models.permissions import is_staff
 
-PERIODS = (7, 30, 365)
-DEFAULT_PERIOD = 30
+PERIODS = ("7", "30", "90", "180", "365", "all")
+DEFAULT_PERIOD = "30"
 TOP = 10  # rows in each "top" list
 PLATFORM_POSTS = 100  # rows in the platform's per-post table
-CHART_WIDTH = 730  # viewBox units: two per day of the longest period
-CHART_HEIGHT = 160
+MAX_REFERRER_LENGTH = 253
 TOP_LISTS = {  # field: (heading, column, label of the empty value)
     "referrer_host": ("Referrers", "Referrer", "Direct or unknown"),
     "country": ("Countries", "Country", "Unknown"),
@@ -37,119 +43,77 @@ TOP_LISTS = {  # field: (heading, column, label of the empty value)
 }
 
 
-def period_days(request):
-    days = request.GET.get("days", "")
-    return int(days) if days in {str(period) for period in PERIODS} else DEFAULT_PERIOD
+def period_of(request):
+    period = request.GET.get("days", "")
+    return period if period in PERIODS else DEFAULT_PERIOD
 
 
-def analytics_figures(blog, days, today):
-    """Every figure of the dashboard for ``blog`` (None: all blogs) over ``days`` UTC days
-    ending with ``today``, in a fixed number of queries."""
-    first_day = today - datetime.timedelta(days=days - 1)
-    start = datetime.datetime.combine(first_day, datetime.time.min, tzinfo=datetime.UTC)
-    hits = Hit.objects.filter(created_at__gte=start)
-    if blog is not None:
-        hits = hits.filter(blog=blog)
-    daily = dict(hits.values_list("day").annotate(reads=Count("id")).order_by())
+def drilled_post(request, blog):
+    """The post of ``?post=<id>``, or None; a post that is not ``blog``'s is a 404 (for
+    staff without a blog, any post)."""
+    post_id = request.GET.get("post", "")
+    if not post_id:
+        return None
+    if not re.fullmatch(r"[0-9]{1,10}", post_id):
+        raise Http404
+    posts = PostPage.objects.select_related("blog")
+    post = (posts if blog is None else posts.filter(blog=blog)).filter(id=post_id).first()
+    if post is None:
+        raise Http404
+    return post
+
+
+def analytics_figures(blog, period, today, post=None, referrer=None):
+    """Every figure of the dashboard for ``blog`` (None: all blogs), narrowed to ``post``
+    or ``referrer``, over the ``period`` ending with ``today``, in a fixed number of
+    queries."""
+    if period == "all":
+        first_day = first_day_with_reads(blog, today)
+    else:
+        first_day = today - datetime.timedelta(days=int(period) - 1)
+    reads = Reads(blog, first_day, today, post=post, referrer=referrer)
+    per_day = reads.count("day")
     reads_per_day = [
-        (day, daily.get(day, 0))
-        for day in (first_day + datetime.timedelta(days=n) for n in range(days))
+        (day, per_day[day])
+        for day in (
+            first_day + datetime.timedelta(days=n) for n in range((today - first_day).days + 1)
+        )
     ]
-    totals = hits.aggregate(reads=Count("id"), posts=Count("post", distinct=True))
-    posts = post_rows(hits, blog)
+    page_reads = reads.count("page") if post is None else {}
+    pages = page_rows(page_reads, blog, PLATFORM_POSTS) if post is None else []
+    if referrer is not None:
+        pages = [row for row in pages if row["reads"]]
     return {
-        "days": days,
+        "period": period,
         "first_day": first_day,
         "today": today,
         "reads_per_day": reads_per_day,
-        "total_reads": totals["reads"],
-        "posts_read": totals["posts"],
-        "peak": max(reads for _day, reads in reads_per_day),
-        "posts": posts,
-        "top_posts": [row for row in posts[:TOP] if row["reads"]],
-        "top_lists": [
-            (title, column, top_values(hits, field, empty))
+        "total_reads": sum(per_day.values()),
+        "posts_read": sum(1 for (page, _post), n in page_reads.items() if page == Hit.POST and n),
+        "reading_now": reads.reading_now(),
+        "pages": pages,
+        "top_pages": [row for row in pages[:TOP] if row["reads"]],
+        "top_lists": []
+        if referrer is not None
+        else [
+            (title, column, field, top_values(reads.count("value", field), empty))
             for field, (title, column, empty) in TOP_LISTS.items()
-        ],
+        ],  # fmt: skip
     }
 
 
-def top_values(hits, field, empty_label):
-    rows = hits.values_list(field).annotate(reads=Count("id")).order_by("-reads", field)[:TOP]
-    return [(value or empty_label, reads) for value, reads in rows]
-
-
-def post_rows(hits, blog):
-    """Per post: id, title, reads in the period and upvotes, most read first.
-
-    A blog lists every post, read or not; the platform lists its most read posts, with
-    their blogs.
-    """
-    if blog is None:
-        rows = (
-            hits.values(
-                "post_id",
-                "blog_id",
-                title=F("post__title"),
-                upvotes=F("post__upvote_count"),
-                blog_title=F("blog__title"),
-            )
-            .annotate(reads=Count("id"))
-            .order_by("-reads", "post_id")
-        )
-        return list(rows[:PLATFORM_POSTS])
-    reads = dict(hits.values_list("post_id").annotate(reads=Count("id")).order_by())
-    posts = PostPage.objects.filter(blog=blog).values_list("id", "title", "upvote_count")
-    rows = [
-        {"post_id": pk, "title": title, "upvotes": upvotes, "reads": reads.get(pk, 0)}
-        for pk, title, upvotes in posts
-    ]
-    return sorted(rows, key=lambda row: (-row["reads"], row["title"], row["post_id"]))
-
-
-def reads_chart(reads_per_day, peak):
-    """An SVG bar chart with one bar per day (zero-height on days without reads); each
-    bar's <title> is its tooltip and what a screen reader announces."""
-    slot = CHART_WIDTH / len(reads_per_day)
-    width = slot * 0.8 if len(reads_per_day) <= 31 else slot
-    scale = CHART_HEIGHT / (peak or 1)
-    bars = format_html_join(
-        "",
-        '<rect class="bar" x="{}" y="{}" width="{}" height="{}"><title>{}: {} reads</title></rect>',
-        (
-            (
-                f"{n * slot:.2f}",
-                f"{CHART_HEIGHT - reads * scale:.2f}",
-                f"{width:.2f}",
-                f"{reads * scale:.2f}",
-                day.isoformat(),
-                reads,
-            )
-            for n, (day, reads) in enumerate(reads_per_day)
-        ),
-    )
-    total = sum(reads for _day, reads in reads_per_day)
-    label = f"Reads per day, last {len(reads_per_day)} days: {total} in all, at most {peak}"
-    return format_html(
-        '<svg class="analytics-chart" viewBox="0 0 {} {}" preserveAspectRatio="none" '
-        'role="img" aria-label="{}"><title>{}</title>'
-        '<line class="baseline" x1="0" y1="{}" x2="{}" y2="{}"></line>{}</svg>',
-        CHART_WIDTH,
-        CHART_HEIGHT,
-        label,
-        label,
-        CHART_HEIGHT,
-        CHART_WIDTH,
-        CHART_HEIGHT,
-        bars,
-    )
+def top_values(counts, empty_label):
+    """The ``TOP`` most counted values, as (value, label, reads)."""
+    rows = sorted(((n, value) for value, n in counts.items() if n), key=lambda r: (-r[0], r[1]))
+    return [(value, value or empty_label, n) for n, value in rows[:TOP]]
 
 
 def csv_response(figures, blog):
     name = blog.subdomain if blog is not None else "platform"
+    period = figures["period"] if figures["period"] == "all" else f"{figures['period']}d"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
-        f'attachment; filename="analytics-{name}-{figures["days"]}d-{figures["today"]}.csv"'
+        f'attachment; filename="analytics-{name}-{period}-{figures["today"]}.csv"'
     )
     writer = csv.writer(response)
 
@@ -160,44 +124,87 @@ def csv_response(figures, blog):
         writer.writerow([])
 
     section("Reads per day", ["date", "reads"], figures["reads_per_day"])
-    post_heading = ["post", "reads", "upvotes"] + (["blog"] if blog is None else [])
-    section(
-        "Posts",
-        post_heading,
-        (
-            [row["title"], row["reads"], row["upvotes"]]
-            + ([row["blog_title"]] if blog is None else [])
-            for row in figures["posts"]
-        ),
-    )
-    for title, column, rows in figures["top_lists"]:
-        section(title, [column.lower(), "reads"], rows)
+    if figures["pages"]:
+        section(
+            "Posts",
+            ["post", "reads", "upvotes"] + (["blog"] if blog is None else []),
+            (
+                [row["title"], row["reads"], "" if row["upvotes"] is None else row["upvotes"]]
+                + ([row["blog_title"]] if blog is None else [])
+                for row in figures["pages"]
+            ),
+        )
+    for title, column, _field, rows in figures["top_lists"]:
+        section(title, [column.lower(), "reads"], ((value, n) for value, _label, n in rows))
     return response
 
 
+class Links:
+    """The dashboard's own URLs: the current query (staff's ``blog``, the period, a
+    drill-down) with some parameters changed; None drops one."""
+
+    def __init__(self, **params):
+        self.params = params
+
+    def __call__(self, **changes):
+        params = {**self.params, **changes}
+        return "?" + urlencode({k: v for k, v in params.items() if v is not None})
+
+
 def analytics_view(request):
-    days = period_days(request)
+    period = period_of(request)
     if is_staff(request.user):
         blog = chosen_blog(request)
     else:
-        # A blogger's own blog, whatever the query string says.
+        # A blogger's current blog, whatever the query string says.
         blog = current_blog(request)
         if blog is None:
             return render(request, "blog/admin/analytics_no_blog.html")
-    figures = analytics_figures(blog, days, timezone.now().astimezone(datetime.UTC).date())
+    post = drilled_post(request, blog)
+    if post is not None and blog is None:
+        blog = post.blog
+    referrer = request.GET.get("referrer") if post is None else None
+    if referrer is not None:  # PostgreSQL refuses NUL in text
+        referrer = referrer.replace("\x00", "")[:MAX_REFERRER_LENGTH]
+    figures = analytics_figures(blog, period, utc_today(), post, referrer)
     if request.GET.get("format") == "csv":
         return csv_response(figures, blog)
-    staff_on_one_blog = blog is not None and is_staff(request.user)
-    query = f"blog={blog.id}&" if staff_on_one_blog else ""
+    staff = is_staff(request.user)
+    link = Links(blog=blog.id if staff and blog else None, days=period)
+    here = Links(**link.params, post=post and post.id, referrer=referrer)
+    for row in figures["pages"]:
+        row["url"] = link(post=row["post_id"]) if row["post_id"] else None
+        row["blog_url"] = Links(blog=row["blog_id"], days=period)()
+    chart, bar_size = reads_chart(figures["reads_per_day"])
     return render(
         request,
         "blog/admin/analytics.html",
         {
             "blog": blog,
+            "post": post,
+            "referrer": referrer,
             "figures": figures,
-            "chart": reads_chart(figures["reads_per_day"], figures["peak"]),
-            "periods": [(period, f"?{query}days={period}") for period in PERIODS],
-            "csv_url": f"?{query}days={days}&format=csv",
-            "all_blogs_url": f"?days={days}" if staff_on_one_blog else None,
+            "chart": chart,
+            "bar_size": bar_size,
+            "periods": [
+                (value, "All time" if value == "all" else f"{value} days", here(days=value))
+                for value in PERIODS
+            ],
+            "csv_url": here(format="csv"),
+            "whole_blog_url": link() if post or referrer is not None else None,
+            "all_blogs_url": Links(days=period)() if staff and blog else None,
+            "lists": [
+                (
+                    title,
+                    column,
+                    [
+                        (label, n, link(referrer=value) if field == "referrer_host" else None)
+                        for value, label, n in rows
+                    ],
+                )
+                for title, column, field, rows in figures["top_lists"]
+            ],  # fmt: skip
+            "counting_off": blog is not None and not blog.analytics_enabled,
+            "settings_url": None if staff else reverse("bearcms_blog_settings"),
         },
     )

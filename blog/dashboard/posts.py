@@ -12,7 +12,7 @@ see every blog's, with the blog's name.
 """
 
 import django_filters
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.forms import RadioSelect
 from django.http import Http404
@@ -32,7 +32,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from blog.dashboard.blogs import current_blog
 from blog.dashboard.isolation import visible_pages
 from blog.dashboard.writing import new_post_url, post_status
-from blog.models import Hit, PostPage, PostTag
+from blog.models import DailyReads, Hit, PostPage, PostTag, RolledUpDay
 from blog.models.permissions import is_staff
 
 WIDE = "desk-wide-only"
@@ -127,6 +127,26 @@ class TagsColumn(Column):
         return ", ".join(tag.name for tag in instance.tags.all())
 
 
+def reads_of_all_time():
+    """Each post's reads: the daily sums of the days rolled up (``DailyReads``, see
+    ``blog.analytics.rollups``), whose hits are deleted after a while, and the hits of
+    the days after them."""
+    hits = Hit.objects.filter(post=OuterRef("pk"))
+    last = RolledUpDay.objects.aggregate(last=Max("day"))["last"]
+    if last is None:
+        return per_post(hits, Count("id"))
+    summed = DailyReads.objects.filter(
+        post=OuterRef("pk"), dimension=DailyReads.TOTAL, day__lte=last
+    )
+    return per_post(summed, Sum("reads")) + per_post(hits.filter(day__gt=last), Count("id"))
+
+
+def per_post(rows, aggregate):
+    """``aggregate`` over ``rows`` of the outer query's post, 0 when there are none."""
+    total = rows.order_by().values("post").annotate(total=aggregate).values("total")
+    return Coalesce(Subquery(total, output_field=IntegerField()), 0)
+
+
 class PostIndexView(IndexView):
     """The posts of the user's blog, newest first, with their reads and upvotes."""
 
@@ -176,19 +196,12 @@ class PostIndexView(IndexView):
 
     def annotate_queryset(self, pages):
         # Wagtail's own annotations, less ``.specific()``: these are posts already.
-        reads = (
-            Hit.objects.filter(post=OuterRef("pk"))
-            .order_by()
-            .values("post")
-            .annotate(count=Count("id"))
-            .values("count")
-        )
         return (
             pages.select_related("blog")
             .prefetch_related("tags")
             .annotate_site_root_state()
             .annotate_approved_schedule()
-            .annotate(reads=Coalesce(Subquery(reads, output_field=IntegerField()), 0))
+            .annotate(reads=reads_of_all_time())
         )
 
     @property

@@ -256,6 +256,12 @@ class BlogPage(
         default=True,
         help_text="Email your confirmed subscribers when a new post is published.",
     )
+    # Off: pages carry no read pixel and /hit/ counts nothing (blog.analytics.hits).
+    analytics_enabled = models.BooleanField(
+        "count reads",
+        default=True,
+        help_text="Count reads of your pages for Analytics, without cookies or JavaScript.",
+    )
     # Set by staff only (blog.moderation.flags), never in the blogger's forms or revisions.
     reviewed = models.BooleanField(default=False, editable=False)
     hidden = models.BooleanField(

@@ -251,10 +251,14 @@ def test_losing_a_race_for_the_subdomain_is_a_form_error_and_creates_nothing(cli
     """Two sign-ups pass the form check for one subdomain; the second to insert loses."""
     sign_up(client, email="winner@example.com", subdomain="raced")
     before = tenant_counts()
+
     # The loser's checks ran before the winner's insert: let both of them pass.
+    def passes(value, blog=None):
+        return value.lower()
+
     with (
-        mock.patch("home.signup.validate_subdomain", side_effect=str.lower),
-        mock.patch("blog.tenants.lifecycle.validate_subdomain", side_effect=str.lower),
+        mock.patch("home.signup.validate_subdomain", side_effect=passes),
+        mock.patch("blog.tenants.lifecycle.validate_subdomain", side_effect=passes),
     ):
         response = sign_up(client, email="loser@example.com", subdomain="raced")
     assert response.status_code == 200

@@ -74,6 +74,7 @@ def test_each_cron_job_runs_an_existing_script_as_the_service_user():
     assert scheduled == {
         "send_subscriber_mail",
         "scrub_analytics",
+        "rollup_analytics",
         "prune_db_task_results",
         "backup.sh",
     }

@@ -115,7 +115,7 @@ def test_many_user_agents_on_one_address_are_one_read(blog, post, login):
     for n in range(10):
         read(blog, post.id, user_agent=f"{FIREFOX} {n}")
     read(blog, post.id, user_agent=ANDROID_CHROME)
-    page = html(login(blog.owner).get(ANALYTICS_URL))
+    page = plain(login(blog.owner).get(ANALYTICS_URL))
     assert '<strong class="analytics-total">1</strong>' in page
     assert "Counted post: 1 reads, 0 upvotes" in page
 
@@ -296,6 +296,11 @@ def html(response):
     return response.content.decode()
 
 
+def plain(response):
+    """The page with its links and other tags taken out, but its table cells and totals."""
+    return re.sub(r"<(?!/?td>|/?strong)[^>]*>", "", html(response))
+
+
 def csv_rows(response):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -311,7 +316,7 @@ def test_anonymous_visitors_are_sent_to_log_in(platform_client):
 
 @pytest.mark.parametrize(
     ("query", "days"),
-    [("", 30), ("?days=7", 7), ("?days=365", 365), ("?days=9", 30), ("?days=x", 30)],
+    [("", 30), ("?days=7", 7), ("?days=90", 90), ("?days=9", 30), ("?days=x", 30)],
 )
 def test_the_chart_has_a_bar_for_every_day_of_the_period(blog, post, login, query, days):
     make_hits(post, 3)
@@ -333,7 +338,7 @@ def test_the_dashboard_shows_totals_top_lists_and_posts(blog, post, make_post, l
     make_hits(post, 5, days_ago=40)  # outside the 30 days
     post.upvote_count = 7
     post.save(update_fields=["upvote_count"])
-    page = html(login(blog.owner).get(ANALYTICS_URL))
+    page = plain(login(blog.owner).get(ANALYTICS_URL))
     assert '<strong class="analytics-total">5</strong>' in page
     assert "Counted post: 5 reads, 7 upvotes" in page
     for shown in [

@@ -10,6 +10,7 @@ from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import PageLogEntry, Site
 
+from blog.analytics.rollups import roll_up_finished_days
 from blog.dashboard.posts import post_status
 from blog.models import Hit, PostPage
 from tests.support.admin_menu import menu_item_names
@@ -329,3 +330,19 @@ def test_choosing_a_parent_leads_to_a_new_post_of_ones_own_blog(desk, blog, make
     ):
         assert response.status_code == 302 and response["Location"] == add_url(blog)
         assert "secret" not in response.content.decode()
+
+
+def test_posts_counts_reads_of_days_rolled_up_and_their_hits_deleted(desk, blog, make_post):
+    post = make_post(blog, title="Long read")
+    today = timezone.now().date()
+    for days_ago in (90, 40, 2, 0):  # 90 and 40 days ago: rolled up, then deleted
+        day = today - datetime.timedelta(days=days_ago)
+        created = timezone.now() - datetime.timedelta(days=days_ago)
+        Hit.objects.create(post=post, blog=blog, day=day, created_at=created)
+    roll_up_finished_days(today)
+    assert Hit.objects.filter(post=post).count() == 2  # the month-old ones are gone
+    row = re.search(r"Long read.*?</tr>", desk.get(POSTS).content.decode(), re.S).group(0)
+    cells = [
+        re.sub(r"<[^>]+>|\s+", "", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    ]
+    assert cells[-2] == "4"  # reads of all time
