@@ -27,7 +27,7 @@ urlpatterns = [
     *(path(route, views.feed) for route in GUESSED_FEED_PATHS),
     path("upvote/<int:post_id>/", views.upvote, name="blog_upvote"),
     # A post's draft, shown to whoever has its secret link (blog.reader.drafts).
-    path("draft/<str:token>/", drafts.draft, name="blog_draft"),
+    re_path(r"^draft/(?P<token>[A-Za-z0-9_-]{32})/$", drafts.draft, name="blog_draft"),
     # /hit/<post id>/, the analytics pixel, is answered by blog.analytics.hits.HitPixelMiddleware.
     path("subscribe/", subscriptions.subscribe, name="blog_subscribe"),
     path("subscribe/confirm/<str:token>/", subscriptions.confirm, name="blog_subscribe_confirm"),

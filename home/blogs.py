@@ -12,8 +12,6 @@ Nothing here takes a blog id the user does not own: a switch to another account'
 answers 404, and a new blog is always the signed-in user's.
 """
 
-import re
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -26,6 +24,7 @@ from django.utils.html import escape
 from wagtail.admin import messages
 
 from blog.core.daily_counts import add_today, count_today
+from blog.core.ids import is_id
 from blog.dashboard.blogs import current_blog, own_blogs, switch_to
 from blog.models import PostPage
 from blog.tenants.lifecycle import create_blog
@@ -34,7 +33,6 @@ from home.signup import blog_address, check_new_subdomain
 SWITCH = "switch"
 NEW_BLOGS_SCOPE = "new-blogs"
 NEW_BLOGS_PER_DAY = 3
-BLOG_ID = re.compile(r"[0-9]{1,10}")  # str.isdigit() takes "²"; a longer one overflows
 
 
 class NewBlogForm(forms.Form):
@@ -98,7 +96,7 @@ def blogs_view(request):
 def switch(request):
     blog_id = request.POST[SWITCH]
     blogs = own_blogs(request.user)
-    blog = blogs.filter(pk=blog_id).first() if BLOG_ID.fullmatch(blog_id) else None
+    blog = blogs.filter(pk=blog_id).first() if is_id(blog_id) else None
     if blog is None:
         raise Http404("That is not one of your blogs.")
     switch_to(request, blog)

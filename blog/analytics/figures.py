@@ -13,8 +13,7 @@ import datetime
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from blog.analytics.rollups import rolled_up_through
-from blog.models import DailyReads, Hit, PostPage
+from blog.models import DailyReads, Hit, PostPage, RolledUpDay
 
 READING_NOW = datetime.timedelta(minutes=5)
 PAGE_TITLES = {Hit.HOME: "Home page", Hit.POST_LIST: "Post list (/blog/)"}
@@ -32,7 +31,7 @@ class Reads:
     def __init__(self, blog, first, today, *, post=None, referrer=None):
         self.blog, self.post, self.referrer = blog, post, referrer
         self.first, self.today = first, today
-        self.rolled_through = rolled_up_through()
+        self.rolled_through = RolledUpDay.last_day()
 
     def count(self, by, dimension=DailyReads.TOTAL):
         """{key: reads}: ``by`` "day" (a date), "page" (``(page, post id)``) or "value"

@@ -171,6 +171,7 @@ def record_hit(request, blog_id, target):
     if seconds_until_allowed(request, "hit", RATE_LIMIT, RATE_WINDOW):
         return
     page = Hit.POST if is_post else target
+    page_key = str(int(target)) if is_post else target
     now = timezone.now()
     day = now.astimezone(datetime.UTC).date()
     ops = connection.ops
@@ -179,7 +180,8 @@ def record_hit(request, blog_id, target):
         page,
         created_at,
         ops.adapt_datefield_value(day),
-        visitor_hash(daily_salt(day), reader_network(request), target),
+        # The id as a number: /hit/05/ is the same post, and the same reader, as /hit/5/.
+        visitor_hash(daily_salt(day), reader_network(request), page_key),
         referrer_host(request),
         country(request),
         device_class(user_agent),

@@ -22,6 +22,7 @@ from django.utils import timezone
 from blog.models import DailyReads, Hit, RolledUpDay
 
 RAW_HITS_KEPT_DAYS = 30
+LATE_READS = datetime.timedelta(minutes=10)
 
 
 class RawHitsGone(ValueError):
@@ -30,6 +31,13 @@ class RawHitsGone(ValueError):
 
 def utc_today():
     return timezone.now().astimezone(datetime.UTC).date()
+
+
+def finished_by():
+    """Days before this one are over, reads that were on their way included: a read
+    counted at 23:59:59 may be stored a little after midnight, and a day's sums are never
+    made again by the hourly run."""
+    return (timezone.now() - LATE_READS).astimezone(datetime.UTC).date()
 
 
 @functools.cache
@@ -108,13 +116,8 @@ def delete_old_hits(today):
 def roll_up_finished_days(today=None):
     """Roll up every finished day not rolled up yet, then delete hits past keeping.
     Returns (days rolled up, hits deleted); a second run does nothing."""
-    today = today or utc_today()
+    today = today or finished_by()
     days = days_to_roll_up(today)
     for day in days:
         roll_up(day, today)
     return days, delete_old_hits(today)
-
-
-def rolled_up_through():
-    """The last day whose figures come from ``DailyReads``, or None before any roll-up."""
-    return RolledUpDay.objects.order_by("-day").values_list("day", flat=True).first()

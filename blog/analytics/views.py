@@ -15,7 +15,6 @@ year costs about what a week does.
 
 import csv
 import datetime
-import re
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse
@@ -25,6 +24,7 @@ from django.urls import reverse
 from blog.analytics.charts import reads_chart
 from blog.analytics.figures import Reads, first_day_with_reads, page_rows
 from blog.analytics.rollups import utc_today
+from blog.core.ids import is_id
 from blog.core.spreadsheets import neutralise_formula
 from blog.dashboard.blogs import chosen_blog, current_blog
 from blog.models import Hit, PostPage
@@ -54,7 +54,7 @@ def drilled_post(request, blog):
     post_id = request.GET.get("post", "")
     if not post_id:
         return None
-    if not re.fullmatch(r"[0-9]{1,10}", post_id):
+    if not is_id(post_id):
         raise Http404
     posts = PostPage.objects.select_related("blog")
     post = (posts if blog is None else posts.filter(blog=blog)).filter(id=post_id).first()

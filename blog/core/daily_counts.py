@@ -3,7 +3,8 @@
 
 A day is a UTC calendar day. The cache is shared by every web process (Redis, or the
 file cache of one box); if it is emptied, the day's counts start again, which errs on
-the side of the blogger. ``cache.incr`` is atomic, so parallel requests add up.
+the side of the blogger. ``cache.incr`` is atomic in Redis; on the file cache two
+requests at the same moment may count once, which these limits can afford.
 """
 
 import datetime
@@ -25,4 +26,7 @@ def count_today(scope, identity):
 def add_today(scope, identity, amount=1):
     if amount:
         cache.add(key(scope, identity), 0, timeout=TIMEOUT)
-        cache.incr(key(scope, identity), amount)
+        try:
+            cache.incr(key(scope, identity), amount)
+        except ValueError:  # expired between the two calls: the count starts again
+            cache.add(key(scope, identity), amount, timeout=TIMEOUT)

@@ -15,12 +15,11 @@ page permissions), but that does not make the blog theirs. Staff look at any blo
 naming it (``?blog=<id>``).
 """
 
-import re
-
 from django.http import Http404
 from django.shortcuts import redirect
 from wagtail.admin import messages
 
+from blog.core.ids import is_id
 from blog.models import BlogPage
 
 SESSION_KEY = "bearcms_blog"
@@ -96,7 +95,7 @@ def chosen_blog(request):
     blog_id = request.GET.get("blog", "")
     if not blog_id:
         return None
-    if not re.fullmatch(r"[0-9]{1,10}", blog_id):  # str.isdigit() would accept "²"
+    if not is_id(blog_id):
         raise Http404
     blog = BlogPage.objects.filter(id=blog_id).only("id", "title", "subdomain").first()
     if blog is None:

@@ -9,7 +9,6 @@ guard), and a link is looked up through the post, so no form names another post'
 """
 
 import datetime
-import re
 
 from django import forms
 from django.http import Http404
@@ -19,12 +18,12 @@ from django.utils import timezone
 from wagtail.admin import messages
 from wagtail.admin.ui.menus.pages import PageMenuItem
 
+from blog.core.ids import is_id
 from blog.models import DraftLink, PostPage
 
 DURATIONS = [(1, "A day"), (7, "A week"), (30, "A month")]
 # Enough for each person shown a draft to have their own, which can be revoked alone.
 MAX_LINKS_PER_POST = 10
-ID = re.compile(r"[0-9]{1,10}")
 
 
 class NewLinkForm(forms.Form):
@@ -53,11 +52,14 @@ def share_draft(request, page_id):
     form = NewLinkForm(request.POST if "days" in request.POST else None)
     if request.method == "POST" and "revoke" in request.POST:
         link_id = request.POST["revoke"]
-        links = DraftLink.objects.filter(post=post, pk=link_id) if ID.fullmatch(link_id) else []
+        links = DraftLink.objects.filter(post=post, pk=link_id) if is_id(link_id) else []
         if links and links.delete()[0]:
             messages.success(request, "That link no longer works.")
         return redirect(here)
-    if form.is_bound and form.is_valid():
+    if form.is_bound and not form.is_valid():
+        messages.error(request, "Choose how long the link works for.")
+        return redirect(here)
+    if form.is_bound:
         if working_links(post).count() >= MAX_LINKS_PER_POST:
             messages.error(
                 request, f"This post has {MAX_LINKS_PER_POST} links already: revoke one first."

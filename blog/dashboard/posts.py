@@ -12,7 +12,7 @@ see every blog's, with the blog's name.
 """
 
 import django_filters
-from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.forms import RadioSelect
 from django.http import Http404
@@ -132,7 +132,7 @@ def reads_of_all_time():
     ``blog.analytics.rollups``), whose hits are deleted after a while, and the hits of
     the days after them."""
     hits = Hit.objects.filter(post=OuterRef("pk"))
-    last = RolledUpDay.objects.aggregate(last=Max("day"))["last"]
+    last = RolledUpDay.last_day()
     if last is None:
         return per_post(hits, Count("id"))
     summed = DailyReads.objects.filter(

@@ -127,6 +127,12 @@ class RolledUpDay(models.Model):
     def __str__(self):
         return f"Reads of {self.day}, rolled up"
 
+    @classmethod
+    def last_day(cls):
+        """The last day whose figures come from ``DailyReads`` (later days' from ``Hit``),
+        or None before any roll-up."""
+        return cls.objects.order_by("-day").values_list("day", flat=True).first()
+
 
 class AnalyticsSalt(models.Model):
     """The secret mixed into one day's visitor hashes; deleted when the day is over, so

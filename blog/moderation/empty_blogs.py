@@ -2,8 +2,9 @@
 
 Sign-ups that never wrote a word keep their subdomain from everyone else. A blog is
 *empty* when it has no post or page (drafts included), no home content, no image or
-file, and nobody has changed it for ``days`` days (its latest revision is older: a new
-blog's is its creation). Staff's own blogs are never listed.
+file, no subscriber, and nobody has changed it for ``days`` days: its latest revision is
+older (a new blog's is its creation), and so is every entry of its history and any
+rename. Staff's own blogs are never listed.
 
 ``/dashboard/staff-tools/`` lists the empty blogs for the number of days asked: that
 listing is the dry run, and shows what a delete would take. Delete acts on the blogs
@@ -16,6 +17,7 @@ quarantine like any deleted blog's.
 import datetime
 
 from django import forms
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -25,9 +27,10 @@ from wagtail.actions.delete_page import DeletePageAction
 from wagtail.admin import messages
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Page
+from wagtail.models import Page, PageLogEntry
 
-from blog.models import BlogPage
+from blog.core.ids import is_id
+from blog.models import BlogPage, FormerSubdomain, Subscriber
 
 MAX_PER_DELETE = 200
 DEFAULT_DAYS = 90
@@ -51,30 +54,43 @@ def empty_blogs(days, now=None):
     ]
     # A page of the blog, found by its place in the tree (a draft's blog field may be unset).
     pages = Page.objects.filter(path__startswith=OuterRef("path"), depth__gt=OuterRef("depth"))
+    # Changes that make no revision: a rename, a move to another account, moderation.
+    changed = PageLogEntry.objects.filter(page_id=OuterRef("pk"), timestamp__gte=since)
+    renamed = FormerSubdomain.objects.filter(blog_id=OuterRef("pk"), left_at__gte=since)
     return (
         BlogPage.objects.filter(home_content="", latest_revision_created_at__lt=since)
         .exclude(Exists(pages))
         .exclude(Exists(media[0]))
         .exclude(Exists(media[1]))
+        .exclude(Exists(Subscriber.objects.filter(blog_id=OuterRef("pk"))))
+        .exclude(Exists(changed))
+        .exclude(Exists(renamed))
         .exclude(Q(owner__is_staff=True) | Q(owner__is_superuser=True))
         .select_related("owner")
         .order_by("latest_revision_created_at", "id")
     )
 
 
+@transaction.atomic
+def delete_if_empty(blog_id, days, user):
+    """Delete the blog if it is still empty, its row locked meanwhile: a post saved while
+    the staff member looked at the list keeps the blog. Whether it was deleted."""
+    blog = BlogPage.objects.select_for_update().filter(id=blog_id).first()
+    if blog is None or not empty_blogs(days).filter(id=blog_id).exists():
+        return False
+    DeletePageAction(blog, user=user).execute(skip_permission_checks=True)
+    return True
+
+
 def empty_blogs_view(request):
     form = EmptyBlogsForm(request.GET or {"days": DEFAULT_DAYS})
     days = form.cleaned_data["days"] if form.is_valid() else DEFAULT_DAYS
     if request.method == "POST":
-        ids = [
-            value for value in request.POST.getlist("blog") if value.isascii() and value.isdigit()
-        ]
-        doomed = list(empty_blogs(days).filter(id__in=ids[:MAX_PER_DELETE]))
-        for blog in doomed:
-            DeletePageAction(blog, user=request.user).execute(skip_permission_checks=True)
-        messages.success(
-            request, f"Deleted {len(doomed)} empty blog{'s' if len(doomed) != 1 else ''}."
+        ids = [value for value in request.POST.getlist("blog") if is_id(value)]
+        deleted = sum(
+            delete_if_empty(blog_id, days, request.user) for blog_id in ids[:MAX_PER_DELETE]
         )
+        messages.success(request, f"Deleted {deleted} empty blog{'s' if deleted != 1 else ''}.")
         return redirect(f"{reverse('bearcms_staff_tools:index')}?days={days}")
     blogs = empty_blogs(days)
     return TemplateResponse(

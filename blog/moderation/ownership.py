@@ -4,8 +4,9 @@ signed up with and made a new account, or a blog changes hands.
 The new owner is named by the email address of an existing account (a verified one:
 the blog's mail, and its control, go to it). Moving makes them the blog's owner and
 a member of its group (the page and collection permissions that are the blog), takes
-the old owner out of the group, and gives the new owner the blog's pages in Wagtail's
-sense (``Page.owner``). The account may own at most ``MAX_BLOGS_PER_ACCOUNT`` blogs,
+the old owner out of the group, gives the new owner the blog's pages in Wagtail's
+sense (``Page.owner``), and revokes every link to the blog's drafts (the old owner's
+would show what the new one writes). The account may own at most ``MAX_BLOGS_PER_ACCOUNT`` blogs,
 this one included. The old owner's dashboard forgets the blog at their next request
 (``blog.dashboard.blogs.current_blog`` believes only blogs they own). The blog's history
 records the move, with both addresses (``bearcms.move_blog``).
@@ -22,7 +23,8 @@ from wagtail.admin import messages
 from wagtail.log_actions import log
 from wagtail.models import Page
 
-from blog.models import BlogPage
+from blog.dashboard.blogs import own_blogs
+from blog.models import BlogPage, DraftLink
 from blog.models.permissions import is_staff
 
 
@@ -46,7 +48,7 @@ class MoveForm(forms.Form):
             raise forms.ValidationError("This account owns the blog already.")
         if is_staff(user):
             raise forms.ValidationError("Staff accounts do not take bloggers' blogs.")
-        if BlogPage.objects.filter(owner=user).count() >= settings.MAX_BLOGS_PER_ACCOUNT:
+        if own_blogs(user).count() >= settings.MAX_BLOGS_PER_ACCOUNT:
             raise forms.ValidationError(
                 f"That account has {settings.MAX_BLOGS_PER_ACCOUNT} blogs, the most it may have."
             )
@@ -57,6 +59,8 @@ class MoveForm(forms.Form):
 def move_blog(blog, new_owner, user):
     """Make ``new_owner`` the owner of ``blog`` in every sense; log it."""
     old_owner = blog.owner
+    # The old owner's links to drafts would show what the new owner writes.
+    DraftLink.objects.filter(post__blog=blog).delete()
     pages = Page.objects.descendant_of(blog, inclusive=True)
     pages.filter(Q(owner=old_owner) | Q(pk=blog.pk)).update(owner=new_owner)
     blog.owner = new_owner

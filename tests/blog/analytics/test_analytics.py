@@ -451,3 +451,9 @@ def test_a_blogger_never_sees_another_blogs_figures(make_blogger, make_post, log
                 assert ["My post", "2", "0"] in csv_rows(response)
             else:
                 assert '<strong class="analytics-total">2</strong>' in body
+
+
+def test_a_posts_id_spelled_with_leading_zeros_is_the_same_read(blog, post):
+    for spelling in (str(post.id), f"0{post.id}", f"00{post.id}"):
+        assert read(blog, spelling).status_code == 200
+    assert Hit.objects.count() == 1

@@ -55,7 +55,7 @@ def test_every_view_of_the_product_s_staff_areas_checks_for_staff_itself():
         if not getattr(pattern.callback, "staff_only", False)
     ]
     assert not unchecked
-    assert len(OWN_AREAS) == 4
+    assert len(OWN_AREAS) == 5
 
 
 def test_an_area_not_declared_staff_only_cannot_be_mounted():

@@ -11,7 +11,7 @@ from django.utils import timezone
 from wagtail.models import PageLogEntry
 
 from blog.core.discovery import MIN_DISCOVERY_LENGTH
-from blog.models import BlogPage, PostPage
+from blog.models import BlogPage, FormerSubdomain, PostPage, Subscriber
 from blog.moderation.flags import set_blog_flags
 from home.models import ReleasedSubdomain
 from tests.support.clients import host_client
@@ -43,9 +43,10 @@ EMPTY_URL = "/dashboard/staff-tools/"
 
 
 def age(blog, days):
-    BlogPage.objects.filter(pk=blog.pk).update(
-        latest_revision_created_at=timezone.now() - datetime.timedelta(days=days)
-    )
+    """Make ``blog`` as if made, and last changed, ``days`` ago."""
+    then = timezone.now() - datetime.timedelta(days=days)
+    BlogPage.objects.filter(pk=blog.pk).update(latest_revision_created_at=then)
+    PageLogEntry.objects.filter(page_id=blog.pk).update(timestamp=then)
 
 
 # --- One post out of discovery ----------------------------------------------------------
@@ -210,3 +211,26 @@ def test_bloggers_and_strangers_reach_no_staff_tool(blog, login, platform_client
         assert own.post(url, {"email": "x@example.com", "hidden": "true"}).status_code == 403
         assert platform_client.get(url).status_code == 302
     assert not post("off").hidden_by_staff
+
+
+def test_blogs_changed_without_a_revision_or_with_subscribers_are_not_empty(
+    make_blogger, staff_client
+):
+    renamed, subscribed, moderated, ghost = (
+        make_blogger(name) for name in ("renamed", "subscribed", "moderated", "ghost")
+    )
+    FormerSubdomain.objects.create(subdomain="oldname", blog=renamed, left_at=timezone.now())
+    Subscriber.objects.create(blog=subscribed, email="reader@example.org")
+    for blog in (renamed, subscribed, moderated, ghost):
+        age(blog, 200)
+    set_blog_flags(BlogPage.objects.get(pk=moderated.pk), flagged=True)  # logged today
+    page = staff_client.get(EMPTY_URL, {"days": 90}).content.decode()
+    assert "1 empty blog," in page and "<br>ghost</td>" in page
+
+
+def test_a_huge_or_odd_id_in_the_delete_form_deletes_nothing(make_blogger, staff_client):
+    ghost = make_blogger("ghost")
+    age(ghost, 200)
+    values = ["9" * 20, "١", "-1", ""]
+    assert staff_client.post(f"{EMPTY_URL}?days=90", {"blog": values}).status_code == 302
+    assert BlogPage.objects.filter(pk=ghost.pk).exists()

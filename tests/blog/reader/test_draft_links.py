@@ -145,3 +145,24 @@ def test_share_draft_is_in_the_editor_and_in_posts(blog, desk, post):
     assert share_url(post) in listing
     blog_page = desk.get(reverse("wagtailadmin_pages:edit", args=[blog.pk])).content.decode()
     assert share_url(blog) not in blog_page  # a blog's home is no post
+
+
+def test_a_token_of_another_shape_never_reaches_the_database(blog, post):
+    for token in ("abc%00def", "x" * 33, "a" * 31):
+        assert host_client(blog).get(f"/draft/{token}/").status_code == 404
+
+
+def test_a_blog_moved_to_another_account_takes_no_old_link_along(
+    blog, desk, post, make_blogger, staff_client
+):
+    token = make_link(desk, post)
+    newcomer = make_blogger("newowner", email="new-owner@example.com").owner
+    move = reverse("bearcms_staff_tools:move_blog", args=[blog.pk])
+    assert staff_client.post(move, {"email": newcomer.email}).status_code == 302
+    assert read(blog, token).status_code == 404
+
+
+def test_a_malformed_duration_makes_no_link_and_says_why(blog, desk, post):
+    response = desk.post(share_url(post), {"days": "365"}, follow=True)
+    assert "Choose how long the link works for" in response.content.decode()
+    assert not DraftLink.objects.exists()
