@@ -46,6 +46,7 @@ PAGE_ID_KWARGS = frozenset(
     {"page_id", "parent_page_id", "page_to_move_id", "destination_id", "page_pk"}
 )
 MEDIA_ACTIONS = ["add", "change", "delete", "choose"]
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
 # The page permissions that make a page explorable in Wagtail.
 PAGE_ACTIONS = {"add", "change", "publish", "lock", "unlock", "bulk_delete"}
 
@@ -260,6 +261,8 @@ def all_visible(user, model, ids):
         return False
     if not wanted:
         return True
+    if not all(0 < pk <= MAX_ID for pk in wanted):  # SQLite raises on a longer one
+        return False
     if model is not None and issubclass(model, Page):
         visible = visible_pages(user)
     elif model is not None and issubclass(model, CollectionMember):

@@ -748,3 +748,12 @@ def test_nobody_reorders_blog_roots_not_even_staff(tenants, login, superuser):
     response = login(superuser).post(url)
     assert response.status_code in (302, 403)  # Wagtail turns the refusal into a redirect
     assert Page.objects.get(pk=b.blog.pk).path == b.blog.path
+
+
+@pytest.mark.parametrize("page_id", ["0", "99999999999", "99999999999999999999"])
+def test_an_id_past_the_databases_integers_is_not_found(tenants, login, page_id):
+    a, _ = tenants
+    client = login(a.owner)
+    client.raise_request_exception = False
+    for url in (f"/dashboard/pages/{page_id}/edit/", f"/dashboard/pages/{page_id}/share/"):
+        assert client.get(url).status_code == 404, url
