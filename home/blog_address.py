@@ -23,6 +23,7 @@ from django.utils.html import escape
 from wagtail.admin import messages
 
 from blog.caching.cdn import purge_blog
+from blog.caching.discovery_cache import forget_discovery
 from blog.caching.page_cache import forget_blog_pages
 from blog.dashboard.blogs import (
     current_blog,
@@ -89,6 +90,7 @@ def blog_address_view(request):
         else:
             blog = BlogPage.objects.get(pk=blog.pk)  # its URLs, afresh
             forget_blog_pages(blog.pk)
+            forget_discovery()  # its posts' links there
             purge_blog(blog)
             messages.success(
                 request,

@@ -9,9 +9,11 @@ rule (``discovery_flood``), whatever the number of blogs. The blog comes with ea
 in the same query, and links are built from the blog's host (its custom domain or
 subdomain), so no query runs per listed post.
 
-Nothing here is kept in the app's cache: a blog staff hide is gone from the next
-response. Anonymous responses may be kept by browsers and the CDN for a minute; a
-signed-in reader's page has their own hidden blogs left out, so it is never shared.
+What anonymous readers get is kept in the app's cache (``blog.caching.discovery_cache``)
+until anything it lists changes: a blog staff hide is gone from the next response, and
+so is a new post, while an upvote reorders it at once. Anonymous responses may also be
+kept by browsers and the CDN for a minute; a signed-in reader's page has their own hidden
+blogs left out, so it is never shared.
 """
 
 import random
@@ -33,6 +35,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from blog.caching.discovery_cache import cached_for_anonymous_readers
 from blog.core.discovery import FLOOD_LIMIT, FLOOD_WINDOW, primary_language
 from blog.core.names import blog_host
 from blog.models import BlogPage, PostPage
@@ -182,6 +185,7 @@ def feed_query(newest, lang):
     return urlencode({name: value for name, value in params.items() if value})
 
 
+@cached_for_anonymous_readers
 def discover(request):
     """``/discover/``: trending posts, or the newest with ``?newest=1``; ``?lang=de``."""
     newest = request.GET.get("newest") == "1"
@@ -192,6 +196,7 @@ def discover(request):
     return reader_response(request, "home/discover.html", context)
 
 
+@cached_for_anonymous_readers
 def search(request):
     """``/discover/search/?q=``: discoverable posts matching words, best match first.
 
@@ -254,7 +259,7 @@ class DiscoveryFeed(Feed):
         posts = list(posts.only(*ENTRY_FIELDS, "body_html")[:PAGE_SIZE])
         for post in posts:
             post.discovery_url = post_url(post)
-            html = expand_directives(post.body_html, blog=post.blog, page=post, request=request)
+            html = expand_directives(post.body_html, blog=post.blog, page=post)
             post.feed_html = absolute_links(html, post.discovery_url)
         # Absolute URLs from the platform's configured address, not the Host header: the
         # platform answers to any port or case of its name, and this feed is cached
@@ -307,6 +312,7 @@ class DiscoveryRssFeed(DiscoveryFeed):
 atom_feed, rss_feed = DiscoveryFeed(), DiscoveryRssFeed()
 
 
+@cached_for_anonymous_readers
 def feed(request):
     """Atom, or RSS with ``?type=rss``, as a blog's own feed chooses."""
     return (rss_feed if wants_rss(request) else atom_feed)(request)

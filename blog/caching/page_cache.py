@@ -1,18 +1,28 @@
-"""Whole reader pages kept in the shared cache, forgotten when their blog changes.
+"""Whole reader pages kept in the shared cache, forgotten when what they show changes.
 
 A reader page is the same for every reader (no sessions, no cookies on blog hosts), so
-a rendered response can be served again without touching the database. Each blog has a
-version number in the cache; it is part of every page's key, and bumping it (on
-publishing, unpublishing, deleting a page of the blog, or an upvote) makes all of the
-blog's cached pages unreachable at once, in every process. Entries also expire after
-``READER_PAGE_CACHE_SECONDS``, which bounds how late a scheduled post appears on its
-blog's home.
+a rendered response can be served again without touching the database. Two version
+numbers in the cache are part of every page's key:
+
+* the blog's: bumping it (on publishing, unpublishing or deleting a page of the blog, or
+  staff blocking it) makes all of the blog's cached pages unreachable at once, in every
+  process. A post may show on any page of its blog (the home, ``/blog/``, the feeds, and
+  any page whose ``{{ posts }}`` lists it, with its content even), so a publish forgets
+  them all;
+* the path's (``/my-post/``, with any query string): an upvote changes the count one
+  page shows, the post's own, so it forgets that page alone (``forget_page``) and the
+  blog's other pages stay cached.
+
+Entries also expire after ``READER_PAGE_CACHE_SECONDS``, which bounds how late a scheduled
+post appears on its blog's home.
 
 The middleware sits between ``ReaderCacheMiddleware`` (outside) and ``BlogHostMiddleware``:
-a hit costs three cache reads (host, version, page) and no query. Only GET/HEAD 200
-responses marked public by ``ReaderCacheMiddleware`` and setting no cookie are stored.
+a hit costs three cache reads (host, the two versions in one, page) and no query. Only
+GET/HEAD 200 responses marked public by ``ReaderCacheMiddleware`` and setting no cookie
+are stored.
 """
 
+import time
 from hashlib import sha1
 
 from django.conf import settings
@@ -25,36 +35,73 @@ from blog.tenants.hosts import resolve_site_for_host
 from blog.wagtail_overrides.requests import request_host
 
 VERSION_KEY = "bearcms:blog-version:{}"
+PATH_VERSION_KEY = "bearcms:path-version:{}:{}"
 
 
-def blog_version(blog_id):
-    return cache.get_or_set(VERSION_KEY.format(blog_id), 1, timeout=None)
+def path_version_key(blog_id, path):
+    digest = sha1(path.encode(), usedforsecurity=False).hexdigest()
+    return PATH_VERSION_KEY.format(blog_id, digest)
 
 
 def forget_blog_pages(blog_id):
-    """Make every cached page of the blog unreachable (each process sees it at once).
+    """Make every cached page of the blog unreachable (each process sees it at once)."""
+    bump_version(VERSION_KEY.format(blog_id))
 
-    Inside a transaction (a dashboard POST is one: ``blog.dashboard.atomic_page_writes``) it is done
-    again on commit: a reader request in between still reads the old rows, and would
-    otherwise cache the old page under the new version.
+
+def forget_page(blog_id, path):
+    """Make the cached copies of one page of the blog unreachable: ``path`` with any query
+    string, on any of the blog's hosts.
+
+    The path's version is a new number each time; it needs to outlive only the pages
+    cached under the one before it.
     """
-    key = VERSION_KEY.format(blog_id)
-    _bump(key)
+    key = path_version_key(blog_id, path)
+    lifetime = max(settings.READER_PAGE_CACHE_SECONDS, 1)
+    now_and_on_commit(lambda: cache.set(key, time.time_ns(), lifetime))
+
+
+def bump_version(key):
+    """Add one to the version number at ``key`` (now and on commit)."""
+
+    def bump():
+        try:
+            cache.incr(key)
+        except ValueError:  # no version yet: what is cached was cached under none
+            cache.set(key, 1, timeout=None)
+
+    now_and_on_commit(bump)
+
+
+def now_and_on_commit(forget):
+    """Call ``forget`` now and, inside a transaction (a dashboard POST is one:
+    ``blog.dashboard.atomic_page_writes``), again on commit: a reader request in between
+    still reads the old rows, and would otherwise cache the old page anew."""
+    forget()
     if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: _bump(key), robust=True)
+        transaction.on_commit(forget, robust=True)
 
 
-def _bump(key):
-    try:
-        cache.incr(key)
-    except ValueError:  # no version yet: nothing is cached under one either
-        cache.set(key, 2, timeout=None)
+def keep(key, response):
+    """Cache ``response`` under ``key`` for ``READER_PAGE_CACHE_SECONDS`` if it is the same
+    for every reader: a complete 200, public, setting no cookie."""
+    if (
+        response.status_code == 200
+        and not response.cookies
+        and not response.streaming
+        and "public" in response.get("Cache-Control", "")
+    ):
+        if hasattr(response, "render"):
+            response.render()
+        cache.set(key, response, settings.READER_PAGE_CACHE_SECONDS)
 
 
 def page_key(request, blog_id):
     url = f"{request.method}:{request.get_host()}{request.get_full_path()}"
     digest = sha1(url.encode(), usedforsecurity=False).hexdigest()
-    return f"bearcms:page:{blog_id}:{blog_version(blog_id)}:{digest}"
+    blog_key, path_key = VERSION_KEY.format(blog_id), path_version_key(blog_id, request.path)
+    versions = cache.get_many([blog_key, path_key])  # one round trip
+    version = f"{versions.get(blog_key, 0)}.{versions.get(path_key, 0)}"
+    return f"bearcms:page:{blog_id}:{version}:{digest}"
 
 
 class ReaderPageCacheMiddleware:
@@ -70,10 +117,7 @@ class ReaderPageCacheMiddleware:
         if response is not None:
             return response
         response = self.get_response(request)
-        if self.is_storable(response):
-            if hasattr(response, "render"):
-                response.render()
-            cache.set(key, response, settings.READER_PAGE_CACHE_SECONDS)
+        keep(key, response)
         return response
 
     @staticmethod
@@ -88,15 +132,6 @@ class ReaderPageCacheMiddleware:
         if site is None or site.is_default_site:
             return None
         return site.root_page_id
-
-    @staticmethod
-    def is_storable(response):
-        return (
-            response.status_code == 200
-            and not response.cookies
-            and not response.streaming
-            and "public" in response.get("Cache-Control", "")
-        )
 
 
 def forget_pages_of(sender, instance, **kwargs):

@@ -10,6 +10,7 @@ from blog.models.drafts import DraftLink
 from blog.models.moderation import ModerationSettings
 from blog.models.pages import (
     DEFAULT_NAV,
+    POST_LIST_FIELDS,
     RESERVED_POST_SLUGS,
     THEMES,
     AncestorPathRestrictionsMixin,
@@ -28,6 +29,7 @@ from blog.models.transfer import ImportJob
 
 __all__ = [
     "DEFAULT_NAV",
+    "POST_LIST_FIELDS",
     "RESERVED_POST_SLUGS",
     "THEMES",
     "AncestorPathRestrictionsMixin",

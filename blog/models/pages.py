@@ -7,12 +7,14 @@ blog's settings and home content, so Wagtail's page permissions isolate them per
 stored, so readers never pay for it.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator, URLValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils import timezone
+from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
@@ -23,7 +25,7 @@ from wagtail.admin.panels import (
     TabbedInterface,
     TitleFieldPanel,
 )
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 from wagtailmarkdown.fields import MarkdownField
@@ -36,13 +38,15 @@ from blog.core.date_formats import (
 )
 from blog.core.discovery import refresh_blog_posts, set_discovery_fields
 from blog.core.markdown import MAX_MARKDOWN_LENGTH, render_markdown
-from blog.core.names import PROBED_NAMES
+from blog.core.names import PROBED_NAMES, blog_host
 from blog.core.tree import blog_root_path
 from blog.models.editor import MarkdownEditor
 from blog.models.forms import DateFormatInput, PostPageForm, TenantPageForm
 from blog.models.permissions import TenantPagePermissionTester
 
 DEFAULT_NAV = "[Home](/) [Blog](/blog/)"
+# What a list of posts shows of each (templates/blog/post_list.html, {{ posts }}).
+POST_LIST_FIELDS = ("title", "slug", "published_date")
 LINK_HELP = "The end of the post's address: my-post makes it /my-post/ on your blog."
 POST_TITLE_HELP = "Shown above the post, in feeds and in the browser tab."
 BLOG_TITLE_HELP = "Shown at the top of every page of your blog and in browser tabs."
@@ -122,13 +126,18 @@ class RowStateMixin:
 
 
 class AncestorPathRestrictionsMixin:
-    """Find view restrictions with one query on the ancestors' paths.
+    """Find view restrictions with one query on the ancestors' paths, or none at all.
 
     Stock Wagtail loads the ancestors first and then their restrictions: two queries
-    on every page served. A page's ancestors' paths are prefixes of its own path.
+    on every page served. A page's ancestors' paths are prefixes of its own path. A page
+    of a blog its host loaded (``blog.tenants.hosts``) may know already that nothing of
+    the blog is restricted (``unrestricted``): nobody can set a restriction from the
+    dashboard, so it is the rule, and costs no query.
     """
 
     def get_view_restrictions(self):
+        if self.__dict__.get("unrestricted"):
+            return PageViewRestriction.objects.none()
         if self.alias_of_id:
             return super().get_view_restrictions()
         paths = [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
@@ -380,14 +389,40 @@ class BlogPage(
             BlogPage.objects.filter(custom_domain=self.custom_domain).exclude(pk=self.pk).exists()
         )
 
+    @staticmethod
+    def unrestricted_flag():
+        """An annotation for a query of blogs, as ``unrestricted``: true when neither the
+        blog nor any page of it has a view restriction."""
+        below = PageViewRestriction.objects.filter(page__path__startswith=OuterRef("path"))
+        return ~Exists(below)
+
+    def is_public(self):
+        """Whether readers may see the blog at all: no view restriction on it."""
+        return self.__dict__.get("unrestricted") or not self.get_view_restrictions().exists()
+
+    @cached_property
+    def root_url(self):
+        """The blog's address without the final slash (``https://name.example.com``), from
+        its own fields: no Site lookup."""
+        return Site(hostname=blog_host(self), port=settings.SITE_PORT).root_url
+
+    def link_root(self, request):
+        """What links to the blog's posts start with in a response to ``request``: nothing
+        on the blog's own host, the blog's address anywhere else (a preview in the
+        dashboard, the discovery feed)."""
+        on_blog_host = getattr(getattr(request, "blog", None), "id", None) == self.id
+        return "" if on_blog_host else self.root_url
+
     def route(self, request, path_components):
         # Posts sit directly below the blog: fetch the specific PostPage in one query
         # instead of Wagtail's generic child lookup followed by `.specific`.
         if not path_components:
             return super().route(request, path_components)
         slug, remaining = path_components[0], path_components[1:]
-        post = PostPage.objects.child_of(self).filter(slug=slug).first()
+        post = PostPage.objects.child_of(self).filter(slug=slug).order_by().first()
         if post is not None:
+            post.blog = self  # the row's blog is this one: no query for it
+            post.unrestricted = self.__dict__.get("unrestricted", False)
             return post.route(request, remaining)
         # Not a post's link: perhaps an old address a post keeps as its alias.
         alias = "/" + "/".join(path_components) + "/"
@@ -403,13 +438,11 @@ class BlogPage(
         Posts with a view restriction are never listed (nobody can set one from the
         dashboard, see blog.models.permissions; this guards restrictions made any other way).
         """
-        return (
-            PostPage.objects.child_of(self)
-            .live()
-            .filter(is_page=False, published_date__lte=timezone.now())
-            .exclude(view_restrictions__isnull=False)
-            .order_by("-published_date")
-        )
+        posts = PostPage.objects.child_of(self).live()
+        posts = posts.filter(is_page=False, published_date__lte=timezone.now())
+        if not self.__dict__.get("unrestricted"):
+            posts = posts.exclude(view_restrictions__isnull=False)
+        return posts.order_by("-published_date")
 
     @property
     def display_date_format(self):
@@ -420,9 +453,9 @@ class BlogPage(
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["blog"] = self
-        context["posts"] = self.published_posts().only(
-            "title", "slug", "url_path", "published_date", "path", "depth"
-        )
+        # Rows, not pages: a list shows three fields of each post (post_list.html).
+        context["posts"] = self.published_posts().values(*POST_LIST_FIELDS)
+        context["link_root"] = self.link_root(request)
         return context
 
 
@@ -479,6 +512,10 @@ class PostPage(
         default=True, help_text="Show this post in the platform's discovery feed."
     )
     upvote_count = models.PositiveIntegerField(default=0, editable=False)
+    # The names of the post's tags, in their order, kept on the row when it is saved
+    # (``PostPage.save``): the post page, its JSON-LD, the feeds and /blog/ show them
+    # without a query. Filtering by tag still reads the tag tables.
+    tag_names = models.JSONField(default=list, blank=True, editable=False)
     # The blog this post belongs to, also its depth-2 ancestor: kept on the row so that
     # discovery, analytics and subscriber mail find a post's blog without a tree query.
     blog = models.ForeignKey(
@@ -622,7 +659,15 @@ class PostPage(
             # A full save is a publish, an unpublish or a new page: the listing and the
             # score follow the content (draft saves touch a few bookkeeping fields only).
             set_discovery_fields(self, self.blog, timezone.now())
+            # The tags as they are about to be saved: in memory when they came from the
+            # editor, a revision or an import.
+            self.tag_names = [item.tag.name for item in self.tagged_items.select_related("tag")]
         return super().save(*args, update_fields=update_fields, **kwargs)
+
+    @property
+    def reader_path(self):
+        """The post's path on its blog's host: posts sit directly below the blog."""
+        return f"/{self.slug}/"
 
     def is_visible_now(self):
         return self.published_date is not None and self.published_date <= timezone.now()

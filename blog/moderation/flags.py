@@ -14,9 +14,10 @@ from django.db import transaction
 from wagtail.log_actions import log
 
 from blog.caching.cdn import purge_blog
+from blog.caching.discovery_cache import forget_discovery
 from blog.caching.page_cache import forget_blog_pages
 from blog.models import BlogPage
-from blog.tenants.site_cache import blog_subdomain_keys, forget
+from blog.tenants.site_cache import blog_key, blog_subdomain_keys, forget
 
 # The flags discovery reads; the others only decide where the review queue shows a blog.
 DISCOVERY_FLAGS = ("reviewed", "hidden", "blocked")
@@ -35,10 +36,12 @@ def set_blog_flags(blog, user=None, **flags):
     if not changed:
         return blog
     BlogPage.objects.filter(pk=blog.pk).update(**changed)
+    forget([blog_key(blog.pk)])  # the row its host serves (a reviewed blog is indexed)
     for name, value in changed.items():
         setattr(blog, name, value)
     if changed.keys() & DISCOVERY_FLAGS:
         blog.refresh_post_listing()
+        forget_discovery()
     if "blocked" in changed:
         # Every page of the blog changes (to the 410 page, or back): cached copies go,
         # and so does what its subdomains answer when they redirect to it.

@@ -19,6 +19,7 @@ from wagtail.admin import messages
 from wagtail.admin.widgets import Button
 from wagtail.log_actions import log
 
+from blog.caching.discovery_cache import forget_discovery
 from blog.core.discovery import refresh_blog_posts
 from blog.models import PostPage
 from blog.models.permissions import is_staff
@@ -32,6 +33,7 @@ def set_hidden_by_staff(post, hidden, user):
     PostPage.objects.filter(pk=post.pk).update(hidden_by_staff=hidden)
     post.hidden_by_staff = hidden
     refresh_blog_posts(post.blog, PostPage.objects.filter(pk=post.pk))
+    forget_discovery()
     log(instance=post, action="bearcms.post_discovery", user=user, data={"hidden": hidden})
 
 

@@ -26,6 +26,7 @@ from wagtail.models import Page
 from blog.dashboard.blogs import own_blogs
 from blog.models import BlogPage, DraftLink
 from blog.models.permissions import is_staff
+from blog.tenants.site_cache import blog_key, forget
 
 
 class MoveForm(forms.Form):
@@ -63,6 +64,7 @@ def move_blog(blog, new_owner, user):
     DraftLink.objects.filter(post__blog=blog).delete()
     pages = Page.objects.descendant_of(blog, inclusive=True)
     pages.filter(Q(owner=old_owner) | Q(pk=blog.pk)).update(owner=new_owner)
+    forget([blog_key(blog.pk)])  # the row its host keeps
     blog.owner = new_owner
     if blog.group is not None:
         if old_owner is not None:

@@ -31,7 +31,8 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.widgets import Button
 from wagtail.log_actions import log
 
-from blog.caching.page_cache import forget_blog_pages
+from blog.caching.discovery_cache import forget_discovery
+from blog.caching.page_cache import forget_page
 from blog.dashboard.staff import staff_policy
 from blog.models import PostPage, Upvote
 from blog.models.permissions import is_staff
@@ -91,7 +92,8 @@ def remove_upvotes(post, start, end, user):
             data={"count": removed, "start": start.isoformat(), "end": end.isoformat()},
             title=post.title,
         )
-    forget_blog_pages(post.blog_id)  # the blog's cached pages show the old count
+    forget_page(post.blog_id, post.reader_path)  # its cached copies show the old count
+    forget_discovery()  # ordered by the score
     return removed
 
 

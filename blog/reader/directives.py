@@ -20,7 +20,7 @@ from django.utils import dateformat, timezone, translation
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from blog.models import PostPage
+from blog.models import POST_LIST_FIELDS, PostPage
 from blog.reader.favicon import own_image
 from blog.reader.tags import parse_tag_query, tag_list
 from blog.subscribers.forms import signup_form
@@ -71,7 +71,6 @@ DIRECTIVES = {
 }
 # Other spellings Bear Blog accepts, and the directive each one is.
 SPELLINGS = {"email-signup": "email_signup"}
-LIST_FIELDS = ("title", "slug", "url_path", "published_date", "path", "depth")
 
 
 class DirectiveError(ValueError):
@@ -81,12 +80,14 @@ class DirectiveError(ValueError):
 def expand_directives(html_text, *, blog, page=None, request=None, preview=False):
     """Return the stored, sanitised ``html_text`` with its directives expanded.
 
-    ``page`` is the page being shown (post-level directives need a PostPage); with
-    ``preview`` a directive that cannot be expanded is wrapped in a visible marker.
+    ``page`` is the page being shown (post-level directives need a PostPage); links to
+    the blog's posts are relative on the blog's own host (``request``'s), absolute
+    elsewhere; with ``preview`` a directive that cannot be expanded is wrapped in a
+    visible marker.
     """
     if not html_text or "{{" not in html_text:
         return html_text or ""
-    expander = _Expander(blog, page, request, preview)
+    expander = _Expander(blog, page, blog.link_root(request), preview)
     with translation.override(_django_language(blog.lang)):
         return TOKEN.sub(expander.replace, html_text)
 
@@ -158,10 +159,11 @@ def _parse_date(key, value):
 
 
 class _Expander:
-    """Expands the directives of one piece of HTML shown on ``page`` for ``request``."""
+    """Expands the directives of one piece of HTML shown on ``page``; links to posts start
+    with ``link_root``."""
 
-    def __init__(self, blog, page, request, preview):
-        self.blog, self.page, self.request, self.preview = blog, page, request, preview
+    def __init__(self, blog, page, link_root, preview):
+        self.blog, self.page, self.link_root, self.preview = blog, page, link_root, preview
 
     def replace(self, match):
         """The replacement for one TOKEN match."""
@@ -232,7 +234,7 @@ class _Expander:
         return escape(self.blog.meta_description)
 
     def blog_url(self):
-        return self.blog.get_full_url(self.request) or ""
+        return self.blog.root_url + "/"
 
     def blog_link(self):
         url = self.blog_url()
@@ -274,7 +276,7 @@ class _Expander:
             posts = posts.filter(published_date__date__gte=options["from"])
         if options["to"]:
             posts = posts.filter(published_date__date__lte=options["to"])
-        fields = list(LIST_FIELDS)
+        fields = list(POST_LIST_FIELDS)
         if options["description"]:
             fields.append("meta_description")
         if options["content"]:
@@ -312,7 +314,7 @@ class _Expander:
         return format_html(
             '<li><span><i>{}</i></span> <a href="{}">{}</a>{}</li>\n',
             format_date(post.published_date, self.blog),
-            post.get_url(self.request) or "",
+            self.link_root + post.reader_path,
             post.title,
             mark_safe("".join(extras)),
         )
@@ -328,7 +330,7 @@ class _Expander:
     def post_url(self):
         if not isinstance(self.page, PostPage):
             raise DirectiveError("post_link works only in posts and pages")
-        return self.page.get_full_url(self.request) or ""
+        return self.blog.root_url + self.page.reader_path
 
     def post_link(self):
         url = self.post_url()
@@ -358,10 +360,10 @@ class _Expander:
         else:
             posts = posts.filter(published_date__lte=date).order_by("-published_date", "-id")
             posts = posts.exclude(published_date=date, id__gt=self.page.id)
-        post = posts.only(*LIST_FIELDS).first()
+        post = posts.only(*POST_LIST_FIELDS).first()
         if post is None:
             return ""
-        return format_html('<a href="{}">{}</a>', post.get_url(self.request) or "", post.title)
+        return format_html('<a href="{}">{}</a>', self.link_root + post.reader_path, post.title)
 
 
 def format_date(value, blog):

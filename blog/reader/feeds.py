@@ -14,16 +14,15 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from django.contrib.syndication.views import Feed
-from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
-from wagtail.models import PageViewRestriction
 
 from blog.reader.directives import expand_directives
 from blog.reader.tags import filter_by_tags, tag_query_labels
 
 PAGE_SIZE = 20
+MAX_PAGE = 100_000  # past any blog's last page, and short of an OFFSET the database refuses
 # nh3 writes every attribute double-quoted, so the stored HTML needs no parser here.
 URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)"')
 # Characters XML 1.0 forbids. Markdown passes them through, and Django refuses to write
@@ -42,21 +41,13 @@ def absolute_links(html, base_url):
     return URL_ATTRIBUTE.sub(lambda match: f'{match[1]}{urljoin(base_url, match[2])}"', html)
 
 
-def public_pages(pages, blog):
-    """Leave out ``blog``'s pages that sit behind a password or a login.
-
-    Wagtail's ``.public()`` reads every restriction of every blog into one big OR: a cost
-    that grows with the platform. A blog's pages are the blog and its children, so only
-    restrictions on those count.
-    """
-    restricted = set(
-        PageViewRestriction.objects.filter(page__path__startswith=blog.path).values_list(
-            "page__path", flat=True
-        )
-    )
-    if blog.path in restricted:
-        return pages.none()
-    return pages.exclude(path__in=restricted) if restricted else pages
+def page_number(value):
+    """``?page=`` as a page number from 1 (1 when absent); a 404 for anything else."""
+    if value in (None, ""):
+        return 1
+    if not value.isdigit() or not 0 < int(value) <= MAX_PAGE:
+        raise Http404("No such feed page.")
+    return int(value)
 
 
 @dataclass
@@ -122,19 +113,22 @@ class AtomFeed(Feed):
 
     def get_object(self, request):
         blog = request.blog
-        posts = public_pages(blog.published_posts(), blog).defer("body").prefetch_related("tags")
-        posts = filter_by_tags(posts, request.GET.get("q"))
-        try:
-            page = Paginator(posts, PAGE_SIZE).page(request.GET.get("page") or 1)
-        except InvalidPage as error:
-            raise Http404("No such feed page.") from error
-        posts = list(page)
+        if not blog.is_public():  # behind a password or a login (posts': published_posts)
+            raise Http404("This blog is not public.")
+        number = page_number(request.GET.get("page"))
+        posts = filter_by_tags(blog.published_posts().defer("body"), request.GET.get("q"))
+        # One more than a page: whether there is a next one, without counting them all.
+        start = (number - 1) * PAGE_SIZE
+        posts = list(posts[start : start + PAGE_SIZE + 1])
+        has_next = len(posts) > PAGE_SIZE
+        posts = posts[:PAGE_SIZE]
+        if not posts and number > 1:
+            raise Http404("No such feed page.")
         for post in posts:
-            # Wagtail keeps the blog's root path on the request: one lookup for all posts.
-            post.feed_link = post.get_full_url(request)
+            post.feed_link = blog.root_url + post.reader_path
             html = expand_directives(post.body_html, blog=blog, page=post, request=request)
             post.feed_html = absolute_links(html, post.feed_link)
-        here = urljoin(blog.get_full_url(request), request.path)
+        here = blog.root_url + request.path
 
         def page_url(number):
             query = request.GET.copy()
@@ -150,8 +144,8 @@ class AtomFeed(Feed):
             posts=posts,
             url=f"{here}?{request.GET.urlencode()}" if request.GET else here,
             id=page_url(None),  # every page of a feed is that one feed
-            next_url=page_url(page.next_page_number()) if page.has_next() else None,
-            previous_url=page_url(page.previous_page_number()) if page.has_previous() else None,
+            next_url=page_url(number + 1) if has_next else None,
+            previous_url=page_url(number - 1) if number > 1 else None,
         )
 
     def get_feed(self, obj, request):
@@ -164,7 +158,7 @@ class AtomFeed(Feed):
         return f"{obj.blog.title} · {obj.tags}" if obj.tags else obj.blog.title
 
     def link(self, obj):
-        return obj.blog.full_url
+        return obj.blog.root_url + "/"
 
     def feed_url(self, obj):
         return obj.url
@@ -206,7 +200,7 @@ class AtomFeed(Feed):
         return max(filter(None, [post.published_date, post.last_published_at]))
 
     def item_categories(self, post):
-        return [tag.name for tag in post.tags.all()]
+        return post.tag_names
 
     def item_description(self, post):
         # Atom's summary; the post is the content. Django marks the summary type="html",

@@ -41,7 +41,7 @@ def blog_posting(post, blog, *, blog_url, image=None):
         "author": {"@type": "Organization", "name": blog.title, "url": blog_url},
         "description": post.meta_description,
         "image": image,
-        "keywords": [tag.name for tag in post.tags.all()],
+        "keywords": post.tag_names,
     }
     return {name: value for name, value in data.items() if value}
 

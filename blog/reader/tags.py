@@ -9,16 +9,21 @@ from blog.models import PostTag
 MAX_TAG_FILTERS = 10
 
 
-def tag_list(blog):
+def tag_list(blog, posts=None):
     """Every tag of the blog's published posts, linked to its filtered list, in Bear Blog's
-    markup (``small > div.tags``, which Bear CSS targets); empty when there are none."""
-    names = (
-        PostTag.objects.filter(content_object__in=blog.published_posts())
-        .values_list("tag__name", flat=True)
-        .distinct()
-        .order_by("tag__name")
-    )
-    return render_to_string("blog/tag_list.html", {"tags": list(names)})
+    markup (``small > div.tags``, which Bear CSS targets); empty when there are none.
+
+    ``posts``, when given, are all of the blog's published posts, already loaded as rows
+    with their ``tag_names``: the list is made of those, without a query.
+    """
+    if posts is None:
+        names = PostTag.objects.filter(content_object__in=blog.published_posts())
+        names = names.values_list("tag__name", flat=True).distinct()
+    else:
+        names = {name for post in posts for name in post["tag_names"]}
+    # Alphabetical whatever the case, the same on every database.
+    ordered = sorted(set(names), key=lambda name: (name.casefold(), name))
+    return render_to_string("blog/tag_list.html", {"tags": ordered})
 
 
 def parse_tag_query(query):

@@ -6,8 +6,6 @@ title and navigation. The platform host keeps Django's plain ``404.html``; 500s 
 use the static ``500.html``, which never shows what went wrong.
 """
 
-from urllib.parse import urljoin
-
 from django.http import (
     Http404,
     HttpResponse,
@@ -23,9 +21,10 @@ from django.views.decorators.http import require_POST
 from django.views.defaults import page_not_found
 from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 
-from blog.caching.page_cache import forget_blog_pages
+from blog.caching.discovery_cache import forget_discovery
+from blog.caching.page_cache import forget_page
 from blog.core.reader_requests import same_origin, seconds_until_allowed, too_many_requests
-from blog.models import PostPage
+from blog.models import POST_LIST_FIELDS, PostPage
 from blog.reader import upvotes
 from blog.reader.favicon import (
     SVG,
@@ -44,15 +43,17 @@ def post_index(request):
     blog = request.blog
     query = request.GET.get("q")
     posts = filter_by_tags(blog.published_posts(), query)
+    posts = list(posts.values(*POST_LIST_FIELDS, "tag_names"))  # rows: see post_list.html
     return TemplateResponse(
         request,
         "blog/post_index.html",
         {
             "blog": blog,
             "page": blog,
-            "posts": posts.only("title", "slug", "url_path", "published_date", "path", "depth"),
+            "posts": posts,
             "tags": tag_query_labels(query),
-            "tag_list": tag_list(blog),
+            # Every tag of the blog: the posts listed have them all, unless filtered.
+            "tag_list": tag_list(blog, None if query else posts),
         },
     )
 
@@ -76,7 +77,7 @@ def robots_txt(request):
     # The admin's textarea sends CRLF line ends; crawlers expect plain lines.
     text = "\n".join(blog.robots_txt.strip().splitlines()) + "\n"
     if not text.strip():
-        text = DEFAULT_ROBOTS_TXT.format(sitemap=urljoin(blog.get_full_url(request), "sitemap.xml"))
+        text = DEFAULT_ROBOTS_TXT.format(sitemap=blog.root_url + "/sitemap.xml")
     return HttpResponse(text, content_type="text/plain; charset=utf-8")
 
 
@@ -130,7 +131,9 @@ def upvote(request, post_id):
         raise Http404("No such post.")
     counted = upvotes.record_upvote(post, upvotes.visitor_hash(request, post.id))
     if counted:
-        forget_blog_pages(request.blog.id)  # the app's cached pages show the old count
+        forget_page(request.blog.id, post.reader_path)  # its cached copies show the old count
+        if post.in_discovery:
+            forget_discovery()  # ordered by a score the upvote raised
     # "See the post": the browser GETs it and shows the count, and whether this upvote
     # counted (post_page.html). The query string makes it a URL no browser or CDN has
     # cached with the old count.

@@ -21,13 +21,8 @@ def directives(context, html):
     blog = context.get("blog") or getattr(request, "blog", None) or getattr(page, "blog", None)
     if blog is None:
         return mark_safe(html or "")  # stored HTML was sanitised on save
-    expanded = expand_directives(
-        html,
-        blog=blog,
-        page=page,
-        request=request,
-        preview=bool(getattr(request, "is_preview", False)),
-    )
+    preview = bool(getattr(request, "is_preview", False))
+    expanded = expand_directives(html, blog=blog, page=page, request=request, preview=preview)
     return mark_safe(expanded)  # sanitised on save; inserted values escaped
 
 

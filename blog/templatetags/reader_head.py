@@ -29,7 +29,7 @@ def reader_head(context):
     request = context.get("request")
     page = context.get("page")
     post = page if isinstance(page, PostPage) else None
-    root = blog.get_full_url(request).rstrip("/")
+    root = blog.root_url
     head = {
         "title": post.title if post else blog.title,
         "description": (post and post.meta_description) or blog.meta_description,
@@ -40,7 +40,7 @@ def reader_head(context):
         "json_ld": None,
     }
     if post is not None:
-        head["canonical"] = post.canonical_url or post.get_full_url(request)
+        head["canonical"] = post.canonical_url or root + post.reader_path
         image = own_image(blog, post.meta_image) if post.meta_image_id else None
         head["image"] = social_image_url(image, root) or post.meta_image_url or None
         if not post.is_page and blog.reviewed:

@@ -25,7 +25,7 @@ from wagtail.models import Site
 from blog.core.names import blog_host
 from blog.models import BlogPage
 from blog.tenants.lifecycle import redirects_since
-from blog.tenants.site_cache import cached, host_key
+from blog.tenants.site_cache import blog_key, cached, host_key
 from blog.wagtail_overrides.requests import remember_site, request_host
 
 SITE_FIELDS = ("id", "hostname", "port", "site_name", "root_page_id", "is_default_site")
@@ -64,6 +64,18 @@ def host_entry(host):
         return {"blocked": True} if moved.blocked else {**entry, "moved_to": blog_host(moved)}
 
     return cached(host_key(host), lookup)
+
+
+def blog_for_host(blog_id):
+    """The live blog ``blog_id`` as its host serves it, with ``unrestricted`` (no view
+    restriction on it or its pages), or None: from the shared cache, which forgets it
+    whenever its row changes or a restriction is set (``blog.tenants.site_cache``)."""
+
+    def lookup():
+        blogs = BlogPage.objects.filter(id=blog_id, live=True).order_by()
+        return blogs.annotate(unrestricted=BlogPage.unrestricted_flag()).first()
+
+    return cached(blog_key(blog_id), lookup)
 
 
 def resolve_site_for_host(host):
@@ -115,7 +127,7 @@ class BlogHostMiddleware:
             request.urlconf = settings.BLOG_URLCONF
             # Every reader view needs the blog: load it once, as the site's root page,
             # so Wagtail's routing starts from the specific BlogPage with no more queries.
-            request.blog = BlogPage.objects.filter(id=site.root_page_id, live=True).first()
+            request.blog = blog_for_host(site.root_page_id)
             site.root_page = request.blog
             if request.blog is None:
                 site = None

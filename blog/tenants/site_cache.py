@@ -1,14 +1,16 @@
-"""The shared cache of Site lookups, and its one invalidation path.
+"""The shared cache of Site lookups and blog rows, and its one invalidation path.
 
-Two lookups run on every request and must not cost more as blogs are added: host → Site
-(``blog.tenants.hosts``) and a page's tree root → its Site's root URL
-(``blog.tenants.page_urls``). Each
-is one indexed query, kept here in the shared cache (Redis, or the file cache of one
-box) so that every web process sees the same entries.
+Three lookups run on every request and must not cost more as blogs are added: host → Site
+(``blog.tenants.hosts``), the blog a blog host serves (its BlogPage row, which every
+reader page shows) and a page's tree root → its Site's root URL
+(``blog.tenants.page_urls``). Each is one indexed query, kept here in the shared cache
+(Redis, or the file cache of one box) so that every web process sees the same entries.
 
 Every change that can alter an answer deletes the affected keys: Site saves and deletes
-(the old hostname and root too) and blog roots' saves and deletes (their slug is part of
-every URL below them; their subdomain may redirect to their own domain). The keys are
+(the old hostname and root too), blog roots' saves and deletes (their slug is part of
+every URL below them; their subdomain may redirect to their own domain; their row is
+the blog), staff's flags and moving a blog to another owner (``blog.moderation``) and
+view restrictions. (The spam score changes the row too, and is never shown.) The keys are
 deleted at once and again when the transaction commits, so that a request racing the
 change cannot put the old answer back for long. Moving a blog root would renumber its
 siblings' paths without signals; ``blog.models.permissions`` forbids it.
@@ -38,6 +40,10 @@ def host_key(host):
 
 def root_key(root_path):
     return f"bearcms:root:v2:{root_path}"
+
+
+def blog_key(blog_id):
+    return f"bearcms:blog:v1:{blog_id}"
 
 
 def cached(key, compute):
@@ -93,8 +99,17 @@ def blog_subdomain_keys(blog):
 
 def forget_blog_root(sender, instance, **kwargs):
     if isinstance(instance, Page) and instance.depth == ROOT_DEPTH:
-        keys = [root_key(instance.path), root_key(PLATFORM)]
+        keys = [root_key(instance.path), root_key(PLATFORM), blog_key(instance.pk)]
         if getattr(instance, "subdomain", None):
             # Their redirects follow the blog being published, unpublished or deleted.
             keys += blog_subdomain_keys(instance)
         forget(keys)
+
+
+def forget_restricted_blog(sender, instance, **kwargs):
+    """A view restriction was set or removed: the blog it is on, or above, knows whether
+    it has one (``blog.tenants.hosts.blog_for_host``)."""
+    path = _root_path_of(instance.page_id)
+    blog_id = Page.objects.filter(path=path).values_list("id", flat=True).first()
+    if blog_id is not None:
+        forget([blog_key(blog_id)])

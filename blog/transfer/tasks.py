@@ -34,6 +34,7 @@ from wagtail.log_actions import log
 from wagtail.models import Page
 
 from blog.caching.cdn import purge_blog
+from blog.caching.discovery_cache import forget_discovery
 from blog.caching.page_cache import forget_blog_pages
 from blog.models import RESERVED_POST_SLUGS, BlogPage, ImportJob, PostPage
 from blog.moderation.dodginess import rescore_blog
@@ -153,6 +154,7 @@ def import_rows(job):
     # Imported posts are news to the review queue: an ignored blog comes back to it.
     BlogPage.objects.filter(pk=blog.pk, ignore_count__lt=IGNORED_FOR_GOOD).update(ignored_at=None)
     transaction.on_commit(lambda: forget_blog_pages(blog.pk))
+    transaction.on_commit(forget_discovery)
     transaction.on_commit(lambda: purge_blog(blog))
     return {"imported": imported, "skipped": skipped, "renamed": renamed}
 

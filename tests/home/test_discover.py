@@ -1,5 +1,6 @@
-"""The discovery feed on the platform host: who gets listed, in which order, and that it
-costs the same few queries whatever the number of posts."""
+"""The discovery feed on the platform host: who gets listed, in which order, that it
+costs the same few queries whatever the number of posts, and that its cache forgets what
+changed."""
 
 from contextlib import contextmanager
 from datetime import timedelta
@@ -17,11 +18,19 @@ from django.utils import timezone
 from blog.core.discovery import EPOCH, hot_score
 from blog.models import PostPage
 from blog.moderation.flags import set_blog_flags
+from blog.moderation.hidden_posts import set_hidden_by_staff
 from home.discover import PAGE_SIZE, post_url
 from home.models import HiddenBlog
 from tests.support.clients import host_client
 from tests.support.dashboard_forms import DATE_FORMAT, add_post, edit_post
 from tests.support.discovery import LONG, entries, titles
+
+
+@pytest.fixture(autouse=True)
+def discovery_cache_on(settings):
+    """Every test here reads discovery through the app's cache: whatever must show at once
+    shows through it (blog.caching.discovery_cache)."""
+    settings.READER_PAGE_CACHE_SECONDS = 60
 
 
 def ago(**kwargs):
@@ -372,6 +381,31 @@ def test_staff_hiding_a_blog_takes_effect_at_once(platform_client, make_blog, pu
     assert titles(platform_client.get("/discover/")) == []
     set_blog_flags(blog, hidden=False)
     assert titles(platform_client.get("/discover/")) == ["Soon hidden"]
+
+
+def test_anonymous_readers_get_discovery_from_the_cache_and_signed_in_readers_never_do(
+    platform_client, make_blog, make_blogger, publish, login
+):
+    publish(make_blog(), "Cached")
+    reader = login(make_blogger().owner)
+    for url in ("/discover/", "/discover/feed/", "/discover/search/?q=discovered"):
+        platform_client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = platform_client.get(url)
+        assert len(queries) == 0 and "Cached" in response.content.decode(), url
+        with CaptureQueriesContext(connection) as queries:
+            assert "Cached" in reader.get(url).content.decode()
+        assert len(queries) > 0, url  # their own hidden blogs are left out, never shared
+
+
+def test_staff_hiding_one_post_takes_it_out_of_the_cached_feed_at_once(
+    platform_client, make_blog, publish, staff
+):
+    post = publish(make_blog(), "Hidden by staff")
+    assert titles(platform_client.get("/discover/")) == ["Hidden by staff"]
+    set_hidden_by_staff(post, True, staff)
+    assert titles(platform_client.get("/discover/")) == []
+    assert "Hidden by staff" not in platform_client.get("/discover/feed/").content.decode()
 
 
 def test_the_moderate_blog_command_approves_hides_and_blocks(

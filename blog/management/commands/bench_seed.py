@@ -135,7 +135,7 @@ def next_id(model):
 class Seeder:
     """Writes the rows of ``blogs`` blogs with ``posts`` posts each, one batch at a time."""
 
-    def __init__(self, posts, prefix, batch_size, reviewed_fraction, history):
+    def __init__(self, posts, prefix, batch_size, reviewed_fraction, history, body_repeat=1):
         self.posts = posts
         self.prefix = prefix
         self.batch_size = batch_size
@@ -162,7 +162,8 @@ class Seeder:
         self.collection_root = Collection.get_first_root_node()
         self.nav_html = render_markdown(DEFAULT_NAV)
         self.home_html = render_markdown(HOME)
-        self.bodies = [(body, render_markdown(body)) for body in BODIES]
+        long_bodies = ("\n\n".join([body] * body_repeat) for body in BODIES)
+        self.bodies = [(body, render_markdown(body)) for body in long_bodies]
         self.short_bodies = [(body, render_markdown(body)) for body in SHORT_BODIES]
         # What a revision stores is the page's serialised form: make it once per page type
         # from an unsaved page, then change only what differs from page to page.
@@ -306,6 +307,7 @@ class Seeder:
                     slug=f"post-{number}",
                     url_path=f"{blog.url_path}post-{number}/",
                     published_date=published,
+                    tag_names=[TAG],
                     **self.post_fields(rng, number, blog),
                 )
                 page_id += 1
@@ -473,6 +475,13 @@ class Command(BaseCommand):
             help="Share of the blogs staff have reviewed (only those reach discovery).",
         )
         parser.add_argument(
+            "--body-repeat",
+            type=int,
+            default=1,
+            help="Write each post body this many times over: 5 makes posts of about 3 KB, "
+            "the size of a typical Bear Blog post (bench/throughput.py).",
+        )
+        parser.add_argument(
             "--no-history",
             action="store_false",
             dest="history",
@@ -491,6 +500,7 @@ class Command(BaseCommand):
             batch_size=batch_size,
             reviewed_fraction=options["reviewed_fraction"],
             history=options["history"],
+            body_repeat=options["body_repeat"],
         )
         made_blogs = made_posts = 0
         for first in range(start, start + blogs, batch_size):

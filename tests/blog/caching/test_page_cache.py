@@ -85,3 +85,33 @@ def test_an_upvote_shows_at_once_on_the_cached_post(make_blogger, make_post):
     post_id = blog.get_children().get().id
     assert client.post(f"/upvote/{post_id}/").status_code == 303
     assert 'upvote-count">1<' in client.get("/liked/").content.decode()
+
+
+def test_an_upvote_forgets_the_upvoted_post_alone(make_blogger, make_post):
+    blog = make_blogger()
+    liked = make_post(blog, slug="liked")
+    make_post(blog, slug="other")
+    client = host_client(blog, HTTP_ORIGIN=f"http://{blog.subdomain}.localhost")
+    others = ["/", "/blog/", "/feed/", "/feed/?type=rss", "/other/", "/sitemap.xml"]
+    upvoted = ["/liked/", "/liked/?ref=newsletter"]
+    for path in others + upvoted:
+        assert client.get(path).status_code == 200
+    assert client.post(f"/upvote/{liked.id}/").status_code == 303
+    for path in others:
+        assert queries_for(client, path)[1] == 0, f"{path} was forgotten"
+    for path in upvoted:
+        response, queries = queries_for(client, path)
+        assert queries > 0 and 'upvote-count">1<' in response.content.decode()
+
+
+def test_publishing_a_post_shows_at_once_wherever_the_blog_lists_posts(make_blogger, make_post):
+    blog = make_blogger()
+    make_post(blog, slug="index", title="Index", body="{{ posts }}", is_page=True)
+    make_post(blog, slug="first", title="First post")
+    client = host_client(blog)
+    listing = ["/", "/blog/", "/feed/", "/feed/?type=rss", "/index/"]
+    for path in listing:
+        assert "Second post" not in client.get(path).content.decode()
+    make_post(blog, title="Second post")
+    for path in listing:
+        assert "Second post" in client.get(path).content.decode(), path

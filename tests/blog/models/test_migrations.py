@@ -2,6 +2,7 @@
 posts written before discovery learn their blog and their hot score, and later when they
 went public, which caps the date they are ranked by."""
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -26,6 +27,13 @@ def manage(database, *args, **environ):
     )
     assert result.returncode == 0, result.stderr
     return result
+
+
+def demo_database(database):
+    """A migrated SQLite ``database`` holding the demo blog."""
+    manage(database, "migrate", "--noinput", "-v0")
+    manage(database, "seed_demo", DEBUG="true", CACHE_DIR=str(database.parent / "cache"))
+    return database
 
 
 def pages(database):
@@ -68,9 +76,7 @@ def test_an_edited_welcome_page_is_kept_beside_the_home_page(tmp_path):
 
 
 def test_posts_written_before_discovery_learn_their_blog_and_score(tmp_path):
-    database = tmp_path / "posts.sqlite3"
-    manage(database, "migrate", "--noinput", "-v0")
-    manage(database, "seed_demo", DEBUG="true", CACHE_DIR=str(tmp_path / "cache"))
+    database = demo_database(tmp_path / "posts.sqlite3")
     manage(database, "migrate", "blog", "0005", "--noinput", "-v0")  # before discovery
     manage(database, "migrate", "--noinput", "-v0")
     with sqlite3.connect(database) as db:
@@ -96,9 +102,7 @@ def moment(value):
 
 
 def test_posts_learn_when_they_went_public_and_a_files_date_cannot_pin_them(tmp_path):
-    database = tmp_path / "public.sqlite3"
-    manage(database, "migrate", "--noinput", "-v0")
-    manage(database, "seed_demo", DEBUG="true", CACHE_DIR=str(tmp_path / "cache"))
+    database = demo_database(tmp_path / "public.sqlite3")
     manage(database, "migrate", "blog", "0013", "--noinput", "-v0")  # before public_since
     with sqlite3.connect(database) as db:
         pinned, scheduled, draft = (
@@ -162,9 +166,7 @@ def blog_home_lists(database):
 
 
 def test_blogs_made_before_the_home_list_choice_keep_listing_their_posts(tmp_path):
-    database = tmp_path / "home.sqlite3"
-    manage(database, "migrate", "--noinput", "-v0")
-    manage(database, "seed_demo", DEBUG="true", CACHE_DIR=str(tmp_path / "cache"))
+    database = demo_database(tmp_path / "home.sqlite3")
     assert blog_home_lists(database)[0] == [0]  # made now: Bear's way
     manage(database, "migrate", "blog", "0015", "--noinput", "-v0")  # before the choice
     manage(database, "migrate", "--noinput", "-v0")
@@ -174,3 +176,20 @@ def test_blogs_made_before_the_home_list_choice_keep_listing_their_posts(tmp_pat
     assert blog_revisions and all(value == 1 for value in blog_revisions)
     # A post's revisions have no such field and are left alone.
     assert {value for value, model in revisions if model == "postpage"} == {None}
+
+
+def test_posts_learn_their_tag_names_in_the_order_they_were_tagged(tmp_path):
+    database = demo_database(tmp_path / "tags.sqlite3")
+    manage(database, "migrate", "blog", "0025", "--noinput", "-v0")  # before tag_names
+    manage(database, "migrate", "--noinput", "-v0")
+    with sqlite3.connect(database) as db:
+        stored = dict(db.execute("SELECT page_ptr_id, tag_names FROM blog_postpage"))
+        tagged = db.execute(
+            "SELECT pt.content_object_id, t.name FROM blog_posttag pt "
+            "JOIN taggit_tag t ON t.id = pt.tag_id ORDER BY pt.content_object_id, pt.id"
+        ).fetchall()
+    expected = {post_id: [] for post_id in stored}
+    for post_id, name in tagged:
+        expected[post_id].append(name)
+    assert any(expected.values())  # the demo's posts are tagged
+    assert {post_id: json.loads(names) for post_id, names in stored.items()} == expected

@@ -53,3 +53,16 @@ def test_a_post_cannot_take_a_path_the_blog_answers_itself(make_blogger, make_po
     blog = make_blogger()
     with pytest.raises(ValidationError, match="a path the blog uses itself"):
         make_post(blog, slug="blog")
+
+
+def test_a_posts_tag_names_follow_its_published_tags_not_its_drafts(make_blogger, make_post):
+    blog = make_blogger()
+    post = make_post(blog, tags=["Python", "notes"])
+    assert post.tag_names == ["Python", "notes"]
+    draft = post.get_latest_revision_as_object()
+    draft.tags.set(["cooking"])
+    draft.save_revision(user=blog.owner)
+    assert PostPage.objects.get(id=post.id).tag_names == ["Python", "notes"]  # readers' tags
+    PostPage.objects.get(id=post.id).get_latest_revision().publish()
+    assert PostPage.objects.get(id=post.id).tag_names == ["cooking"]
+    assert "#cooking" in host_client(blog).get(f"/{post.slug}/").content.decode()
