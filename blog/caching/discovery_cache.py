@@ -25,7 +25,7 @@ from django.conf import settings
 from django.core.cache import cache
 from wagtail.models import Page
 
-from blog.caching.page_cache import bump_version, keep
+from blog.caching.page_cache import keep, new_version
 from blog.core.tree import ROOT_DEPTH
 
 VERSION_KEY = "bearcms:discovery-version"
@@ -33,7 +33,7 @@ VERSION_KEY = "bearcms:discovery-version"
 
 def forget_discovery():
     """Make every cached discovery page unreachable."""
-    bump_version(VERSION_KEY)
+    new_version(VERSION_KEY)
 
 
 def forget_discovery_of(sender, instance, **kwargs):

@@ -45,31 +45,23 @@ def path_version_key(blog_id, path):
 
 def forget_blog_pages(blog_id):
     """Make every cached page of the blog unreachable (each process sees it at once)."""
-    bump_version(VERSION_KEY.format(blog_id))
+    new_version(VERSION_KEY.format(blog_id))
 
 
 def forget_page(blog_id, path):
     """Make the cached copies of one page of the blog unreachable: ``path`` with any query
     string, on any of the blog's hosts.
 
-    The path's version is a new number each time; it needs to outlive only the pages
-    cached under the one before it.
+    The path's version needs to outlive only the pages cached under the one before it.
     """
-    key = path_version_key(blog_id, path)
-    lifetime = max(settings.READER_PAGE_CACHE_SECONDS, 1)
+    new_version(path_version_key(blog_id, path), max(settings.READER_PAGE_CACHE_SECONDS, 1))
+
+
+def new_version(key, lifetime=None):
+    """Give ``key`` a version number it never had (now and on commit): the clock's, in
+    nanoseconds. Not a counter: one that expired or was evicted would count up to numbers
+    it had before, and pages cached under those would come back."""
     now_and_on_commit(lambda: cache.set(key, time.time_ns(), lifetime))
-
-
-def bump_version(key):
-    """Add one to the version number at ``key`` (now and on commit)."""
-
-    def bump():
-        try:
-            cache.incr(key)
-        except ValueError:  # no version yet: what is cached was cached under none
-            cache.set(key, 1, timeout=None)
-
-    now_and_on_commit(bump)
 
 
 def now_and_on_commit(forget):

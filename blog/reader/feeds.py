@@ -45,7 +45,7 @@ def page_number(value):
     """``?page=`` as a page number from 1 (1 when absent); a 404 for anything else."""
     if value in (None, ""):
         return 1
-    if not value.isdigit() or not 0 < int(value) <= MAX_PAGE:
+    if not (value.isascii() and value.isdigit()) or not 0 < int(value) <= MAX_PAGE:
         raise Http404("No such feed page.")
     return int(value)
 

@@ -1,8 +1,10 @@
 """What keeps a tenant whole as it changes: the host, root-URL and blog caches forget a
-Site, a blog root or a view restriction that changed, the Site follows the blog's custom
-domain and title, and a deleted blog takes its group and image collection along."""
+Site, a blog root, a view restriction or an image that changed, the Site follows the
+blog's custom domain and title, and a deleted blog takes its group and image collection
+along."""
 
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from wagtail.images import get_image_model
 from wagtail.models import PageViewRestriction, Site
 
 from blog.models import BlogPage
@@ -10,6 +12,7 @@ from blog.tenants.custom_domains import sync_site
 from blog.tenants.lifecycle import remove_tenant
 from blog.tenants.site_cache import (
     forget_blog_root,
+    forget_blogs_showing,
     forget_restricted_blog,
     forget_site,
     remember_previous_site,
@@ -25,6 +28,7 @@ for signal in (post_save, post_delete):
     signal.connect(
         forget_restricted_blog, sender=PageViewRestriction, dispatch_uid="bearcms-restriction"
     )
+pre_delete.connect(forget_blogs_showing, sender=get_image_model(), dispatch_uid="bearcms-image")
 
 
 def follow_blog_settings(sender, instance, update_fields=None, **kwargs):

@@ -9,8 +9,9 @@ reader page shows) and a page's tree root → its Site's root URL
 Every change that can alter an answer deletes the affected keys: Site saves and deletes
 (the old hostname and root too), blog roots' saves and deletes (their slug is part of
 every URL below them; their subdomain may redirect to their own domain; their row is
-the blog), staff's flags and moving a blog to another owner (``blog.moderation``) and
-view restrictions. (The spam score changes the row too, and is never shown.) The keys are
+the blog), staff's flags and moving a blog to another owner (``blog.moderation``), view
+restrictions and deleting an image a blog shows (the database unsets it, without a
+signal). (The spam score changes the row too, and is never shown.) The keys are
 deleted at once and again when the transaction commits, so that a request racing the
 change cannot put the old answer back for long. Moving a blog root would renumber its
 siblings' paths without signals; ``blog.models.permissions`` forbids it.
@@ -21,11 +22,12 @@ from hashlib import sha1
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from wagtail.models import Page, Site
 
 from blog.core.names import blog_hostname
-from blog.core.tree import ROOT_DEPTH
-from blog.models import FormerSubdomain
+from blog.core.tree import ROOT_DEPTH, blog_root_path
+from blog.models import BlogPage, FormerSubdomain
 
 TIMEOUT = 24 * 3600
 MISSING_TIMEOUT = 300  # "no such host" is cheap to ask again; junk hosts must not pile up
@@ -107,9 +109,18 @@ def forget_blog_root(sender, instance, **kwargs):
 
 
 def forget_restricted_blog(sender, instance, **kwargs):
-    """A view restriction was set or removed: the blog it is on, or above, knows whether
-    it has one (``blog.tenants.hosts.blog_for_host``)."""
+    """A view restriction was set or removed on a blog or one of its pages: the blog's row
+    says whether it has any (``blog.tenants.hosts.blog_for_host``)."""
     path = _root_path_of(instance.page_id)
-    blog_id = Page.objects.filter(path=path).values_list("id", flat=True).first()
-    if blog_id is not None:
-        forget([blog_key(blog_id)])
+    if path is not None:
+        forget_blogs(Page.objects.filter(path=blog_root_path(path)))
+
+
+def forget_blogs_showing(sender, instance, **kwargs):
+    """An image is being deleted: the rows of the blogs showing it as their icon or
+    social image are about to lose it (an UPDATE of theirs, which sends no signal)."""
+    forget_blogs(BlogPage.objects.filter(Q(favicon_image=instance) | Q(social_image=instance)))
+
+
+def forget_blogs(pages):
+    forget([blog_key(blog_id) for blog_id in pages.values_list("id", flat=True)])

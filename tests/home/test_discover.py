@@ -9,12 +9,15 @@ from unittest import mock
 
 import feedparser
 import pytest
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from blog.caching.discovery_cache import VERSION_KEY as DISCOVERY_VERSION_KEY
+from blog.caching.discovery_cache import forget_discovery
 from blog.core.discovery import EPOCH, hot_score
 from blog.models import PostPage
 from blog.moderation.flags import set_blog_flags
@@ -406,6 +409,22 @@ def test_staff_hiding_one_post_takes_it_out_of_the_cached_feed_at_once(
     set_hidden_by_staff(post, True, staff)
     assert titles(platform_client.get("/discover/")) == []
     assert "Hidden by staff" not in platform_client.get("/discover/feed/").content.decode()
+
+
+def test_a_discovery_version_lost_from_the_cache_never_brings_old_pages_back(
+    platform_client, make_blog, publish, staff
+):
+    """The file cache forgets a version key after its default timeout, and any cache may
+    evict it: counting up again from nothing must not reach the version old pages are
+    cached under."""
+    post = publish(make_blog(), "Soon hidden")
+    forget_discovery()
+    forget_discovery()
+    assert titles(platform_client.get("/discover/")) == ["Soon hidden"]  # cached
+    cache.delete(DISCOVERY_VERSION_KEY)
+    set_hidden_by_staff(post, True, staff)
+    forget_discovery()
+    assert titles(platform_client.get("/discover/")) == []
 
 
 def test_the_moderate_blog_command_approves_hides_and_blocks(

@@ -153,6 +153,16 @@ def test_deleting_a_post_removes_it(admin, blog, reader):
 # --- Preview
 
 
+def test_previews_show_the_tags_being_written(admin, blog):
+    post = add_post(admin, blog, slug="tagged", tags="oldtag")
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=[post.id])
+    assert admin.post(url, post_form(slug="tagged", tags="oldtag, newtag")).json()["is_valid"]
+    assert "#newtag" in admin.get(url).content.decode()
+    url = reverse("wagtailadmin_pages:preview_on_add", args=["blog", "postpage", blog.id])
+    assert admin.post(url, post_form(slug="new", tags="fresh")).json()["is_valid"]
+    assert "#fresh" in admin.get(url).content.decode()
+
+
 def test_preview_renders_unsaved_markdown_and_saves_nothing(admin, blog, reader):
     post = add_post(admin, blog, slug="previewed", body="Saved text")
     revisions = Revision.page_revisions.filter(object_id=str(post.id)).count()

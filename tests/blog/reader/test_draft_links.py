@@ -166,3 +166,13 @@ def test_a_malformed_duration_makes_no_link_and_says_why(blog, desk, post):
     response = desk.post(share_url(post), {"days": "365"}, follow=True)
     assert "Choose how long the link works for" in response.content.decode()
     assert not DraftLink.objects.exists()
+
+
+def test_a_link_shows_the_drafts_own_tags_not_the_published_ones(blog, desk, make_post):
+    published = make_post(blog, slug="tagged", tags=["old"])
+    draft = published.get_latest_revision_as_object()
+    draft.tags.set(["fresh"])
+    draft.save_revision(user=blog.owner)
+    page = read(blog, make_link(desk, published)).content.decode()
+    assert "#fresh" in page and "#old" not in page
+    assert "#old" in host_client(blog).get("/tagged/").content.decode()  # readers' tags

@@ -225,7 +225,7 @@ def test_first_and_last_pages_link_only_one_way(blog, make_post, monkeypatch):
     assert "previous" in last and "next" not in last
 
 
-@pytest.mark.parametrize("page", ["2", "0", "x"])
+@pytest.mark.parametrize("page", ["2", "0", "x", "-1", "1.5", "%C2%B2", "9" * 30])
 def test_a_page_past_the_end_or_not_a_number_is_404(blog, make_post, page):
     make_post(blog)
     assert host_client(blog).get(f"/feed/?page={page}").status_code == 404

@@ -2,20 +2,17 @@
 (schema.org BlogPosting), as readers' link previews and search engines get them."""
 
 import datetime
-import io
 import json
 
 import pytest
 from bs4 import BeautifulSoup
-from django.core.files.images import ImageFile
-from PIL import Image as PILImage
-from wagtail.images import get_image_model
 
 from blog.core.names import blog_hostname
 from blog.models import BlogPage
 from blog.moderation.flags import set_blog_flags
 from tests.support.clients import host_client
 from tests.support.dashboard_forms import settings_form, settings_url
+from tests.support.images import make_image
 from tests.support.scripts import without_json_ld
 from tests.support.xss_check import executable_contexts
 
@@ -34,12 +31,8 @@ def desk(blog, login):
     return login(blog.owner)
 
 
-def make_image(collection, name="card.png"):
-    data = io.BytesIO()
-    PILImage.new("RGB", (1600, 900), "teal").save(data, "PNG")
-    return get_image_model().objects.create(
-        title=name, file=ImageFile(data, name=name), collection=collection
-    )
+def make_card(collection, name="card.png"):
+    return make_image(collection, name, size=(1600, 900), colour="teal")
 
 
 def soup_of(response):
@@ -72,7 +65,7 @@ def test_the_social_image_chosen_in_settings_is_og_image_of_every_page_without_i
 ):
     make_post(blog, title="Plain", slug="plain", tags=["notes"])
     make_post(blog, title="About", slug="about", is_page=True)
-    image = make_image(blog.collection)
+    image = make_card(blog.collection)
     response = desk.post(settings_url(), settings_form(blog, social_image=image.id))
     assert response.status_code == 302
     reader = host_client(blog)
@@ -84,17 +77,17 @@ def test_the_social_image_chosen_in_settings_is_og_image_of_every_page_without_i
 
 
 def test_a_posts_own_image_or_image_address_wins_over_the_blogs(blog, desk, make_post):
-    own = make_image(blog.collection, "own.png")
+    own = make_card(blog.collection, "own.png")
     make_post(blog, title="Pictured", slug="pictured", meta_image=own)
     make_post(blog, title="Linked", slug="linked", meta_image_url="https://img.example/a.png")
-    desk.post(settings_url(), settings_form(blog, social_image=make_image(blog.collection).id))
+    desk.post(settings_url(), settings_form(blog, social_image=make_card(blog.collection).id))
     reader = host_client(blog)
     assert og_image(reader.get("/pictured/")) == card_url(own)
     assert og_image(reader.get("/linked/")) == "https://img.example/a.png"
 
 
 def test_another_blogs_image_is_refused_in_settings_and_nothing_is_saved(blog, desk, make_blogger):
-    theirs = make_image(make_blogger("other").collection)
+    theirs = make_card(make_blogger("other").collection)
     response = desk.post(
         settings_url(), settings_form(blog, social_image=theirs.id, title="Renamed")
     )
@@ -108,7 +101,7 @@ def test_another_blogs_image_is_refused_in_settings_and_nothing_is_saved(blog, d
 
 def test_another_blogs_image_set_any_other_way_is_never_shown(blog, make_blogger):
     other = make_blogger("other")
-    blog.social_image = make_image(other.collection)
+    blog.social_image = make_card(other.collection)
     blog.save_revision().publish()
     assert og_image(host_client(blog).get("/")) is None
 
@@ -123,7 +116,7 @@ def test_the_settings_page_offers_the_social_image_in_a_bloggers_words(desk):
 
 
 def test_a_post_carries_one_blog_posting_that_matches_it(blog, make_post):
-    image = make_image(blog.collection)
+    image = make_card(blog.collection)
     blog.lang = "de"
     blog.save_revision().publish()
     post = make_post(
@@ -180,7 +173,7 @@ def test_a_scheduled_then_published_post_is_never_modified_before_it_was_publish
 
 
 def test_the_blogs_social_image_is_not_a_posts_own_picture(blog, make_post):
-    blog.social_image = make_image(blog.collection)
+    blog.social_image = make_card(blog.collection)
     blog.save_revision().publish()
     make_post(blog, slug="plain")
     response = host_client(blog).get("/plain/")

@@ -7,15 +7,14 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from django.core.files.images import ImageFile
 from PIL import Image as PILImage
-from wagtail.images import get_image_model
 
 from blog.core.names import blog_hostname
 from blog.models import THEMES, PostPage
 from blog.moderation.flags import set_blog_flags
 from blog.reader.themes import safe_custom_css, theme_css
 from tests.support.clients import host_client
+from tests.support.images import make_image
 from tests.support.scripts import without_json_ld
 
 THEME_NAMES = [name for name, _label in THEMES]
@@ -26,15 +25,6 @@ def save_blog(blog, **fields):
         setattr(blog, name, value)
     blog.save_revision().publish()
     return blog
-
-
-def make_image(collection, name="icon.png", size=80, format="PNG"):
-    """A real (small) image in ``collection``."""
-    data = io.BytesIO()
-    PILImage.new("RGB", (size, size), "red").save(data, format)
-    return get_image_model().objects.create(
-        title=name, file=ImageFile(data, name=name), collection=collection
-    )
 
 
 def soup_of(response):
@@ -329,7 +319,7 @@ def test_an_emoji_blog_gives_phones_the_png_too(make_blogger):
 
 def test_an_image_icon_reaches_phones_as_a_180_pixel_png_rendition(make_blogger):
     blog = make_blogger()
-    image = make_image(blog.collection, size=240, format="JPEG", name="icon.jpg")
+    image = make_image(blog.collection, size=(240, 240), format="JPEG", name="icon.jpg")
     save_blog(blog, favicon_image=image)
     for path in ("/apple-touch-icon.png", "/apple-touch-icon-precomposed.png"):
         response = host_client(blog).get(path)

@@ -4,13 +4,14 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import Site
+from wagtail.models import PageViewRestriction, Site
 
 from blog.models import PostPage
 from blog.tenants.hosts import resolve_site_for_host
 from blog.tenants.lifecycle import create_blog
 from blog.tenants.site_cache import host_key
 from tests.support.clients import host_client
+from tests.support.images import make_image
 
 
 def test_platform_host_serves_the_landing_page(platform_client):
@@ -162,3 +163,31 @@ def test_an_overlong_host_is_refused_without_touching_the_cache(db):
         assert host_client(host).get("/").status_code == 404
     assert len(queries) == 0
     assert cache.get(host_key(host)) is None
+
+
+def test_a_restriction_set_on_a_post_reaches_the_blogs_cached_row(make_blogger, make_post):
+    """The blog's row (kept with its host) says whether any page of it is restricted; a
+    restriction made on one post, behind the dashboard's back, makes it say so at once."""
+    blog = make_blogger()
+    secret = make_post(blog, slug="secret", title="Secret title", body="Secret body")
+    client = host_client(blog)
+    assert "Secret title" in client.get("/blog/").content.decode()  # the row is cached
+    PageViewRestriction.objects.create(
+        page=secret, restriction_type=PageViewRestriction.PASSWORD, password="hunter2"
+    )
+    assert client.get("/secret/").status_code == 404
+    for path in ("/blog/", "/feed/", "/sitemap.xml"):
+        assert "Secret title" not in client.get(path).content.decode(), path
+
+
+@pytest.mark.parametrize("field", ["favicon_image", "social_image"])
+def test_deleting_the_image_a_blog_shows_leaves_its_pages_working(make_blogger, field):
+    blog = make_blogger()
+    image = make_image(blog.collection)
+    setattr(blog, field, image)
+    blog.save_revision().publish()
+    client = host_client(blog)
+    assert client.get("/").status_code == 200  # the row, with the image, is cached
+    image.delete()  # the database unsets the blog's field: no signal of the blog's
+    for path in ("/", "/favicon.ico", "/apple-touch-icon.png"):
+        assert client.get(path).status_code == 200, path
