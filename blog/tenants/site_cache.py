@@ -45,6 +45,7 @@ def root_key(root_path):
 
 
 def blog_key(blog_id):
+    # v1: a BlogPage with the ``unrestricted`` annotation; a new shape needs a new version.
     return f"bearcms:blog:v1:{blog_id}"
 
 
