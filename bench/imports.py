@@ -53,8 +53,8 @@ def measure(posts):
     data = bear_csv(generated_rows(posts))
 
     started = time.perf_counter()
-    records, notices = read_upload("export.csv", data)
-    rows, problems = check_records(records, set())
+    upload = read_upload("export.csv", data)
+    rows, problems = check_records(upload.records, set())
     checked = time.perf_counter()
     job = ImportJob.objects.create(
         blog=blog,

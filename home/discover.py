@@ -43,6 +43,7 @@ from blog.reader.directives import expand_directives
 from blog.reader.feeds import AtomFeed as BlogAtomFeed
 from blog.reader.feeds import PagedAtomFeed, PagedRssFeed, absolute_links, wants_rss
 from blog.reader.feeds import RssFeed as BlogRssFeed
+from home.discovery_search import matching_posts
 from home.models import HiddenBlog
 
 PAGE_SIZE = 20
@@ -200,8 +201,8 @@ def discover(request):
 def search(request):
     """``/discover/search/?q=``: discoverable posts matching words, best match first.
 
-    Wagtail's database search backend: SQLite's FTS5 here, PostgreSQL's full-text search
-    on Postgres (it picks by the connection). Its filters run on the post rows themselves.
+    Words are matched in Wagtail's search index, on either database; which posts may
+    be listed is read from their own rows (``home.discovery_search``).
     """
     query = " ".join(WORD.findall(request.GET.get("q", "")[:MAX_QUERY_LENGTH]))
     lang = requested_language(request)
@@ -212,7 +213,7 @@ def search(request):
         "page": None,
     }
     if query:
-        results = discoverable_posts(request.user, lang).search(query)
+        results = matching_posts(discoverable_posts(request.user, lang), query)
         context.update(paginate(request, results, q=query, lang=lang))
     return reader_response(request, "home/discover_search.html", context)
 

@@ -22,6 +22,7 @@ which scrolls sideways when its lines are long, can take the keyboard's focus.
 """
 
 import re
+import threading
 import xml.etree.ElementTree as etree
 from html import escape
 from urllib.parse import urlsplit
@@ -33,7 +34,6 @@ from markdown.treeprocessors import Treeprocessor
 
 from blog.core.css_sanitiser import sanitise_style
 from blog.core.markdown_bear import heading_id
-from blog.core.markdown_math import MathExtension
 
 MAX_MARKDOWN_LENGTH = 500_000  # characters; a long book chapter is ~100,000
 
@@ -58,7 +58,7 @@ EXTENSIONS = [
     "blog.core.markdown_bear:BearExtension",
     "blog.core.markdown_rst:RstDirectiveExtension",
     "blog.core.markdown_lists:IndentedCodeOff",  # last: superfences adds an indented code
-    MathExtension(),
+    "blog.core.markdown_math:MathExtension",
 ]
 EXTENSION_CONFIGS = {
     "markdown.extensions.codehilite": {"guess_lang": False, "css_class": "highlight"},
@@ -183,19 +183,36 @@ VIDEO_TAG = re.compile(r"<video\b([^>]*)>")
 AUTOPLAY_ATTRIBUTE = re.compile(r' autoplay="[^"]*"')
 
 
+_thread = threading.local()
+
+
+def renderer():
+    """This thread's Markdown instance, reset for a new text.
+
+    Building one registers some twenty extensions, which costs more than rendering most
+    posts (3 ms against 2 for a page of text). Python-Markdown is made to be reset and
+    used again: each extension that keeps something of a text clears it in ``reset()``
+    (``markdown_math``'s formulas and ``markdown_rst``'s tables of contents too).
+    """
+    md = getattr(_thread, "markdown", None)
+    if md is None:
+        md = _thread.markdown = markdown.Markdown(
+            extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html"
+        )
+    return md.reset()
+
+
 def render_markdown(text):
     """Return sanitised HTML for a blogger's Markdown ``text``."""
     try:
-        html = markdown.markdown(
-            text or "",
-            extensions=EXTENSIONS,
-            extension_configs=EXTENSION_CONFIGS,
-            output_format="html",
-        )
+        html = renderer().convert(text or "")
     except RecursionError:
         # A thousand nested markers (``****...``, ``- - - ...``) make a tree deeper than
         # Python-Markdown's recursive walks can go. No post means that: show it as typed.
         html = f"<pre>{escape(text)}</pre>"
+    except BaseException:
+        _thread.markdown = None  # half way through a text: start the next one afresh
+        raise
     return sanitise_html(html)
 
 

@@ -84,10 +84,15 @@ class MathExtension(Extension):
     def extendMarkdown(self, md):
         # Before escapes (180) and emphasis, after code spans (190): `$x$` in code stays.
         pattern = f"{DISPLAY_MATH_OPENS}|{INLINE_DOUBLE_MATH}|{INLINE_MATH}"
+        self.md = md
         md.math_blocks = []  # (MathML, display?) of one render
+        md.registerExtension(self)  # reset() between texts
         md.inlinePatterns.register(MathProcessor(pattern, md), "math", 185)
         # Before the raw HTML goes back (30): nothing else reads the placeholders.
         md.postprocessors.register(MathPostprocessor(md), "math", 31)
+
+    def reset(self):
+        self.md.math_blocks = []
 
 
 def makeExtension(**kwargs):

@@ -231,12 +231,17 @@ def nested_list(headings):
 
 class RstDirectiveExtension(Extension):
     def extendMarkdown(self, md):
-        md.bear_tocs = []  # a Markdown instance renders one text (render_markdown)
+        self.md = md
+        md.bear_tocs = []  # of one text
+        md.registerExtension(self)  # reset() between texts
         # Before tables (75), headings (70) and lists (30, 40): a directive's first line is
         # its own, and the tables' test reads a whole block (slow on a long one).
         md.parser.blockprocessors.register(DirectiveProcessor(md.parser), "rst_directive", 76)
         # After the toc extension (5), which gives headings their ids.
         md.treeprocessors.register(TocTreeprocessor(md), "bear_toc", 4)
+
+    def reset(self):
+        self.md.bear_tocs = []
 
 
 def makeExtension(**kwargs):

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator, URLValidator
 from django.db import connection, models
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Cast
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -607,6 +608,7 @@ class PostPage(
             ObjectList(promote_panels, heading="Post settings"),
         ]
     )
+    search_auto_update = False  # indexed by blog.models.search_index, in bulk on import
     search_fields = Page.search_fields + [
         index.SearchField("body"),
         # What discovery's search filters on (home.discover): read from the post's own
@@ -638,6 +640,13 @@ class PostPage(
             # The anti-flood count (home.discover.flooded_blog_ids): a range of the listed
             # posts' listed_since, with the blog, read from the index alone.
             models.Index(fields=["in_discovery", "listed_since", "blog"], name="discovery_flood"),
+            # Discovery's search (home.discovery_search): from a search index entry that
+            # matched (its object_id is the post's id as text) to the listed post.
+            models.Index(
+                Cast("page_ptr", output_field=models.CharField(max_length=50)),
+                condition=Q(in_discovery=True),
+                name="discovery_search_post",
+            ),
         ]
 
     markdown_fields = {"body": "body_html"}

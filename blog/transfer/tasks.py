@@ -13,13 +13,15 @@ for it (on SQLite every write waits: SQLite has one writer at a time).
 
 Imported posts are made live (or left drafts) directly, without a revision each: the
 editor starts their history at the first edit, and the import itself is one entry in the
-blog's history. A file's dates are kept as they came (the published date readers see,
-``first_published_at`` for Bear's export), but they never rank a post ahead of when it
-reached this platform: discovery ranks it by its published date capped at the moment of
-the import (``blog.core.discovery``), counts it against the anti-flood limit from then, and the
-dodginess score reads every imported post, whatever its date. Subscribers are not mailed
-about posts that were published before they came here; an imported post scheduled for
-later is mailed when its date comes, as any.
+blog's history. They enter the search index together at the end, a few hundred posts to a
+statement, still within the transaction (``blog.models.search_index``), and Wagtail's
+reference index by one task after it. A file's dates are kept as they came (the published
+date readers see, ``first_published_at`` for Bear's export), but they never rank a post
+ahead of when it reached this platform: discovery ranks it by its published date capped
+at the moment of the import (``blog.core.discovery``), counts it against the anti-flood
+limit from then, and the dodginess score reads every imported post, whatever its date.
+Subscribers are not mailed about posts that were published before they came here; an
+imported post scheduled for later is mailed when its date comes, as any.
 """
 
 import datetime
@@ -31,12 +33,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
 from wagtail.log_actions import log
-from wagtail.models import Page
+from wagtail.models import Page, ReferenceIndex
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from blog.caching.cdn import purge_blog
 from blog.caching.discovery_cache import forget_discovery
 from blog.caching.page_cache import forget_blog_pages
 from blog.models import RESERVED_POST_SLUGS, BlogPage, ImportJob, PostPage
+from blog.models.search_index import index_posts, indexing_deferred
 from blog.moderation.dodginess import rescore_blog
 from blog.moderation.flags import IGNORED_FOR_GOOD
 from blog.wagtail_overrides.tree_paths import last_child_step, place_child
@@ -44,6 +48,7 @@ from blog.wagtail_overrides.tree_paths import last_child_step, place_child
 logger = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 50  # rows between progress updates
+REFERENCE_CHUNK = 500  # posts read at a time for the reference index
 RESTART_AFTER = datetime.timedelta(minutes=10)  # queued this long with no progress: stuck
 
 
@@ -123,24 +128,29 @@ def import_rows(job):
     taken = set(existing.values_list("slug", flat=True)) | RESERVED_POST_SLUGS
     uids = {str(key) for key in existing.values_list("translation_key", flat=True)}
     uids |= set(existing.exclude(uid="").values_list("uid", flat=True))
-    skipped, renamed, post_ids = [], [], []
+    skipped, renamed, posts = [], [], []
     step = last_child_step(blog)
-    for number, row in enumerate(job.rows, start=1):
-        slug = row["slug"]
-        if slug in taken:
-            if job.on_clash == ImportJob.OnClash.SKIP:
-                skipped.append(row["label"])
-                continue
-            slug = free_slug(slug, taken)
-            renamed.append([row["label"], row["slug"], slug])
-        taken.add(slug)
-        uid = row["uid"] if row["uid"] not in uids else ""
-        uids.add(uid)
-        step += 1
-        post_ids.append(append_child(blog, new_post(row, slug, uid, job.user), step))
-        if number % PROGRESS_EVERY == 0:
-            cache.set(progress_key(job.pk), number, timeout=24 * 3600)
-    imported = len(post_ids)
+    # Indexed below, many posts a statement, and for references after the import.
+    with indexing_deferred(), disable_reference_index_auto_update():
+        for number, row in enumerate(job.rows, start=1):
+            slug = row["slug"]
+            if slug in taken:
+                if job.on_clash == ImportJob.OnClash.SKIP:
+                    skipped.append(row["label"])
+                    continue
+                slug = free_slug(slug, taken)
+                renamed.append([row["label"], row["slug"], slug])
+            taken.add(slug)
+            uid = row["uid"] if row["uid"] not in uids else ""
+            uids.add(uid)
+            step += 1
+            posts.append(append_child(blog, new_post(row, slug, uid, job.user), step))
+            if number % PROGRESS_EVERY == 0:
+                cache.set(progress_key(job.pk), number, timeout=24 * 3600)
+    index_posts(posts)
+    post_ids = [post.pk for post in posts]
+    transaction.on_commit(lambda: index_references.enqueue(post_ids))
+    imported = len(posts)
     Page.objects.filter(pk=blog.pk).update(numchild=F("numchild") + imported)
     # Every imported post is read by the score, whatever its dates (blog.moderation.dodginess).
     transaction.on_commit(lambda: rescore_blog.enqueue(blog.pk, post_ids))
@@ -160,15 +170,25 @@ def import_rows(job):
 
 
 def append_child(blog, post, step):
-    """Save ``post`` as the blog's child number ``step``, and return its id: what
+    """Save ``post`` as the blog's child number ``step``, and return it: what
     treebeard's ``add_child`` does, less what it repeats for every child (locking and
     reading the parent, finding its last child, counting it) and the checks the row has
     passed already; the caller holds the lock and counts the children once."""
     place_child(blog, post, step)
     post.blog = blog
+    post.locale_id = blog.locale_id  # what Page.save would look up: the parent's locale
     post.rescore_later = True  # one rescore for the whole import (blog.moderation.dodginess)
     post.save(clean=False, log_action=None)  # the import is logged once, not per post
-    return post.pk
+    return post
+
+
+@task()
+def index_references(post_ids):
+    """Wagtail's reference index (what uses what: a post, its blog) for imported posts,
+    in one task after the import rather than one per post within it."""
+    for start in range(0, len(post_ids), REFERENCE_CHUNK):
+        for post in PostPage.objects.filter(pk__in=post_ids[start : start + REFERENCE_CHUNK]):
+            ReferenceIndex.create_or_update_for_object(post)
 
 
 def free_slug(slug, taken):

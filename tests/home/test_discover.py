@@ -15,6 +15,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from wagtail.search.backends import get_search_backend
+from wagtail.search.models import IndexEntry
 
 from blog.caching.discovery_cache import VERSION_KEY as DISCOVERY_VERSION_KEY
 from blog.caching.discovery_cache import forget_discovery
@@ -22,7 +24,9 @@ from blog.core.discovery import EPOCH, hot_score
 from blog.models import PostPage
 from blog.moderation.flags import set_blog_flags
 from blog.moderation.hidden_posts import set_hidden_by_staff
-from home.discover import PAGE_SIZE, post_url
+from home import discovery_search
+from home.discover import PAGE_SIZE, discoverable_posts, post_url
+from home.discovery_search import matching_posts
 from home.models import HiddenBlog
 from tests.support.clients import host_client
 from tests.support.dashboard_forms import DATE_FORMAT, add_post, edit_post
@@ -674,6 +678,16 @@ def test_search_finds_discoverable_posts_by_a_word_of_their_body(
     assert titles(platform_client.get("/discover/search/?q=buttermilk&lang=fr")) == []
 
 
+def test_a_post_is_indexed_when_published_and_forgotten_when_deleted(
+    platform_client, make_blog, publish
+):
+    post = publish(make_blog(), "Quince season")
+    assert titles(platform_client.get("/discover/search/?q=quince")) == ["Quince season"]
+    post.delete()
+    assert not IndexEntry.objects.filter(object_id=str(post.pk)).exists()
+    assert titles(platform_client.get("/discover/search/?q=quince")) == []
+
+
 def test_an_empty_search_shows_just_the_form(platform_client, make_blog, publish):
     publish(make_blog(), "Anything")
     response = platform_client.get("/discover/search/?q=+++")
@@ -696,6 +710,86 @@ def test_search_results_are_paginated(platform_client, make_blog, publish):
     assert len(titles(platform_client.get("/discover/search/?q=kiwi"))) == PAGE_SIZE
     assert len(titles(platform_client.get("/discover/search/?q=kiwi&page=2"))) == 1
     assert platform_client.get("/discover/search/?q=kiwi&page=3").status_code == 404
+
+
+postgres_only = pytest.mark.skipif(
+    "connection.vendor != 'postgresql'", reason="SQLite's FTS5 ranks every match its own way"
+)
+
+
+@postgres_only
+def test_search_puts_title_matches_first_then_the_newest(platform_client, make_blog, publish):
+    blog = make_blog()
+    publish(blog, "Quince season", age=timedelta(days=9))
+    publish(blog, "Older note", body=LONG + " A quince.", age=timedelta(days=5))
+    publish(blog, "Newer note", body=LONG + " A quince.", age=timedelta(days=2))
+    response = platform_client.get("/discover/search/?q=quince")
+    assert titles(response) == ["Quince season", "Newer note", "Older note"]
+
+
+@postgres_only
+def test_search_ranks_only_the_newest_matches(platform_client, make_blog, publish, monkeypatch):
+    """A bound on the work of a common word: the best title match, older than the newest
+    two matches, is left out when only two are ranked."""
+    monkeypatch.setattr(discovery_search, "CANDIDATES", 2)
+    blog = make_blog()
+    publish(blog, "Quince season", age=timedelta(days=9))
+    publish(blog, "Older note", body=LONG + " A quince.", age=timedelta(days=5))
+    publish(blog, "Newer note", body=LONG + " A quince.", age=timedelta(days=2))
+    assert titles(platform_client.get("/discover/search/?q=quince")) == [
+        "Newer note",
+        "Older note",
+    ]
+
+
+def plan(sql, **switches):
+    """The query's plan with the named planner methods turned off for this transaction."""
+    with connection.cursor() as cursor:
+        for method in switches:
+            cursor.execute(f"SET LOCAL enable_{method} = off")
+        cursor.execute(f"EXPLAIN {sql}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("RESET ALL")
+    return plan
+
+
+def search_query(words):
+    """The SQL of discovery's search for ``words``, and what it found."""
+    with CaptureQueriesContext(connection) as captured:
+        found = [post.title for post in matching_posts(discoverable_posts(), words)]
+    [query] = [query["sql"] for query in captured if "@@" in query["sql"]]
+    return query, found
+
+
+@postgres_only
+def test_indexes_serve_discovery_search_both_ways(make_blog, publish):
+    """The SQL Django and Wagtail write must stay the SQL the indexes were made for: a
+    changed cast or concatenation would silently read every post. Six hundred seeded
+    posts in the index, and the planner told to use no sequential scan, hash or merge
+    join (which so few rows would get) show which indexes it could use."""
+    call_command("bench_seed", blogs=60, posts=10, verbosity=0)
+    get_search_backend().add_bulk(PostPage, list(PostPage.objects.all()))
+    publish(make_blog(), "Quince season")
+    with connection.cursor() as cursor:
+        # New entries wait in the GIN index's pending list, which costs the planner
+        # more, until VACUUM (autovacuum) moves them into the index proper.
+        cursor.execute("SELECT gin_clean_pending_list('discovery_search')")
+        cursor.execute("ANALYZE wagtailsearch_indexentry")
+        cursor.execute("ANALYZE blog_postpage")
+
+    query, found = search_query("quince")
+    assert found == ["Quince season"]
+    rare_word = plan(query, seqscan=True, hashjoin=True, mergejoin=True)
+    assert "Index Scan on discovery_search " in rare_word, rare_word
+    assert "discovery_search_post on blog_postpage" in rare_word, rare_word
+
+    query, found = search_query("sourdough")
+    assert len(found) > PAGE_SIZE
+    common_word = plan(
+        query, seqscan=True, bitmapscan=True, hashjoin=True, mergejoin=True, sort=True
+    )
+    assert "using discovery_newest on blog_postpage" in common_word, common_word
+    assert "wagtailsearch_indexentry_content_type_id_object_i" in common_word, common_word
 
 
 # Feed and caching

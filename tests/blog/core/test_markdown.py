@@ -1,8 +1,10 @@
 """The Markdown pipeline: the features bloggers use, and nothing that can run code."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
-from blog.core.markdown import EMBED_HOSTS, render_markdown
+from blog.core.markdown import EMBED_HOSTS, render_markdown, renderer
 from tests.support.clients import host_client
 
 
@@ -372,3 +374,41 @@ def test_many_backslash_line_breaks_render_whole_at_66667_lines():
     # The time it takes, at growing sizes: bench/markdown_worst_cases.py ("backslash breaks").
     html = render_markdown("x\\\n" * 66_667)
     assert html.count("<br>") == 66_666 and html.endswith("x\\</p>")
+
+
+# Each thread renders with one Markdown instance, reset between texts.
+
+TEXTS_THAT_LEAVE_SOMETHING = [
+    "Text[^1] and[^note].\n\n[^1]: The note.\n[^note]: Named *note*.",
+    "[a link][ref] and HTML.\n\n*[HTML]: Hyper Text\n\n[ref]: https://example.com/",
+    "Uses [the same][ref] and HTML, defined nowhere here.",
+    ".. toc::\n\n# One\n\n## Two\n\n# One",
+    "# One\n\nNo table of contents; $x^2$ and\n\n$$\n\\frac{a}{b}\n$$",
+    "- [x] done\n- [ ] to do\n\n```python\nprint(1)\n```\n\n==marked== ~~gone~~",
+    "More[^1].\n\n[^1]: Another note.",
+]
+
+
+def fresh_render(text):
+    """What a new Markdown instance makes of ``text``: a new thread has none yet."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(render_markdown, text).result()
+
+
+def test_a_reused_renderer_gives_what_a_fresh_one_gives_whatever_came_before():
+    expected = [fresh_render(text) for text in TEXTS_THAT_LEAVE_SOMETHING]
+    assert "https://example.com/" not in expected[2]  # a reference is one text's own
+    assert expected[1].count("<abbr") == 1 and "<abbr" not in expected[2]
+    for texts in (TEXTS_THAT_LEAVE_SOMETHING, TEXTS_THAT_LEAVE_SOMETHING[::-1]):
+        for _ in range(2):
+            assert [render_markdown(text) for text in texts] == [
+                expected[TEXTS_THAT_LEAVE_SOMETHING.index(text)] for text in texts
+            ]
+    # Nothing of a text is kept past the next reset (a worker renders for days).
+    md = renderer()
+    assert md.math_blocks == [] and md.bear_tocs == []
+
+
+def test_a_text_too_deep_to_render_leaves_the_next_one_whole():
+    fine = TEXTS_THAT_LEAVE_SOMETHING[0]
+    assert render_markdown("*" * 5000 + "x") and render_markdown(fine) == fresh_render(fine)

@@ -7,16 +7,19 @@ import datetime
 import io
 import json
 import zipfile
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import PageLogEntry
+from wagtail.models import PageLogEntry, ReferenceIndex
+from wagtail.search.models import IndexEntry
 
 from blog.models import BlogPage, Delivery, ImportJob, ModerationSettings, PostPage, Subscriber
 from blog.moderation.dodginess import BLACKLISTED_TERM_POINTS
 from blog.moderation.flags import set_blog_flags
+from blog.transfer import tasks
 from blog.transfer.tasks import run_import
 from tests.support.clients import host_client
 from tests.support.discovery import LONG, titles
@@ -313,6 +316,19 @@ def test_a_failing_import_leaves_the_blog_as_it_was(blogger, make_post):
     assert job.status == "done" and PostPage.objects.filter(blog=blog).count() == 11
 
 
+def test_a_failure_after_the_posts_are_indexed_leaves_no_entry_behind(
+    blogger, make_post, monkeypatch
+):
+    blog, client = blogger
+    make_post(blog, title="Before")
+    entries = IndexEntry.objects.count()
+    monkeypatch.setattr(tasks, "log", mock.Mock(side_effect=RuntimeError("disk full")))
+    confirm(client, preview(client, "a.csv", bear_csv(generated_rows(10))))
+    assert ImportJob.objects.get(blog=blog).status == "failed"
+    assert list(PostPage.objects.filter(blog=blog).values_list("title", flat=True)) == ["Before"]
+    assert IndexEntry.objects.count() == entries
+
+
 def test_in_production_it_runs_in_the_worker_and_shows_progress(blogger, settings):
     blog, client = blogger
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -344,6 +360,11 @@ def test_imported_posts_are_live_searchable_and_not_mailed(blogger):
     post = PostPage.objects.get(blog=blog, slug="post-1")
     assert post.live and post.blog_id == blog.pk and post.url_path.endswith("/post-1/")
     assert post in PostPage.objects.filter(blog=blog).search("starts with blank lines")
+    # Indexed together at the end, and for Wagtail's "used by" after it.
+    assert IndexEntry.objects.filter(object_id=str(post.pk)).count() == 1
+    used_by = set(ReferenceIndex.get_references_to(blog).values_list("object_id", flat=True))
+    imported = PostPage.objects.filter(blog=blog).values_list("pk", flat=True)
+    assert len(imported) == 30 and {str(pk) for pk in imported} <= used_by
     entry = PageLogEntry.objects.get(page=blog, action="bearcms.import")
     assert entry.data["imported"] == 30 and entry.user_id == blog.owner.pk
 
