@@ -304,6 +304,22 @@ def index_posts(record):
     return timings["index_seconds"]
 
 
+def wagtail_search_ms(word, options):
+    """The median time of the first page of Wagtail's own search for ``word`` (every
+    match ranked), as discovery ran it before ``home.discovery_search``: for comparison."""
+    from django.core.paginator import Paginator
+
+    from home.discover import PAGE_SIZE, discoverable_posts
+
+    times = []
+    deadline = time.perf_counter() + options.max_seconds
+    while len(times) < 5 and time.perf_counter() < deadline:
+        started = time.perf_counter()
+        list(Paginator(discoverable_posts().search(word)[:1000], PAGE_SIZE).page(1))
+        times.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(times), 1)
+
+
 def worker(options):
     blogs = options.worker
     configure_environment(options, blogs)
@@ -348,6 +364,10 @@ def worker(options):
         )
         if name in EXPLAINED:
             run["plans"][name] = [explain(sql) for sql in queries if "blog_postpage" in sql]
+    run["wagtail_search"] = {
+        word: wagtail_search_ms(word, options) for word in (COMMON_WORD, RARE_WORD)
+    }
+    print(f"  N={blogs:>7,}  Wagtail's own search, median ms: {run['wagtail_search']}")
     # Other work on the machine slows wall time down: say how busy it was.
     run["load_average"] = round(os.getloadavg()[0], 2)
     Path(options.output).write_text(json.dumps(run))
@@ -411,6 +431,14 @@ def markdown(report):
         f"{report['requests']} per page; ratio = median at the largest N over median at the "
         "smallest. Queries = SQL queries of one request.",
         f"Seeding (`bench_seed --no-history`) and search indexing: {seeding}.",
+        "Wagtail's own search (`posts.search(q)`: every match ranked), for comparison, "
+        "median ms of its first page: "
+        + ", ".join(
+            f"N={run['blogs']:,}: "
+            + ", ".join(f"{word} {ms}" for word, ms in run["wagtail_search"].items())
+            for run in runs
+        )
+        + ".",
         "Load average (1 min) at the end of each run: "
         + ", ".join(f"N={run['blogs']:,}: {run['load_average']}" for run in runs)
         + " (the benchmark and PostgreSQL keep about 1 CPU busy; more is other work).",

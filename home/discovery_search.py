@@ -13,8 +13,8 @@ number of posts: the newest ``CANDIDATES`` posts that match, ranked among themse
 cheaper way from its statistics:
 
 - a rare word: the GIN index ``discovery_search`` on the index entries' ``title || body``
-  finds the few entries that match, and ``discovery_search_post`` (a listed post's id as
-  the index keeps it, text) leads from each to its post;
+  finds the few entries that match, and ``discovery_search_post`` (a post's id as text,
+  as the search index keeps it; unique) leads from each to its post;
 - a common word: it walks the listed posts newest first (``discovery_newest``) and checks
   each one's index entry (by its unique key) until it has ``CANDIDATES`` matches.
 

@@ -640,11 +640,13 @@ class PostPage(
             # The anti-flood count (home.discover.flooded_blog_ids): a range of the listed
             # posts' listed_since, with the blog, read from the index alone.
             models.Index(fields=["in_discovery", "listed_since", "blog"], name="discovery_flood"),
+        ]
+        constraints = [
             # Discovery's search (home.discovery_search): from a search index entry that
-            # matched (its object_id is the post's id as text) to the listed post.
-            models.Index(
+            # matched (its object_id is the post's id as text) to the post. Unique, so
+            # that the planner knows each entry leads to one post.
+            models.UniqueConstraint(
                 Cast("page_ptr", output_field=models.CharField(max_length=50)),
-                condition=Q(in_discovery=True),
                 name="discovery_search_post",
             ),
         ]
