@@ -162,12 +162,14 @@ def prepare_database(options, blogs):
     already holds N x M blogs (and report the seeding time recorded when it was made)."""
     record = WORK_DIR / f"discover-{blogs}-seed.json"
     posts = blogs * options.posts
+    manage = [sys.executable, str(BASE_DIR / "manage.py")]
     if options.reuse and seeded_counts(options, blogs) == (blogs, posts) and record.exists():
+        # Migrations added since it was seeded (new indexes) are measured too.
+        subprocess.run([*manage, "migrate", "--verbosity=0"], check=True, cwd=BASE_DIR)  # noqa: S603
         return {**json.loads(record.read_text()), "reused": True}
     record.unlink(missing_ok=True)
     server(options, f"DROP DATABASE IF EXISTS {database_name(blogs)}")
     server(options, f"CREATE DATABASE {database_name(blogs)}")
-    manage = [sys.executable, str(BASE_DIR / "manage.py")]
     started = time.perf_counter()
     # Our own interpreter and manage.py, with arguments we built: nothing untrusted.
     subprocess.run([*manage, "migrate", "--verbosity=0"], check=True, cwd=BASE_DIR)  # noqa: S603
@@ -276,10 +278,17 @@ def explain(sql):
 
 def index_posts(record):
     """Put every post in the search index, as publishing each would, with ``RARE_WORD``
-    added to a few listed ones first; once per database (the seeding record says so)."""
-    from django.db.models import Value
-    from django.db.models.functions import Concat
+    added to a few listed ones first; once per database (the seeding record says so).
+
+    The index table's GIN indexes are dropped for the fill and built again after it, as
+    a restore would: kept, they cost PostgreSQL about 5 ms of CPU per entry at a million
+    posts (an hour and a half). An interrupted fill goes on from the last post indexed.
+    """
+    from django.db import connection
+    from django.db.models import IntegerField, Max, Value
+    from django.db.models.functions import Cast, Concat
     from wagtail.search.backends import get_search_backend
+    from wagtail.search.models import IndexEntry
 
     from blog.models import PostPage
 
@@ -287,18 +296,40 @@ def index_posts(record):
     if "index_seconds" in timings:
         return timings["index_seconds"]
     started = time.perf_counter()
-    rare = PostPage.objects.filter(in_discovery=True).order_by("pk")[:RARE_POSTS]
-    PostPage.objects.filter(pk__in=list(rare.values_list("pk", flat=True))).update(
+    listed = PostPage.objects.filter(in_discovery=True)
+    missing = RARE_POSTS - listed.filter(body__contains=RARE_WORD).count()
+    rare_ids = list(
+        listed.exclude(body__contains=RARE_WORD).order_by("pk").values_list("pk", flat=True)
+    )[: max(missing, 0)]
+    PostPage.objects.filter(pk__in=rare_ids).update(
         body=Concat("body", Value(f"\n\nA {RARE_WORD} came to the window."))
     )
+    table = IndexEntry._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s"
+            " AND indexdef LIKE '%%USING gin%%'",
+            [table],
+        )
+        gin_indexes = cursor.fetchall()
+        for name, _definition in gin_indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+    indexed = IndexEntry.objects.annotate(post=Cast("object_id", IntegerField())).filter(
+        content_type__model="postpage"
+    )
+    last = indexed.aggregate(last=Max("post"))["last"] or 0
     backend = get_search_backend()
-    last = 0
+    for post in PostPage.objects.filter(pk__in=rare_ids, pk__lte=last):
+        backend.add(post)  # indexed before it had the word
     while True:
         chunk = list(PostPage.objects.filter(pk__gt=last).order_by("pk")[:INDEX_CHUNK])
         if not chunk:
             break
         backend.add_bulk(PostPage, chunk)
         last = chunk[-1].pk
+    with connection.cursor() as cursor:
+        for _name, definition in gin_indexes:
+            cursor.execute(definition)
     timings["index_seconds"] = round(time.perf_counter() - started, 1)
     record.write_text(json.dumps(timings))
     return timings["index_seconds"]

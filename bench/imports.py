@@ -9,7 +9,9 @@ suite's generator: unicode, code blocks, tags, drafts, pages, scheduled posts), 
   request does;
 * ``preview``: storing the rows and problems as the job the preview page shows;
 * ``import``: the background task creating every post in one transaction
-  (``blog.transfer.tasks.run_import``), with the posts per second it kept up.
+  (``blog.transfer.tasks.run_import``) until it commits, when the blogger sees the posts,
+  with the posts per second it kept up; and with the tasks that commit queues (Wagtail's
+  reference index, the dodginess score), which a worker runs after it.
 
 It prints a table and writes ``bench/results/imports.json`` and ``imports.md``. A report,
 not a test: nothing fails because something is slow.
@@ -40,6 +42,7 @@ def measure(posts):
     django.setup()
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
+    from django.utils import timezone
 
     from blog.models import ImportJob, PostPage
     from blog.tenants.lifecycle import create_blog
@@ -66,13 +69,19 @@ def measure(posts):
         status=ImportJob.Status.QUEUED,
     )
     stored = time.perf_counter()
+    began = timezone.now()
     run_import.call(job.pk)
     imported = time.perf_counter()
 
     job.refresh_from_db()
     assert job.status == "done", job.error
     assert PostPage.objects.filter(blog=blog).count() == posts
+    # The job is done (and the blogger sees the posts) when its transaction commits; the
+    # tasks queued on that commit (reference index, rescoring) run inline here.
+    committed = (job.finished_at - began).total_seconds()
     return {
+        "import_committed_s": round(committed, 1),
+        "posts_per_s_committed": round(posts / committed),
         "posts": posts,
         "file_mb": round(len(data) / 1024 / 1024, 1),
         "check_s": round(checked - started, 2),
@@ -135,13 +144,15 @@ def write_results(results):
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}; `.venv/bin/python bench/imports.py`.",
         "",
-        "| database | posts | file | check | preview | import | posts/s |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| database | posts | file | check | preview | import, until it commits | posts/s "
+        "| with the tasks it queues | posts/s |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name, row in results.items():
         lines.append(
             f"| {name} | {row['posts']:,} | {row['file_mb']} MB | {row['check_s']} s "
-            f"| {row['preview_s']} s | {row['import_s']} s | {row['posts_per_s']} |"
+            f"| {row['preview_s']} s | {row['import_committed_s']} s "
+            f"| {row['posts_per_s_committed']} | {row['import_s']} s | {row['posts_per_s']} |"
         )
     (RESULTS_DIR / "imports.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))

@@ -49,7 +49,8 @@ from home.models import HiddenBlog
 PAGE_SIZE = 20
 MAX_PAGE_ID = 2**31 - 1  # page ids are 32-bit integers in PostgreSQL
 # Pages beyond this are a 404: counting every listed post would cost more as the platform
-# grows, while nobody pages through more than a thousand posts (search finds older ones).
+# grows, while nobody pages through more than a thousand posts (a search with rarer words,
+# or a language, finds older ones).
 MAX_PAGES = 50
 PUBLIC_MAX_AGE = 60  # seconds browsers and the CDN may keep an anonymous reader's page
 MAX_QUERY_LENGTH = 200  # longer search queries are cut: they only cost the database

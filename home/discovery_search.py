@@ -7,7 +7,7 @@ published.
 On PostgreSQL, Wagtail's own search (``posts.search(words)``) matches ``title || body``,
 which none of its indexes serves, and then ranks every match: at a million posts a common
 word matches half of them, and the search read every one. So discovery asks its own
-question, which two indexes of migration ``blog.0027`` answer in time whatever the
+question, which two indexes (migrations ``blog.0027`` and ``0028``) answer whatever the
 number of posts: the newest ``CANDIDATES`` posts that match, ranked among themselves
 (``ts_rank``, title words counting more than body words). PostgreSQL's planner picks the
 cheaper way from its statistics:
@@ -51,7 +51,7 @@ class RankedPosts(Sequence):
     def __getitem__(self, index):
         if isinstance(index, slice):
             return RankedPosts(self.ids[index], self.posts)
-        return list(self)[index]
+        return self.posts.get(pk=self.ids[index])
 
     def __iter__(self):
         by_id = self.posts.in_bulk(self.ids)

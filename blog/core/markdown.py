@@ -206,13 +206,15 @@ def render_markdown(text):
     """Return sanitised HTML for a blogger's Markdown ``text``."""
     try:
         html = renderer().convert(text or "")
-    except RecursionError:
+    except BaseException as error:
+        # Stopped half way through a text, the parser may hold anything of it (reset()
+        # does not empty its stack of open blocks): the next text gets a new instance.
+        _thread.markdown = None
+        if not isinstance(error, RecursionError):
+            raise
         # A thousand nested markers (``****...``, ``- - - ...``) make a tree deeper than
         # Python-Markdown's recursive walks can go. No post means that: show it as typed.
         html = f"<pre>{escape(text)}</pre>"
-    except BaseException:
-        _thread.markdown = None  # half way through a text: start the next one afresh
-        raise
     return sanitise_html(html)
 
 

@@ -25,11 +25,11 @@ _deferred = threading.local()
 @contextmanager
 def indexing_deferred():
     """Posts saved in this block (in this thread) are left for ``index_posts``."""
-    _deferred.on = True
+    outer, _deferred.on = getattr(_deferred, "on", False), True
     try:
         yield
     finally:
-        _deferred.on = False
+        _deferred.on = outer
 
 
 def index_posts(posts):
