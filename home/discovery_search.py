@@ -18,8 +18,8 @@ cheaper way from its statistics:
 - a common word: it walks the listed posts newest first (``discovery_newest``) and checks
   each one's index entry (by its unique key) until it has ``CANDIDATES`` matches.
 
-That is also all that discovery pages through (``MAX_PAGES``), and the ranking needs no
-second query: one query gives the candidates' ids in order, and only the page shown is
+So a search has ten pages of results at most (a listing has fifty), and the ranking
+needs no second query: one query gives the candidates' ids in order, and only the page shown is
 loaded (``RankedPosts``).
 
 On SQLite, the embedded default for one machine's worth of blogs, Wagtail's FTS5 backend
@@ -34,7 +34,10 @@ from django.db.models import F
 from django.db.models.expressions import CombinedExpression
 from wagtail.search.backends import get_search_backend
 
-CANDIDATES = 1000  # the newest matches ranked: discovery's PAGE_SIZE x MAX_PAGES
+# The newest matches ranked: ten pages of results. The walk down the newest posts reads
+# about CANDIDATES / (the share of posts that match) entries, 25 us each: 200 matches of
+# words in a tenth of the posts take 30 ms at any size (bench/results/discover.md).
+CANDIDATES = 200
 
 
 class RankedPosts(Sequence):

@@ -6,7 +6,7 @@ checks that each patched name still has the shape it is written against, so that
 Wagtail or Django upgrade that changes it fails there, by name, instead of quietly.
 """
 
-from blog.wagtail_overrides import page_urls, spreadsheets, tree_lookups
+from blog.wagtail_overrides import page_urls, search_norms, spreadsheets, tree_lookups
 
 
 def install(site_root_paths_for_page):
@@ -15,3 +15,4 @@ def install(site_root_paths_for_page):
     spreadsheets.install()
     page_urls.install(site_root_paths_for_page)
     tree_lookups.install()
+    search_norms.install()

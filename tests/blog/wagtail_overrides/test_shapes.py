@@ -9,6 +9,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.test import RequestFactory
+from modelsearch.backends.database.postgres.postgres import PostgresIndex
 from wagtail.admin.urls import pages as wagtailadmin_pages_urls
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.contrib.frontend_cache.backends.cloudflare import (
@@ -19,7 +20,7 @@ from wagtail.models.sites import SiteRootPath
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from blog.tenants.page_urls import site_root_paths_for_page
-from blog.wagtail_overrides import admin_urls, requests, tree_lookups
+from blog.wagtail_overrides import admin_urls, requests, search_norms, tree_lookups
 from blog.wagtail_overrides.cloudflare import CloudflareBackend
 from home.adapter import AccountAdapter
 
@@ -140,3 +141,14 @@ def test_allauths_login_lock_key_is_still_the_method_home_adapter_replaces():
     assert AccountAdapter._get_login_attempts_cache_key is not (
         DefaultAccountAdapter._get_login_attempts_cache_key
     )
+
+
+def test_search_norms_replace_the_refresh_modelsearch_runs_after_each_write():
+    assert PostgresIndex._refresh_title_norms is search_norms.refresh_title_norms, (
+        "blog.wagtail_overrides.search_norms: not installed"
+    )
+    assert parameters(search_norms.stock_refresh_title_norms) == ["self", "full"]
+    for call in ("self._refresh_title_norms()", "title_norm=1.0"):
+        assert call in inspect.getsource(PostgresIndex), (
+            f"blog.wagtail_overrides.search_norms: PostgresIndex no longer has {call}"
+        )
