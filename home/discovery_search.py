@@ -35,8 +35,9 @@ from django.db.models.expressions import CombinedExpression
 from wagtail.search.backends import get_search_backend
 
 # The newest matches ranked: ten pages of results. The walk down the newest posts reads
-# about CANDIDATES / (the share of posts that match) entries, 25 us each: 200 matches of
-# words in a tenth of the posts take 30 ms at any size (bench/results/discover.md).
+# about CANDIDATES / (the share of posts that match) entries, 20 us each: 200 matches of
+# two words found together in a sixth of the posts took 31 ms a request at a million
+# posts (bench/results/discover.md); a thousand took 140 ms.
 CANDIDATES = 200
 
 

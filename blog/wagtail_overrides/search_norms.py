@@ -4,8 +4,8 @@ After every write to the index (each publish, each few hundred posts of an impor
 modelsearch's ``PostgresIndex._refresh_title_norms`` sets each new entry's
 ``title_norm`` (the average title length over the entry's own, a boost for short titles)
 from the average over every entry, and finds the new entries (still at 1.0) by reading
-every entry: two passes over the whole table per publish, 3.3 s at a million posts
-(``bench/discover.py``), where this takes 40 ms.
+every entry: two passes over the whole table per publish, 2.9 s at a million posts
+(``bench/results/discover.md``), where this takes 9 ms.
 
 Here the average is that of the newest ``SAMPLE`` entries (read backwards along the
 primary key: titles do not change length with the index's size), and the new entries
