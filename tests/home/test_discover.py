@@ -778,7 +778,9 @@ def test_indexes_serve_discovery_search_both_ways(make_blog, publish):
     assert found == ["Quince season"]
     rare_word = plan(query, seqscan=True, hashjoin=True, mergejoin=True)
     assert "Index Scan on discovery_search " in rare_word, rare_word
-    assert "discovery_search_post on blog_postpage" in rare_word, rare_word
+    assert "Index Scan on discovery_search_post" in rare_word or (
+        "Index Scan using discovery_search_post on blog_postpage" in rare_word
+    ), rare_word
 
     query, found = search_query("sourdough")
     assert len(found) > PAGE_SIZE
