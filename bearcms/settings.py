@@ -92,12 +92,15 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.sitemaps",
+    # Its template tags, for allauth's list of security keys ("added 3 days ago").
+    "django.contrib.humanize",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
 ]
@@ -438,6 +441,16 @@ ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "website"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/dashboard/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+# Two-factor sign-in (allauth.mfa, /accounts/2fa/): an authenticator app's codes, security
+# keys (WebAuthn: USB or NFC keys, phones, fingerprint readers), and recovery codes for
+# when the phone or key is lost. Its secrets are encrypted at rest (home/two_factor.py).
+# Authenticator apps list the account under the platform's domain.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_ADAPTER = "home.two_factor.TwoFactorAdapter"
+MFA_TOTP_ISSUER = BLOG_DOMAIN
+# Staff can open every blog: in production their accounts must have a second factor
+# before the dashboard opens (home.two_factor.staff_second_factor_required).
+STAFF_TWO_FACTOR_REQUIRED = env_bool("STAFF_TWO_FACTOR_REQUIRED", not (DEBUG or TESTING))
 
 # --- Wagtail
 WAGTAIL_SITE_NAME = "bearcms"

@@ -10,10 +10,13 @@ from django.views.generic import RedirectView
 from wagtail import views as wagtail_views
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.urls import serve_pattern
+from wagtail.utils.urlpatterns import decorate_urlpatterns
 
+from blog.dashboard import urls as dashboard_urls
 from blog.tenants.views import caddy_ask
 from home import views as home_views
 from home.signup import BlogSignupView
+from home.two_factor import staff_second_factor_required
 
 urlpatterns = [
     path("healthz", home_views.healthz, name="healthz"),
@@ -28,8 +31,12 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="account_login", query_string=True),
         name="wagtailadmin_login",
     ),
-    # Wagtail's admin, guarded so that a blogger sees only their own blog (blog.dashboard.urls).
-    path("dashboard/", include("blog.dashboard.urls")),
+    # Wagtail's admin, guarded so that a blogger sees only their own blog (blog.dashboard.urls)
+    # and staff have a second factor (home.two_factor).
+    path(
+        "dashboard/",
+        include(decorate_urlpatterns(dashboard_urls.urlpatterns, staff_second_factor_required)),
+    ),
     path("discover/", include("home.discover_urls")),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -9,6 +9,8 @@ from django.urls import path, re_path
 from wagtail import views as wagtail_views
 from wagtail.urls import serve_pattern
 
+from blog.api import micropub
+from blog.api import views as api
 from blog.core.names import GUESSED_FEED_PATHS, OLD_ADDRESS_WITH_A_DOT
 from blog.reader import drafts, fonts, views
 from blog.subscribers import views as subscriptions
@@ -32,6 +34,13 @@ urlpatterns = [
     path("subscribe/", subscriptions.subscribe, name="blog_subscribe"),
     path("subscribe/confirm/<str:token>/", subscriptions.confirm, name="blog_subscribe_confirm"),
     path("subscribe/unsubscribe/<str:token>/", subscriptions.unsubscribe, name="blog_unsubscribe"),
+    # Writing from apps and scripts with a personal access token (blog.api, docs/api.md).
+    path("micropub", micropub.micropub, name="blog_micropub"),
+    path("micropub/media", micropub.media, name="blog_micropub_media"),
+    path("api/posts/", api.posts, name="blog_api_posts"),
+    path("api/posts/<int:post_id>/", api.post_detail, name="blog_api_post"),
+    path("api/posts/<int:post_id>/publish/", api.publish, name="blog_api_publish"),
+    path("api/posts/<int:post_id>/unpublish/", api.unpublish, name="blog_api_unpublish"),
     # Wagtail links a password-protected page to its password form; blog hosts have no
     # sessions to remember a password in, so that address leads nowhere.
     path(

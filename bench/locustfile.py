@@ -62,7 +62,8 @@ class Run:
     targets = None
     results_path = ""
     started = stopped = None
-    requests = defaultdict(lambda: {"ms": [], "statuses": defaultdict(int)})
+    # Per request type: each request's latency and when it started (seconds into the run).
+    requests = defaultdict(lambda: {"ms": [], "at": [], "statuses": defaultdict(int)})
     published = []
     upvotes = 0
 
@@ -95,6 +96,7 @@ def _record(name, response_time, response, exception, context, **_kwargs):
     status = getattr(response, "status_code", None) or 0
     figures = Run.requests[name]
     figures["ms"].append(round(response_time, 2))
+    figures["at"].append(round(time.time() - response_time / 1000 - Run.started, 3))
     figures["statuses"][outcome(status, context.get("expected"))] += 1
 
 

@@ -51,16 +51,10 @@ PYTHON = sys.executable
 # Bear Blog's own code on this class of machine (2 cores, gunicorn 2 sync workers,
 # PostgreSQL, wrk 1 thread x 8 connections, 50 blogs x 20 posts): requests per second.
 BEAR_RPS = {"post": 181, "home": 89, "blog": 83, "feed": 54, "rss": 56, "discover": 113}
-# What the issue asks for, about three times Bear's (the discovery feed: 90).
-TARGET_RPS = {
-    "post": 540,
-    "home": 270,
-    "blog": 250,
-    "feed": 165,
-    "rss": 165,
-    "discover": 340,
-    "discover-feed": 90,
-}
+# What the issue asks for, about three times Bear's: of rendered pages (the page cache
+# off), and of discovery as readers get it, cached (its feed: 90).
+RENDERED_TARGET_RPS = {"post": 540, "home": 270, "blog": 250, "feed": 165, "rss": 165}
+CACHED_TARGET_RPS = {"discover": 340, "discover-feed": 90}
 PAGES = ("constant", "post", "home", "blog", "feed", "rss", "discover", "discover-feed")
 CACHED_PAGES = ("constant", "post", "discover", "discover-feed")
 WRK_SCRIPT = """
@@ -242,8 +236,8 @@ def render_path(env):
     return json.loads(out.read_text())
 
 
-def target_verdict(page, figures):
-    target = TARGET_RPS.get(page)
+def target_verdict(page, figures, targets):
+    target = targets.get(page)
     if not target:
         return "-"
     return f"{target} ({'met' if figures['rps'] >= target else 'MISSED'})"
@@ -262,15 +256,18 @@ def report(results, cached, in_process, meta):
         figures = results[page]
         bear = BEAR_RPS.get(page)
         measured = in_process.get(page, {})
+        verdict = target_verdict(page, figures, RENDERED_TARGET_RPS)
         lines.append(
             f"| {page} | {figures['rps']:,.0f} | {figures['p50_ms']:.1f} / "
             f"{figures['p90_ms']:.1f} / {figures['p99_ms']:.1f} | {figures['non_2xx']} | "
             f"{measured.get('queries', '-')} | {measured.get('cpu_ms', '-')} | "
-            f"{figures['rps'] / ceiling:.0%} | {bear or '-'} | {target_verdict(page, figures)} |"
+            f"{figures['rps'] / ceiling:.0%} | {bear or '-'} | {verdict} |"
         )
     hit_share = cached["post"]["rps"] / cached["constant"]["rps"]
-    # Discovery's targets are for its cached pages; a cached post's, half the constant view.
-    cached_target = {page: target_verdict(page, cached[page]) for page in CACHED_PAGES}
+    # A cached post's target is half the constant view.
+    cached_target = {
+        page: target_verdict(page, cached[page], CACHED_TARGET_RPS) for page in CACHED_PAGES
+    }
     cached_target.update(constant="-", post=f"50% ({'met' if hit_share >= 0.5 else 'MISSED'})")
     lines += [
         "",

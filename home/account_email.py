@@ -10,20 +10,16 @@ another account's address never can: ``ACCOUNT_UNIQUE_EMAIL``), and becomes the 
 (``User.email``) only when it is then made primary.
 """
 
-from django import forms
 from django.urls import reverse
-from wagtail.admin.views.account import BaseSettingsPanel
+
+from home.account_panels import InfoPanel
 
 
-class EmailSettingsPanel(BaseSettingsPanel):
+class EmailSettingsPanel(InfoPanel):
     name = "email"
     title = "Email"
     order = 150  # under Wagtail's name panel (100)
     template_name = "home/admin/account_email_panel.html"
-
-    def get_form(self):
-        # Nothing to submit here, but the Account page asks every panel for a form.
-        return forms.Form(prefix=self.name)
 
     def get_context_data(self):
         return {"email": self.user.email, "change_url": reverse("account_email")}

@@ -40,6 +40,7 @@ from blog.core.discovery import FLOOD_LIMIT, FLOOD_WINDOW, primary_language
 from blog.core.names import blog_host
 from blog.models import BlogPage, PostPage
 from blog.reader.directives import expand_directives
+from blog.reader.feeds import ENTRY_FIELDS as FEED_ENTRY_FIELDS
 from blog.reader.feeds import AtomFeed as BlogAtomFeed
 from blog.reader.feeds import PagedAtomFeed, PagedRssFeed, absolute_links, wants_rss
 from blog.reader.feeds import RssFeed as BlogRssFeed
@@ -258,16 +259,20 @@ class DiscoveryFeed(Feed):
     def get_object(self, request):
         newest = request.GET.get("newest") == "1"
         posts = discoverable_posts(lang=requested_language(request)).order_by(*ordering(newest))
-        posts = list(posts.only(*ENTRY_FIELDS, "body_html")[:PAGE_SIZE])
+        posts = list(posts.only(*ENTRY_FIELDS, *FEED_ENTRY_FIELDS)[:PAGE_SIZE])
+        # Entries as the blog's own feed has them (blog.reader.feeds), and who wrote them.
+        entries = []
         for post in posts:
-            post.discovery_url = post_url(post)
+            link = post_url(post)
             html = expand_directives(post.body_html, blog=post.blog, page=post)
-            post.feed_html = absolute_links(html, post.discovery_url)
+            entry = {field: getattr(post, field) for field in FEED_ENTRY_FIELDS}
+            entry.update(link=link, html=absolute_links(html, link), author=post.blog.title)
+            entries.append(entry)
         # Absolute URLs from the platform's configured address, not the Host header: the
         # platform answers to any port or case of its name, and this feed is cached
         # publicly, so a request's spelling must not become every reader's feed id.
         url = settings.WAGTAILADMIN_BASE_URL + request.get_full_path()
-        return FeedContent(posts, newest, url)
+        return FeedContent(entries, newest, url)
 
     def title(self, obj):
         return "Newest posts on bearcms" if obj.newest else "Trending posts on bearcms"
@@ -291,12 +296,10 @@ class DiscoveryFeed(Feed):
     item_description = BlogAtomFeed.item_description  # the summary: its meta description
 
     item_extra_kwargs = BlogAtomFeed.item_extra_kwargs  # the whole post, as <content>
-
-    def item_link(self, post):
-        return post.discovery_url
+    item_link = BlogAtomFeed.item_link  # the post on its blog
 
     def item_author_name(self, post):
-        return post.blog.title
+        return post["author"]
 
     def __call__(self, request, *args, **kwargs):
         response = super().__call__(request, *args, **kwargs)

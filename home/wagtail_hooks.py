@@ -1,6 +1,6 @@
 """The platform app's place in the dashboard: a blogger's blogs and their addresses,
-deleting one's blog or account, and the Account page's email panel (Wagtail loads this
-module for its hooks)."""
+deleting one's blog or account, and the Account page's email and two-factor panels
+(Wagtail loads this module for its hooks)."""
 
 from django.urls import path, reverse
 from wagtail import hooks
@@ -13,6 +13,7 @@ from home.account_deletion import account_deletion_view
 from home.account_email import EmailSettingsPanel
 from home.blog_address import blog_address_view
 from home.blogs import blogs_view
+from home.two_factor import TwoFactorSettingsPanel
 
 
 @hooks.register("register_admin_urls")
@@ -63,3 +64,8 @@ def register_account_deletion_menu_item(request):
 @hooks.register("register_account_settings_panel")
 def register_email_panel(request, user, profile):
     return EmailSettingsPanel(request, user, profile)
+
+
+@hooks.register("register_account_settings_panel")
+def register_two_factor_panel(request, user, profile):
+    return TwoFactorSettingsPanel(request, user, profile)

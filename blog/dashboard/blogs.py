@@ -18,6 +18,7 @@ naming it (``?blog=<id>``).
 from django.http import Http404
 from django.shortcuts import redirect
 from wagtail.admin import messages
+from wagtail.admin.menu import MenuItem
 
 from blog.core.ids import is_id
 from blog.models import BlogPage
@@ -101,3 +102,10 @@ def chosen_blog(request):
     if blog is None:
         raise Http404
     return blog
+
+
+class DeskMenuItem(MenuItem):
+    """A main-menu item of the blog's own pages, shown to users who own a blog."""
+
+    def is_shown(self, request):
+        return owns_a_blog(request.user)

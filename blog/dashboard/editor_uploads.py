@@ -110,12 +110,19 @@ def document_answer(document, blog):
     return {"filePath": url, "markdown": markdown}
 
 
-@require_POST
-def upload_from_editor(request, page_id):
-    page = get_object_or_404(Page, pk=page_id)
-    upload = request.FILES.get("image")
-    if upload is None:
-        return error("Choose an image to upload.", 400)
+class UploadRefused(Exception):
+    """Why an upload was not kept, in words for the person, and the HTTP status to answer."""
+
+    def __init__(self, message, status):
+        super().__init__(message)
+        self.status = status
+
+
+def store_upload(request, blog, upload):
+    """Keep ``upload`` in ``blog``'s collection as an image or a document, for
+    ``request.user``; the answer (its address, and for a document the Markdown that
+    shows it), or ``UploadRefused``. The editor and the Micropub media endpoint
+    (``blog.api.micropub``) both upload through here."""
     type_ = file_type(upload.name)
     if type_ is not None and type_.kind in POST_KINDS:
         model, get_form, answer, things = (
@@ -124,11 +131,10 @@ def upload_from_editor(request, page_id):
     elif extension_of(upload.name) in get_allowed_image_extensions():
         model, get_form, answer, things = get_image_model(), get_image_form, image_answer, "images"
     else:
-        return error(f"“{upload.name}” {UNSUPPORTED}", 400)
-    blog = blog_of(page)
+        raise UploadRefused(f"“{upload.name}” {UNSUPPORTED}", 400)
     collection = blog_collection(request.user, blog, model)
     if collection is None:
-        return error(f"You cannot add {things} to this blog.", 403)
+        raise UploadRefused(f"You cannot add {things} to this blog.", 403)
     title = os.path.splitext(upload.name)[0][:255] or upload.name
     form = get_form(model, fields=["title", "file"])(
         {"title": title, "collection": collection.pk},
@@ -138,12 +144,24 @@ def upload_from_editor(request, page_id):
     )
     if not form.is_valid():
         messages = [message for errors in form.errors.values() for message in errors]
-        return error(" ".join(messages), 400)
+        raise UploadRefused(" ".join(messages), 400)
     try:
         # One unit: a file whose rendition could not be stored is not kept either.
         with transaction.atomic():
-            data = answer(form.save(), blog)
-    except STORAGE_ERRORS as exc:  # the bucket is unreachable: say so, in the editor
+            return answer(form.save(), blog)
+    except STORAGE_ERRORS as exc:  # the bucket is unreachable: say so
         log_storage_error(request, exc)
-        return error(STORAGE_MESSAGE, 503)
+        raise UploadRefused(STORAGE_MESSAGE, 503) from exc
+
+
+@require_POST
+def upload_from_editor(request, page_id):
+    page = get_object_or_404(Page, pk=page_id)
+    upload = request.FILES.get("image")
+    if upload is None:
+        return error("Choose an image to upload.", 400)
+    try:
+        data = store_upload(request, blog_of(page), upload)
+    except UploadRefused as refused:
+        return error(str(refused), refused.status)
     return JsonResponse({"data": data})

@@ -7,14 +7,13 @@ from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.staticfiles import versioned_static
 from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 
 from blog.dashboard.blog_settings import domain_view, settings_view, theme_preview, theme_view
-from blog.dashboard.blogs import owns_a_blog
+from blog.dashboard.blogs import DeskMenuItem
 from blog.dashboard.draft_links import ShareDraftButton, share_draft
 from blog.dashboard.editor_uploads import upload_from_editor
 from blog.dashboard.isolation import TenantPageFilterSet, visible_media, visible_pages
@@ -43,13 +42,6 @@ def register_page_viewset():
 @hooks.register("register_admin_viewset")
 def register_posts_viewset():
     return PostListingViewSet()
-
-
-class DeskMenuItem(MenuItem):
-    """A main-menu item of the blog's own pages, shown to users who own a blog."""
-
-    def is_shown(self, request):
-        return owns_a_blog(request.user)
 
 
 @hooks.register("register_admin_urls")

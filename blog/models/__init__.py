@@ -25,10 +25,12 @@ from blog.models.pages import (
 from blog.models.reader import AnalyticsSalt, DailyReads, Hit, RolledUpDay, Upvote
 from blog.models.renames import FormerSubdomain
 from blog.models.subscribers import Delivery, Subscriber
+from blog.models.tokens import AccessToken
 from blog.models.transfer import ImportJob
 
 __all__ = [
     "DEFAULT_NAV",
+    "AccessToken",
     "POST_LIST_FIELDS",
     "RESERVED_POST_SLUGS",
     "THEMES",

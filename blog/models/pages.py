@@ -128,6 +128,16 @@ class RowStateMixin:
         return page
 
 
+@functools.cache
+def no_restrictions():
+    """No view restrictions, as a queryset evaluated once per process: Wagtail iterates a
+    served page's restrictions, and iterating a fresh ``.none()`` compiles a query that
+    cannot run (40 µs of every reader request)."""
+    restrictions = PageViewRestriction.objects.none()
+    list(restrictions)  # evaluated now, and never again
+    return restrictions
+
+
 class AncestorPathRestrictionsMixin:
     """Find view restrictions with one query on the ancestors' paths, or none at all.
 
@@ -140,7 +150,7 @@ class AncestorPathRestrictionsMixin:
 
     def get_view_restrictions(self):
         if self.__dict__.get("unrestricted"):
-            return PageViewRestriction.objects.none()
+            return no_restrictions()
         if self.alias_of_id:
             return super().get_view_restrictions()
         paths = [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
@@ -608,7 +618,6 @@ class PostPage(
             ObjectList(promote_panels, heading="Post settings"),
         ]
     )
-    search_auto_update = False  # indexed by blog.models.search_index, in bulk on import
     search_fields = Page.search_fields + [
         index.SearchField("body"),
         # What discovery's search filters on (home.discover): read from the post's own
@@ -694,25 +703,36 @@ class PostPage(
     def child_by_slug(cls, blog, slug):
         """``blog``'s post (or page) at ``slug``, or None.
 
-        Every post page a reader opens starts here, so the query is written out once per
-        process (``_child_by_slug_sql``) rather than built by the ORM per request: building
-        that SQL cost 1.7 ms of CPU, running it 0.3 ms (bench/results/throughput.md).
+        Every post page a reader opens starts here, so the query and what turns its row
+        into a post are prepared once per process (``_child_by_slug_query``), not per
+        request: the ORM took 1.7 ms of CPU to build that SQL, and a raw queryset another
+        0.2 ms to match its columns to fields and look up their converters, against 0.1 ms
+        to run it (bench/results/throughput.md). The row becomes a post as a raw
+        queryset makes one: Django's converters, then ``Model.from_db``.
         """
+        sql, names, converters = cls._child_by_slug_query()
         first, last = blog.path + "0" * cls.steplen, blog.path + "Z" * cls.steplen
-        rows = cls.objects.raw(cls._child_by_slug_sql(), [slug, first, last, blog.depth + 1])
-        return next(iter(rows), None)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [slug, first, last, blog.depth + 1])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        compiler = connection.ops.compiler("SQLCompiler")(None, connection, connection.alias)
+        (values,) = compiler.apply_converters([row], converters)
+        return cls.from_db(connection.alias, names, values)
 
     @classmethod
     @functools.cache
-    def _child_by_slug_sql(cls):
-        """Every column of a post, for the post with a slug among a blog's children (paths
-        from the blog's path + 0000 to + ZZZZ: treebeard's alphabet, in the same order in
-        every collation). The (slug, path) index answers it."""
+    def _child_by_slug_query(cls):
+        """The SQL of every column of a post, for the post with a slug among a blog's
+        children (paths from the blog's path + 0000 to + ZZZZ: treebeard's alphabet, in
+        the same order in every collation; the (slug, path) index answers it), the names
+        of its columns, which are the model's fields in their order, and their converters."""
         quote = connection.ops.quote_name
         page, post = quote(Page._meta.db_table), quote(cls._meta.db_table)
+        fields = cls._meta.concrete_fields
         columns = ", ".join(
-            f"{quote(field.model._meta.db_table)}.{quote(field.column)}"
-            for field in cls._meta.concrete_fields
+            f"{quote(field.model._meta.db_table)}.{quote(field.column)}" for field in fields
         )
         join = f"{post}.{quote('page_ptr_id')} = {page}.{quote('id')}"
         where = (
@@ -720,7 +740,10 @@ class PostPage(
             f" AND {page}.{quote('depth')} = %s"
         )
         # Names from the models' own metadata, quoted; every value is a parameter.
-        return f"SELECT {columns} FROM {post} INNER JOIN {page} ON {join} WHERE {where}"  # noqa: S608
+        sql = f"SELECT {columns} FROM {post} INNER JOIN {page} ON {join} WHERE {where}"  # noqa: S608
+        compiler = connection.ops.compiler("SQLCompiler")(None, connection, connection.alias)
+        columns = [field.get_col(field.model._meta.db_table) for field in fields]
+        return sql, [field.attname for field in fields], compiler.get_converters(columns)
 
     @property
     def reader_path(self):

@@ -33,7 +33,16 @@ class TenantPagePermissionTester(PagePermissionTester):
     * Nobody sets view restrictions: reader pages are served without cookies, so a
       password or login restriction could only set cookies on a blog host or send the
       reader to a login page that does not exist there.
+    * Nobody reorders a blog's posts: readers see them by date, their order in the page
+      tree means nothing, and reordering renumbers the places an import has reserved.
+    * Posts still waiting below an import's holding page (deeper than any post) are the
+      import's until it reveals them: no permission applies to them.
     """
+
+    def __init__(self, user, page):
+        super().__init__(user, page)
+        if page.depth is not None and page.depth > ROOT_DEPTH + 1:  # a new page has none yet
+            self.permissions = set()
 
     @property
     def is_blog_root(self):
@@ -57,3 +66,6 @@ class TenantPagePermissionTester(PagePermissionTester):
 
     def can_set_view_restrictions(self):
         return False
+
+    def can_reorder_children(self):
+        return super().can_reorder_children() and not self.is_blog_root

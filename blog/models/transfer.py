@@ -40,6 +40,11 @@ class ImportJob(models.Model):
     done = models.PositiveIntegerField(default=0)
     report = models.JSONField(default=dict)
     error = models.TextField(blank=True)
+    # While it runs: the page its posts wait below until they all appear in the blog
+    # (blog.transfer.tasks).
+    holding = models.ForeignKey(
+        "wagtailcore.Page", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["blog", "-created_at"])]

@@ -234,8 +234,8 @@ def rescore_all_blogs():
 
 def rescore_after_save(sender, instance, update_fields=None, raw=False, **kwargs):
     """``post_save`` of blogs and posts: a full save changes what the score reads."""
-    if raw or update_fields is not None or getattr(instance, "rescore_later", False):
-        return  # a fixture, a bookkeeping save, or an import that rescores once at the end
+    if raw or update_fields is not None:
+        return  # a fixture or a bookkeeping save
     if isinstance(instance, BlogPage):
         blog_id, post_ids = instance.pk, []
     else:  # the post is read by this rescoring, whatever its date

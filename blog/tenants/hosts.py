@@ -18,6 +18,7 @@ The Site found is the request's Site for every Wagtail view (``remember_site``).
 """
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpResponseGone, HttpResponseNotFound, HttpResponsePermanentRedirect
 from django.template.loader import render_to_string
 from wagtail.models import Site
@@ -31,13 +32,13 @@ from blog.wagtail_overrides.requests import remember_site, request_host
 SITE_FIELDS = ("id", "hostname", "port", "site_name", "root_page_id", "is_default_site")
 
 
-def host_entry(host):
+def host_entry(host, found=None):
     """What ``host`` (lowercase, no port) is, from the shared cache: a Site's fields, or
     ``{"moved_to": host}`` for a subdomain the blog left, for its own domain or by a
     rename (``{"blocked": True}`` when staff blocked that blog), or None.
 
     ``BLOG_DOMAIN`` always means the platform's default Site; no other host falls back
-    to it.
+    to it. ``found``: the cache's answers already read, as ``cached`` takes them.
     """
 
     def lookup():
@@ -63,19 +64,50 @@ def host_entry(host):
             return None
         return {"blocked": True} if moved.blocked else {**entry, "moved_to": blog_host(moved)}
 
-    return cached(host_key(host), lookup)
+    return cached(host_key(host), lookup, found)
 
 
-def blog_for_host(blog_id):
+def blog_for_host(blog_id, found=None):
     """The live blog ``blog_id`` as its host serves it, with ``unrestricted`` (no view
     restriction on it or its pages), or None: from the shared cache, which forgets it
-    whenever its row changes or a restriction is set (``blog.tenants.site_cache``)."""
+    whenever its row changes or a restriction is set (``blog.tenants.site_cache``).
+    ``found``: the cache's answers already read, as ``cached`` takes them."""
 
     def lookup():
         blogs = BlogPage.objects.filter(id=blog_id, live=True).order_by()
         return blogs.annotate(unrestricted=BlogPage.unrestricted_flag()).first()
 
-    return cached(blog_key(blog_id), lookup)
+    return cached(blog_key(blog_id), lookup, found)
+
+
+# The blog each host served last in this process. Only a guess of which blog row to read
+# with the host (the entry read with it always decides), so it needs no invalidation;
+# emptied when it grows past the bound, as a crawl of the long tail would make it.
+ROOTS_SEEN = {}
+MOST_ROOTS_SEEN = 10_000
+
+
+def host_and_blog(host):
+    """``host_entry(host)`` and, for a blog's host, ``blog_for_host`` of its blog (else
+    None), in one round trip to the cache when this process has served the host before.
+
+    The host's entry says which blog it serves; reading the two one after the other
+    cost a second round trip on every rendered reader page, 0.1 ms of CPU of about 2.
+    The blog's row stays under its own key, so everything that forgets it
+    (``blog.tenants.site_cache``) still reaches every host serving it.
+    """
+    guess = ROOTS_SEEN.get(host)
+    found = cache.get_many([host_key(host), blog_key(guess)]) if guess else None
+    entry = host_entry(host, found)
+    if not entry or "id" not in entry or entry["is_default_site"]:
+        return entry, None
+    blog_id = entry["root_page_id"]
+    if blog_id != guess:
+        if len(ROOTS_SEEN) >= MOST_ROOTS_SEEN:
+            ROOTS_SEEN.clear()
+        ROOTS_SEEN[host] = blog_id
+        found = None
+    return entry, blog_for_host(blog_id, found)
 
 
 def resolve_site_for_host(host):
@@ -117,7 +149,7 @@ class BlogHostMiddleware:
     def __call__(self, request):
         # Django's ALLOWED_HOSTS check still runs later, in get_host().
         host = request_host(request)
-        entry = host_entry(host) if host else None
+        entry, blog = host_and_blog(host) if host else (None, None)
         if entry and "moved_to" in entry:
             return redirect_to_blog_host(request, entry)
         if entry and "blocked" in entry:
@@ -127,7 +159,7 @@ class BlogHostMiddleware:
             request.urlconf = settings.BLOG_URLCONF
             # Every reader view needs the blog: load it once, as the site's root page,
             # so Wagtail's routing starts from the specific BlogPage with no more queries.
-            request.blog = blog_for_host(site.root_page_id)
+            request.blog = blog
             site.root_page = request.blog
             if request.blog is None:
                 site = None

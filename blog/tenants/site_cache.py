@@ -49,13 +49,14 @@ def blog_key(blog_id):
     return f"bearcms:blog:v1:{blog_id}"
 
 
-def cached(key, compute):
+def cached(key, compute, found=None):
     """The cached answer for ``key``, computing and storing it on a miss.
 
     ``compute`` returns a picklable value, or a falsy one for "nothing there", which is
-    cached too (briefly) and returned as None.
+    cached too (briefly) and returned as None. ``found``: what one ``cache.get_many``
+    read for several keys at once, which holds ``key`` unless that was a miss.
     """
-    value = cache.get(key)
+    value = cache.get(key) if found is None else found.get(key)
     if value is None:
         value = compute() or MISSING
         cache.set(key, value, TIMEOUT if value else MISSING_TIMEOUT)

@@ -1,10 +1,9 @@
-"""Appending many children to one page without treebeard's per-child work.
+"""Placing many children of one page without treebeard's per-child work.
 
 ``Page.add_child`` locks and reads the parent, finds its last child and counts it again
-for every child. An import appends thousands of posts to one blog under a lock it holds
-already (``blog.transfer.tasks``), so it numbers the children itself with treebeard's
-private path helpers (``_str2int``, ``_get_path``) and hands ``Page.save`` the parent
-through treebeard's private parent cache (``_cached_parent_obj``).
+for every child. An import places thousands of posts in one blog (``blog.transfer.tasks``),
+so it numbers the children itself with treebeard's private path helpers (``_str2int``,
+``_get_path``).
 """
 
 from wagtail.models import Page
@@ -20,4 +19,3 @@ def place_child(parent, child, step):
     """Give the unsaved ``child`` the depth and path of ``parent``'s child number ``step``."""
     child.depth = parent.depth + 1
     child.path = Page._get_path(parent.path, child.depth, step)
-    child._cached_parent_obj = parent  # read by Page.save instead of a query

@@ -43,8 +43,8 @@ def test_workers_port_timeout_and_trusted_proxies_follow_the_dynos_variables():
     assert config["forwarded_allow_ips"] == "['*']"
 
 
-def test_without_variables_two_workers_serve_port_8000_trusting_only_loopback(defaults):
-    assert defaults["workers"] == "2"
+def test_without_variables_two_workers_a_core_serve_port_8000_trusting_only_loopback(defaults):
+    assert defaults["workers"] == str(2 * os.cpu_count())
     assert defaults["bind"] == "['0.0.0.0:8000']"
     assert defaults["timeout"] == "30"
     assert defaults["forwarded_allow_ips"] == "['127.0.0.1']"
@@ -53,6 +53,9 @@ def test_without_variables_two_workers_serve_port_8000_trusting_only_loopback(de
 def test_workers_are_recycled_with_jitter_and_stop_before_the_platform_kills_them(defaults):
     assert int(defaults["max_requests"]) > 0
     assert 0 < int(defaults["max_requests_jitter"]) < int(defaults["max_requests"])
+    # Forked from a master that loaded the app and warmed it: a recycled worker is ready
+    # at once.
+    assert defaults["preload_app"] == "True"
     assert 0 < int(defaults["graceful_timeout"]) < 30  # Heroku: SIGKILL 30 s after SIGTERM
 
 

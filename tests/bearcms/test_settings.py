@@ -59,6 +59,16 @@ def test_production_trusts_the_proxys_scheme_and_the_platform_origin_and_sends_h
     ]  # fmt: skip
 
 
+def test_production_requires_staff_to_use_a_second_factor_unless_told_not_to():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.STAFF_TWO_FACTOR_REQUIRED)"
+    )
+    assert run(["-c", code], PRODUCTION_ENV).stdout.split() == ["True"]
+    off = dict(PRODUCTION_ENV, STAFF_TWO_FACTOR_REQUIRED="false")
+    assert run(["-c", code], off).stdout.split() == ["False"]
+
+
 @pytest.fixture(scope="module")
 def static_root(tmp_path_factory):
     """``collectstatic`` as the build runs it, into a folder of the tests' own."""

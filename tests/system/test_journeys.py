@@ -237,7 +237,7 @@ def test_a_reader_upvotes_once_and_subscribes_by_email(
     # Subscribe from the form in the post; confirm with the link from the mail.
     page.fill("#email-signup", "reader@example.com")
     page.click("form.email-signup button[type=submit]")
-    assert page.inner_text("main h2") == "Check your inbox"
+    expect(page.locator("main h2")).to_have_text("Check your inbox")
     shoot("subscribe-sent")
     subscriber = Subscriber.objects.get(blog=blog)
     assert subscriber.email == "reader@example.com" and subscriber.confirmed_at is None
@@ -250,7 +250,7 @@ def test_a_reader_upvotes_once_and_subscribes_by_email(
     subscriber.refresh_from_db()
     assert subscriber.confirmed_at is None  # opening the link is not confirming
     page.click("main form button[type=submit]")
-    assert page.inner_text("main h2") == "You are subscribed"
+    expect(page.locator("main h2")).to_have_text("You are subscribed")
     assert "reader@example.com" in page.inner_text("main")
     shoot("subscribed")
     subscriber.refresh_from_db()
@@ -278,7 +278,7 @@ def test_staff_approve_a_blog_then_hide_it_from_discovery_then_block_it(
     section = page.locator("section", has=page.locator("h2", has_text="Newcomer's notes"))
     shoot("review-queue")
     section.locator("button:has-text('Approve')").click()
-    assert "approved" in page.inner_text(".messages")
+    expect(page.locator(".messages")).to_contain_text("approved")
     shoot("approved")
     blog.refresh_from_db()
     assert blog.reviewed and not blog.hidden
@@ -288,7 +288,7 @@ def test_staff_approve_a_blog_then_hide_it_from_discovery_then_block_it(
     shoot("discover-after-review")
 
     act_on_reviewed_blog(page, platform, "Newcomer's notes", "Hide from discovery")
-    assert "hidden from discovery" in page.inner_text(".messages")
+    expect(page.locator(".messages")).to_contain_text("hidden from discovery")
     shoot("hidden")
     blog.refresh_from_db()
     assert blog.hidden
@@ -298,7 +298,7 @@ def test_staff_approve_a_blog_then_hide_it_from_discovery_then_block_it(
     shoot("discover-after-hiding")
 
     act_on_reviewed_blog(page, platform, "Newcomer's notes", "Block")
-    assert "blocked" in page.inner_text(".messages")
+    expect(page.locator(".messages")).to_contain_text("blocked")
     shoot("blocked")
     blog.refresh_from_db()
     assert blog.blocked

@@ -68,7 +68,7 @@ from blog.core.names import blog_hostname
 from blog.models import DEFAULT_NAV, BlogPage, PostPage, PostTag
 from blog.tenants.lifecycle import PAGE_PERMISSIONS, collection_permissions
 from blog.tenants.site_cache import PLATFORM, host_key, root_key
-from blog.wagtail_overrides.bulk_rows import insert_child_rows
+from blog.wagtail_overrides.bulk_rows import insert_pages
 
 PASSWORD = "bench-password"  # noqa: S105 (seeded benchmark users only)
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # treebeard's MP_Node alphabet
@@ -333,10 +333,8 @@ class Seeder:
                     revision_id += 1
 
         size = self.batch_size
-        # Parent rows first (Page's columns of the BlogPage/PostPage objects), then children.
-        Page.objects.bulk_create(blogs + posts, batch_size=size)
-        insert_child_rows(BlogPage, blogs, size)
-        insert_child_rows(PostPage, posts, size)
+        insert_pages(BlogPage, blogs, size)
+        insert_pages(PostPage, posts, size)
         Page.objects.filter(id=self.page_root.id).update(numchild=F("numchild") + count)
         Revision.objects.bulk_create(revisions, batch_size=size)
         PageLogEntry.objects.bulk_create(log_entries, batch_size=size)

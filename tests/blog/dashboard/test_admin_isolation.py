@@ -1,13 +1,14 @@
 """Admin isolation: in the dashboard a blogger sees and changes nothing of another blog.
 
-The central test walks every URL pattern under ``dashboard/`` as blogger A, with blogger
-B's object ids (and A's own) filled in, with and without search and filter query
-strings, and fails if any 200 response shows one of B's markers: unique random strings
-used for B's subdomain (so hostname, slug, group and collection names), blog and post
-titles, draft title, body, names, email, tags, and image and document titles and file
-names. The other tests check that A can still work with their own blog, that staff menus
-are staff-only, and that neither B's posts nor A's own blog root can be changed in ways
-a blogger must not.
+The central test walks every URL pattern under ``dashboard/`` (and the account's
+two-factor pages under ``accounts/2fa/``) as blogger A, with blogger B's object ids (and
+A's own) filled in, with and without search and filter query strings, and fails if any
+200 response shows one of B's markers: unique random strings used for B's subdomain (so
+hostname, slug, group and collection names), blog and post titles, draft title, body,
+names, email, tags, image and document titles and file names, and the names of B's
+security key and access token. The other tests check that A can still work with their
+own blog, that staff menus are staff-only, and that neither B's posts nor A's own blog
+root can be changed in ways a blogger must not.
 """
 
 import contextlib
@@ -17,6 +18,7 @@ import secrets
 from types import SimpleNamespace
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
@@ -30,12 +32,17 @@ from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Page, Site, Workflow
 
-from blog.models import BlogPage, Hit, PostPage, Subscriber
+from blog.models import AccessToken, BlogPage, Hit, PostPage, Subscriber
 from blog.models.pages import THEMES
 from blog.tenants.lifecycle import create_blog
 from tests.support.admin_menu import menu_item_names
+from tests.support.clients import PASSWORD
+from tests.support.security_keys import key_registration
 
 ADMIN_PREFIX = "dashboard/"
+# Every route the walker visits starts with one of these: the dashboard, and the account's
+# pages that name objects of its own (security keys) by id.
+CRAWLED_PREFIXES = (ADMIN_PREFIX, "accounts/2fa/")
 STAFF_MENU_ITEMS = {
     "settings",
     "sites",
@@ -67,6 +74,8 @@ MARKER_NAMES = [
     "document_tag",
     "subscriber_email",
     "referrer_host",
+    "security_key_name",
+    "token_name",
 ]
 
 
@@ -125,6 +134,12 @@ def make_tenant(make_blogger, make_post, owner=None):
     hit = Hit.objects.create(
         post=post, blog=blog, day=timezone.now().date(), referrer_host=f"{m.referrer_host}.example"
     )
+    security_key = Authenticator.objects.create(
+        user=owner,
+        type=Authenticator.Type.WEBAUTHN,
+        data={"name": m.security_key_name, "credential": key_registration()},
+    )
+    token, _secret = AccessToken.issue(blog, owner, m.token_name, AccessToken.WRITE)
     session = EditingSession.objects.create(
         user=owner,
         content_type=ContentType.objects.get_for_model(Page),
@@ -146,6 +161,8 @@ def make_tenant(make_blogger, make_post, owner=None):
         session=session,
         subscriber=subscriber,
         hit=hit,
+        security_key=security_key,
+        token=token,
     )
 
 
@@ -211,6 +228,8 @@ def parameter_values(b, a):
         b.blog.collection_id,
         b.subscriber.pk,
         b.hit.pk,
+        b.security_key.pk,
+        b.token.pk,
     ]
     return {
         "parent_page_id": pages,
@@ -296,17 +315,19 @@ def bulk_queries(b, a):
     ]
 
 
-def admin_patterns(resolver=None, namespace="", prefix=""):
-    """Yield (route, reversible name, parameter names) for every pattern under dashboard/."""
+def admin_patterns(resolver=None, namespace="", prefix="", outer=()):
+    """Yield (route, reversible name, parameter names) for every pattern the walker visits
+    (``CRAWLED_PREFIXES``), with the parameters its includes take (``outer``)."""
     resolver = resolver or get_resolver("bearcms.urls")
     for entry in resolver.url_patterns:
         route = prefix + str(entry.pattern)
+        params = [*outer, *entry.pattern.regex.groupindex]
         if isinstance(entry, URLResolver):
             inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from admin_patterns(entry, inner, route)
-        elif isinstance(entry, URLPattern) and route.startswith(ADMIN_PREFIX):
+            yield from admin_patterns(entry, inner, route, params)
+        elif isinstance(entry, URLPattern) and route.startswith(CRAWLED_PREFIXES):
             name = f"{namespace}{entry.name}" if entry.name else None
-            yield route, name, list(entry.pattern.regex.groupindex)
+            yield route, name, params
 
 
 def model_pairs(params):
@@ -392,12 +413,19 @@ def walk_admin(client, b, a, markers=None, skip=()):
     return visited, leaks, errors
 
 
+def reauthenticate(client):
+    """Confirm the password again, as the two-factor pages ask before they open."""
+    assert client.post("/accounts/reauthenticate/", {"password": PASSWORD}).status_code == 302
+
+
 def test_blogger_sees_nothing_of_another_blog_and_causes_no_error_at_any_admin_url(tenants, login):
     a, b = tenants
     client = login(a.owner)
     client.raise_request_exception = False  # a 500 shows nothing; keep walking
+    reauthenticate(client)
     visited, leaks, errors = walk_admin(client, b, a)
     assert len(visited) > 1000, "the walker should reach every admin URL pattern"
+    assert f"/accounts/2fa/webauthn/keys/{b.security_key.pk}/edit/" in visited
     assert not leaks, "Blog B leaks to blogger A at:\n" + "\n".join(
         f"{url} {sorted(set().union(*found.values()))} (queries: {sorted(found)})"
         for url, found in leaks.items()
@@ -406,7 +434,7 @@ def test_blogger_sees_nothing_of_another_blog_and_causes_no_error_at_any_admin_u
 
 
 # What one blog of an account must never show while its owner works on another.
-PER_BLOG_MARKERS = ("subscriber_email", "referrer_host")
+PER_BLOG_MARKERS = ("subscriber_email", "referrer_host", "token_name")
 
 
 @pytest.mark.skipif(
@@ -418,8 +446,8 @@ def test_a_bloggers_other_blog_shows_no_readers_or_subscribers_at_any_admin_url(
 ):
     """The walk again, by a blogger with two blogs working on the first, with the second
     blog's ids: its posts and images are theirs too (the page and media views are left
-    out), but its subscribers and the readers its analytics count never appear on the
-    first blog's pages."""
+    out), but its subscribers, the readers its analytics count and its access tokens never
+    appear on the first blog's pages."""
     first = make_tenant(make_blogger, make_post)
     second = make_tenant(make_blogger, make_post, owner=first.owner)
     client = login(first.owner)
@@ -480,6 +508,16 @@ def test_blogger_causes_no_error_posting_malformed_forms_at_any_admin_url(tenant
 
 
 # --- A blogger still works with their own blog ---------------------------------------
+
+
+def test_blogger_sees_own_security_key_and_may_rename_it(tenants, login):
+    a, b = tenants
+    client = login(a.owner)
+    reauthenticate(client)
+    assert a.markers.security_key_name in client.get("/accounts/2fa/webauthn/").text
+    edit = f"/accounts/2fa/webauthn/keys/{a.security_key.pk}/edit/"
+    assert client.get(edit).status_code == 200
+    assert client.get(f"/accounts/2fa/webauthn/keys/{b.security_key.pk}/edit/").status_code == 404
 
 
 def test_blogger_sees_own_post_in_explorer(tenants, login):

@@ -31,7 +31,8 @@ from blog.moderation.review_queue import FLAG_ACTIONS
 
 ADMIN_PREFIX = "dashboard/"
 # Dashboard areas named bearcms_* that serve a blogger their own things: their account,
-# their blog's figures, exports and imports, the image upload of their editor. Any other
+# their blog's figures, exports and imports, the image upload of their editor, their access
+# tokens. Any other
 # bearcms_* area is a staff one and must be listed in STAFF_ONLY_NAMESPACES.
 BLOGGER_AREAS = frozenset(
     {
@@ -48,6 +49,8 @@ BLOGGER_AREAS = frozenset(
         "bearcms_import",
         "bearcms_share_draft",
         "bearcms_theme_preview",
+        "bearcms_token_revoke",
+        "bearcms_tokens",
         "bearcms_your_blogs",
     }
 )

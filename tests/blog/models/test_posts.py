@@ -66,3 +66,26 @@ def test_a_posts_tag_names_follow_its_published_tags_not_its_drafts(make_blogger
     PostPage.objects.get(id=post.id).get_latest_revision().publish()
     assert PostPage.objects.get(id=post.id).tag_names == ["cooking"]
     assert "#cooking" in host_client(blog).get(f"/{post.slug}/").content.decode()
+
+
+def test_a_post_found_by_its_slug_is_the_post_the_orm_loads(make_blogger, make_post):
+    """``child_by_slug`` reads the row with SQL and converters of its own: every field
+    comes back with the value and the type the ORM gives it, on SQLite and PostgreSQL."""
+    blog, other = make_blogger(), make_blogger()
+    make_post(other, slug="same-slug", title="Another blog's")
+    post = make_post(
+        blog, slug="same-slug", tags=["b", "a"], alias="/old/", canonical_url="https://x.org/",
+        meta_description="About it", lang="fr", class_name="wide", make_discoverable=False,
+    )  # fmt: skip
+    PostPage.objects.filter(pk=post.pk).update(upvote_count=3)
+
+    def fields(page):
+        return {
+            f.attname: (type(v := getattr(page, f.attname)), v)
+            for f in PostPage._meta.concrete_fields
+        }
+
+    found = PostPage.child_by_slug(blog, "same-slug")
+    assert fields(found) == fields(PostPage.objects.get(pk=post.pk))
+    assert not found._state.adding and found.tag_names == ["b", "a"]
+    assert PostPage.child_by_slug(blog, "missing") is None

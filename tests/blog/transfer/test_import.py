@@ -13,12 +13,21 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import PageLogEntry, ReferenceIndex
+from wagtail.models import Page, PageLogEntry, ReferenceIndex
 from wagtail.search.models import IndexEntry
 
-from blog.models import BlogPage, Delivery, ImportJob, ModerationSettings, PostPage, Subscriber
+from blog.models import (
+    BlogPage,
+    Delivery,
+    ImportJob,
+    ModerationSettings,
+    PostPage,
+    PostTag,
+    Subscriber,
+)
 from blog.moderation.dodginess import BLACKLISTED_TERM_POINTS
 from blog.moderation.flags import set_blog_flags
+from blog.tenants.lifecycle import rename_blog
 from blog.transfer import tasks
 from blog.transfer.tasks import run_import
 from tests.support.clients import host_client
@@ -367,6 +376,190 @@ def test_imported_posts_are_live_searchable_and_not_mailed(blogger):
     assert len(imported) == 30 and {str(pk) for pk in imported} <= used_by
     entry = PageLogEntry.objects.get(page=blog, action="bearcms.import")
     assert entry.data["imported"] == 30 and entry.user_id == blog.owner.pk
+
+
+# --- Chunks: the posts wait out of sight, then appear at once -------------------------------
+
+
+def tree_is_sound():
+    """treebeard's own check: no orphans, wrong depths or child counts."""
+    return all(not problems for problems in Page.find_problems())
+
+
+@pytest.fixture
+def chunks_of_four(monkeypatch):
+    """Stage four posts a transaction; ``after_chunk[n]`` runs after chunk n is written."""
+    monkeypatch.setattr(tasks, "STAGE_CHUNK", 4)
+    after_chunk, written = {}, []
+    stage = tasks.stage
+
+    def staging(job, posts):
+        result = stage(job, posts)
+        written.append(len(posts))
+        after_chunk.get(len(written), lambda job: None)(job)
+        return result
+
+    monkeypatch.setattr(tasks, "stage", staging)
+    return after_chunk
+
+
+def test_staged_posts_are_out_of_sight_until_all_appear(blogger, make_post, chunks_of_four):
+    blog, client = blogger
+    make_post(blog, title="Before", slug="before")
+    reader, seen = host_client(blog), {}
+
+    def look(job):
+        job.refresh_from_db()
+        staged = PostPage.objects.child_of(job.holding)
+        seen["staged"] = sorted(staged.values_list("slug", flat=True))
+        seen["live"] = staged.filter(live=True).exists()
+        seen["blog's"] = list(PostPage.objects.filter(blog=blog).values_list("slug", flat=True))
+        seen["children"] = list(PostPage.objects.child_of(blog).values_list("slug", flat=True))
+        seen["reader"] = reader.get("/post-1/").status_code
+        seen["sitemap"] = reader.get("/sitemap.xml").content.decode()
+        seen["progress"] = tasks.progress(job)
+
+    chunks_of_four[2] = look
+    slugs = [row["slug"] for row in generated_rows(10)]
+    job = import_file(client, "a.csv", bear_csv(generated_rows(10)))
+    assert seen["staged"] == sorted(slugs[:8])
+    assert not seen["live"] and seen["progress"] == 4  # as of the chunk before
+    assert seen["blog's"] == seen["children"] == ["before"]
+    assert seen["reader"] == 404 and "post-1" not in seen["sitemap"]
+    # Then every post at once, in the file's order after the blog's own, the holding
+    # page gone and the tree sound.
+    assert job.done == 10 and job.holding is None
+    children = PostPage.objects.child_of(blog).order_by("path")
+    assert list(children.values_list("slug", flat=True)) == ["before", *slugs]
+    assert not Page.objects.child_of(blog).exclude(pk__in=children.values("pk")).exists()
+    assert tree_is_sound()
+    assert BlogPage.objects.get(pk=blog.pk).numchild == 11
+    live = PostPage.objects.get(blog=blog, slug="post-1")
+    assert reader.get("/post-1/").status_code == (200 if live.is_visible_now() else 404)
+    assert live.url_path == f"{blog.url_path}post-1/" and live.depth == blog.depth + 1
+    assert live.tags.exists() and live.body_html
+
+
+def disk_full(job):
+    raise RuntimeError("the worker's disk filled up")
+
+
+def holding_page_deleted_by_hand(job):
+    Page.objects.filter(pk=job.holding.pk).delete()
+
+
+@pytest.mark.parametrize("failure", [disk_full, holding_page_deleted_by_hand])
+def test_a_failure_half_way_removes_what_was_staged(blogger, make_post, chunks_of_four, failure):
+    blog, client = blogger
+    make_post(blog, title="Before")
+    entries, tagged = IndexEntry.objects.count(), PostTag.objects.count()
+    chunks_of_four[2] = failure
+    job = preview(client, "a.csv", bear_csv(generated_rows(10)))
+    confirm(client, job)
+    job.refresh_from_db()
+    assert job.status == "failed" and "nothing was imported" in job.error
+    assert job.holding is None and Page.objects.count() == 4  # root, home, blog, Before
+    assert list(PostPage.objects.values_list("title", flat=True)) == ["Before"]
+    assert (IndexEntry.objects.count(), PostTag.objects.count()) == (entries, tagged)
+    assert tree_is_sound()
+    chunks_of_four.clear()
+    confirm(client, job)  # tried again, it imports whole
+    job.refresh_from_db()
+    assert job.status == "done" and PostPage.objects.filter(blog=blog).count() == 11
+
+
+@pytest.mark.parametrize("on_clash", ["suffix", "skip"])
+def test_a_post_written_during_the_import_keeps_its_link(
+    blogger, make_post, chunks_of_four, on_clash
+):
+    blog, client = blogger
+    chunks_of_four[1] = lambda job: make_post(blog, title="Written meanwhile", slug="post-7")
+    job = import_file(client, "a.csv", bear_csv(generated_rows(10)), on_clash=on_clash)
+    mine = PostPage.objects.get(blog=blog, slug="post-7")
+    assert mine.title == "Written meanwhile"
+    slugs = set(PostPage.objects.child_of(blog).values_list("slug", flat=True))
+    if on_clash == "suffix":
+        assert job.done == 10 and "post-7-2" in slugs
+        assert [old_new for _label, *old_new in job.report["renamed"]] == [["post-7", "post-7-2"]]
+    else:
+        assert job.done == 9 and "post-7-2" not in slugs
+        assert len(job.report["skipped"]) == 1
+    assert len(slugs) == PostPage.objects.filter(blog=blog).count() == job.done + 1
+    assert tree_is_sound()
+
+
+def test_what_happens_around_the_holding_page_moves_nothing_out_of_place(
+    blogger, make_post, chunks_of_four
+):
+    blog, client = blogger
+
+    def meanwhile(job):
+        # The blog is renamed, and a post written meanwhile is moved before the
+        # holding page (no blogger may reorder posts; staff's tools or code could).
+        rename_blog(BlogPage.objects.get(pk=blog.pk), "moved")
+        written = make_post(BlogPage.objects.get(pk=blog.pk), title="Meanwhile", slug="meanwhile")
+        written.move(Page.objects.get(pk=job.holding_id), pos="left")
+
+    chunks_of_four[1] = meanwhile
+    job = import_file(client, "a.csv", bear_csv(generated_rows(10)))
+    blog.refresh_from_db()
+    posts = PostPage.objects.child_of(blog)
+    assert job.done == 10 and posts.count() == 11 and tree_is_sound()
+    assert blog.url_path == "/moved/"
+    assert all(post.url_path == f"/moved/{post.slug}/" for post in posts)
+
+
+def test_nobody_touches_posts_waiting_in_an_import(blogger, make_post, chunks_of_four):
+    blog, client = blogger
+    first, second = make_post(blog, title="First"), make_post(blog, title="Second")
+    answers = {}
+
+    def try_things(job):
+        staged = PostPage.objects.child_of(Page.objects.get(pk=job.holding_id)).first()
+        answers["edit"] = client.get(f"/dashboard/pages/{staged.pk}/edit/").status_code
+        answers["publish"] = client.post(
+            f"/dashboard/pages/{staged.pk}/edit/", {"action-publish": "1"}
+        ).status_code
+        answers["live"] = PostPage.objects.get(pk=staged.pk).live
+
+    chunks_of_four[1] = try_things
+    import_file(client, "a.csv", bear_csv(generated_rows(5)))
+    assert answers["edit"] in (302, 403) and answers["publish"] in (302, 403)
+    assert answers["live"] is False
+    # Nor are a blog's posts reordered, then or ever: readers see them by date.
+    url = reverse("wagtailadmin_pages:set_page_position", args=[second.pk]) + "?position=0"
+    assert client.post(url).status_code in (302, 403)
+    assert Page.objects.get(pk=first.pk).path < Page.objects.get(pk=second.pk).path
+
+
+def test_a_lost_run_is_cleaned_up_by_the_next(blogger, settings):
+    blog, client = blogger
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    job = preview(client, "a.csv", bear_csv(generated_rows(6)))
+    confirm(client, job)
+    # A worker claims it and writes a first chunk, then dies.
+    lost = ImportJob.objects.get(pk=job.pk)
+    posts, _report = tasks.claim(lost, tasks.made_posts(lost))
+    tasks.stage(lost, posts[:3])
+    page = client.get(reverse("bearcms_import:job", args=[job.pk])).content.decode()
+    assert "Start it again" not in page
+    ImportJob.objects.filter(pk=job.pk).update(
+        queued_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    page = client.get(reverse("bearcms_import:job", args=[job.pk])).content.decode()
+    assert "Start it again" in page
+    confirm(client, job)
+    assert run_ready_tasks() == ["run_import", "run_import"]  # the lost run's and the new
+    job.refresh_from_db()
+    assert job.status == "done" and job.done == 6
+    assert PostPage.objects.count() == PostPage.objects.filter(blog=blog).count() == 6
+    assert tree_is_sound() and not Page.objects.filter(pk=lost.holding.pk).exists()
+    # Were the lost run still alive, its next chunk would find the job no longer its
+    # own, and its failure would fail nothing of the new run's.
+    assert tasks.stage(lost, posts[3:]) is False
+    tasks.fail(lost, claimed=(posts, {}))
+    job.refresh_from_db()
+    assert job.status == "done" and PostPage.objects.count() == 6
 
 
 # --- Isolation --------------------------------------------------------------------------------
