@@ -13,6 +13,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
+from django.test.testcases import LiveServerThread
 from django.utils import timezone
 from hypothesis import settings as hypothesis_settings
 from hypothesis.configuration import set_hypothesis_home_dir
@@ -25,6 +26,7 @@ from tests.support import programs
 from tests.support import seaweedfs as s3_server
 from tests.support.clients import PASSWORD
 from tests.support.dns_server import DNSServer
+from tests.support.live_server import OneRequestAtATimeOnASharedConnection
 from tests.support.media_storage import CDN
 from tests.support.ports import free_port
 from tests.support.smtp import Inbox
@@ -33,6 +35,9 @@ from tests.support.smtp import Inbox
 pytest_plugins = ["tests.support.browser"]
 
 _counter = itertools.count(1)
+
+# pytest-django's live_server runs Django's LiveServerThread with this server class.
+LiveServerThread.server_class = OneRequestAtATimeOnASharedConnection
 
 # Property tests (tests/blog/test_properties.py): no example database, and hypothesis's caches
 # outside the checkout (no .hypothesis/ in it); no per-example deadline (the first render
