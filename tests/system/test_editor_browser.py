@@ -2,8 +2,11 @@
 
 One preview, the server's (Wagtail's preview panel): EasyMDE's own buttons and keys for
 preview, side by side and fullscreen are gone, so nothing covers the footer's Save. Enter
-keeps a line's indentation. A tag typed on its own is autosaved.
+keeps a line's indentation. A tag typed on its own is autosaved. Publish clicked while
+autosave is saving a new post publishes that post, once.
 """
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -94,3 +97,51 @@ def test_the_post_editor_has_one_preview_keeps_indentation_and_autosaves_a_typed
     page.keyboard.type("\n\n    code\nmore\nend")
     assert page.input_value("#id_body") == "Hello\n\n    code\n    more\n    end"
     shoot("indented")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_publish_clicked_while_autosave_makes_the_new_post_publishes_it_once(
+    live_server, browser_page, make_blogger
+):
+    """A new post's first autosave creates it. The test holds that autosave's answer
+    (the server has made the draft) while the blogger clicks Publish: Publish waits for
+    it and goes to the post's own address, rather than making the post a second time
+    and being refused for its taken slug."""
+    blog = make_blogger("racing")
+    page = browser_page
+    log_in(page, live_server.url, blog.owner)
+    add_url = f"{live_server.url}/dashboard/pages/add/blog/postpage/{blog.id}/"
+    held = []
+
+    def hold_autosave(route):
+        if "application/json" in route.request.headers.get("accept", ""):
+            held.append((route, route.fetch()))  # the server has answered; the page waits
+        else:
+            route.continue_()
+
+    page.route(add_url, hold_autosave)
+    page.add_init_script(COUNT_SNAPSHOTS)
+    page.goto(add_url)
+    page.evaluate(LAST_SNAPSHOT)
+    page.fill("#id_title", "Raced")
+    page.click(".CodeMirror")
+    page.keyboard.type("Written quickly.")
+    for _ in range(200):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "no autosave was sent"
+    assert PostPage.objects.filter(title="Raced", live=False).count() == 1  # the draft
+
+    page.click("footer button[name=action-publish]")
+    page.wait_for_timeout(300)  # Publish is not sent while autosave is saving
+    assert page.url == add_url
+    route, answer = held.pop()
+    route.fulfill(response=answer)
+    page.wait_for_url(f"{live_server.url}/dashboard/posts/")
+    expect(page.locator(".messages")).to_contain_text("Published “Raced”.")
+    (post,) = PostPage.objects.filter(title="Raced")
+    assert post.live and post.body == "Written quickly."
+    errors = [line for line in page.console if line.startswith(("error", "pageerror"))]
+    assert errors == []
+    assert not re.search(r"already in use", page.content())
