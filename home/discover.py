@@ -37,6 +37,7 @@ from django.views.decorators.http import require_POST
 
 from blog.caching.discovery_cache import cached_for_anonymous_readers
 from blog.core.discovery import FLOOD_LIMIT, FLOOD_WINDOW, primary_language
+from blog.core.ids import MAX_ID
 from blog.core.names import blog_host
 from blog.models import BlogPage, PostPage
 from blog.reader.directives import expand_directives
@@ -48,7 +49,6 @@ from home.discovery_search import matching_posts
 from home.models import HiddenBlog
 
 PAGE_SIZE = 20
-MAX_PAGE_ID = 2**31 - 1  # page ids are 32-bit integers in PostgreSQL
 # Pages beyond this are a 404: counting every listed post would cost more as the platform
 # grows, while nobody pages through more than a thousand posts (a search with rarer words,
 # or a language, finds older ones).
@@ -224,7 +224,7 @@ def search(request):
 @login_required
 def set_blog_hidden(request, blog_id, hidden):
     """Hide a blog from (or show it again in) the signed-in reader's own discovery feed."""
-    if blog_id > MAX_PAGE_ID:  # SQLite cannot even compare a bigger integer
+    if blog_id > MAX_ID:  # SQLite cannot even compare a bigger integer
         raise Http404("No such blog.")
     blog = get_object_or_404(BlogPage, pk=blog_id)
     if hidden:

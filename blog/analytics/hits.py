@@ -38,6 +38,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from wagtail.models import Page
 
+from blog.core.ids import MAX_ID
 from blog.core.reader_requests import reader_network, seconds_until_allowed
 from blog.core.user_agents import browser_family, device_class, is_bot
 from blog.models import AnalyticsSalt, BlogPage, Hit, PostPage
@@ -49,7 +50,6 @@ HIT_PATH = re.compile(r"/hit/(\d{1,19}|home|blog)/")
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 RATE_LIMIT = 120  # hits per window from one reader network: a reader skimming a whole blog
 RATE_WINDOW = 60  # seconds
-MAX_POST_ID = 2**31 - 1  # page ids are 32-bit integers in PostgreSQL
 REFERRER_PARAMS = ("ref", "utm_source")
 MAX_REFERRER_LENGTH = 253
 COUNTRY = re.compile(r"[A-Z]{2}")
@@ -166,7 +166,7 @@ def record_hit(request, blog_id, target):
     reads. A second read by the same reader on the same day changes nothing."""
     user_agent = request.META.get("HTTP_USER_AGENT", "")
     is_post = target not in {Hit.HOME, Hit.POST_LIST}
-    if (is_post and int(target) > MAX_POST_ID) or is_bot(user_agent):
+    if (is_post and int(target) > MAX_ID) or is_bot(user_agent):
         return
     if seconds_until_allowed(request, "hit", RATE_LIMIT, RATE_WINDOW):
         return

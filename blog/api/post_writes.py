@@ -23,6 +23,7 @@ from wagtail.actions.delete_page import DeletePageAction
 from wagtail.actions.unpublish_page import UnpublishPageAction
 
 from blog.api.answers import BadInput
+from blog.core.ids import MAX_ID
 from blog.models import PostPage
 
 TEXT_FIELDS = (
@@ -32,7 +33,6 @@ TEXT_FIELDS = (
 FLAG_FIELDS = ("is_page", "make_discoverable")
 FIELDS = (*TEXT_FIELDS, *FLAG_FIELDS, "tags", "published_date")
 MAX_TAGS = 50
-MAX_POST_ID = 2**31 - 1  # page ids are 32-bit integers in PostgreSQL
 
 
 def checked(name, value):
@@ -118,19 +118,29 @@ def apply(post, fields):
         post.tags.set(tags)
 
 
+def saved(save_revision, user, publish):
+    """Save a revision (``save_revision``, in the transaction), publish it if asked; the
+    model's ``ValidationError`` becomes ``BadInput``."""
+    try:
+        with transaction.atomic():
+            revision = save_revision()
+            if publish:
+                revision.publish(user=user)
+    except ValidationError as error:
+        raise invalid(error) from None
+
+
 def create_post(token, fields, publish):
     """A new post (or page) of the token's blog, published unless ``publish`` is false."""
     blog, user = token.blog, token.user
     post = PostPage(owner=user, live=False)
     apply(post, dict(fields))
-    try:
-        with transaction.atomic():
-            blog.add_child(instance=post)  # logs wagtail.create
-            revision = post.save_revision(user=user)
-            if publish:
-                revision.publish(user=user)
-    except ValidationError as error:
-        raise invalid(error) from None
+
+    def save_revision():
+        blog.add_child(instance=post)  # logs wagtail.create
+        return post.save_revision(user=user)
+
+    saved(save_revision, user, publish)
     post.refresh_from_db()
     return post
 
@@ -148,13 +158,8 @@ def update_post(token, post, fields, publish):
         )
     latest = post.get_latest_revision_as_object()
     apply(latest, dict(fields))
-    try:
-        with transaction.atomic():  # save_revision cleans the post first
-            revision = latest.save_revision(user=user, log_action=True)
-            if publish:
-                revision.publish(user=user)
-    except ValidationError as error:
-        raise invalid(error) from None
+    # save_revision cleans the post first
+    saved(lambda: latest.save_revision(user=user, log_action=True), user, publish)
     post.refresh_from_db()
     return post
 
@@ -183,6 +188,6 @@ def delete_post(token, post):
 
 def own_post(token, post_id):
     """The token's blog's post ``post_id``, or None: another blog's id finds nothing."""
-    if post_id > MAX_POST_ID:
+    if post_id > MAX_ID:
         return None
     return PostPage.objects.filter(blog_id=token.blog_id, pk=post_id).first()

@@ -8,6 +8,7 @@ this platform gets.
 import re
 
 ID = re.compile(r"[0-9]{1,10}")
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL: a larger one finds no row
 
 
 def is_id(value):

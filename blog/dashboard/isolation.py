@@ -33,6 +33,7 @@ from wagtail.images import get_image_model
 from wagtail.models import CollectionMember, Page, PageLogEntry, Site
 from wagtail.permissions import policy_registry
 
+from blog.core.ids import MAX_ID
 from blog.dashboard.blogs import current_blog
 from blog.dashboard.staff import is_staff_only
 from blog.models import PostTag
@@ -46,7 +47,6 @@ PAGE_ID_KWARGS = frozenset(
     {"page_id", "parent_page_id", "page_to_move_id", "destination_id", "page_pk"}
 )
 MEDIA_ACTIONS = ["add", "change", "delete", "choose"]
-MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
 # The page permissions that make a page explorable in Wagtail.
 PAGE_ACTIONS = {"add", "change", "publish", "lock", "unlock", "bulk_delete"}
 

@@ -128,6 +128,23 @@ def shoot(browser_page, artifacts):
     return shoot
 
 
+WIDTHS = (1280, 390)  # a laptop's window and a phone's
+
+
+def photograph(page, shoot, name, reload=False):
+    """``shoot`` the page at each of ``WIDTHS``. ``reload`` lays it out afresh at each
+    (the dashboard's sidebar chooses its layout on load); never for a page that answers a
+    POST, which reloading would send again."""
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        if reload:
+            page.reload()
+        shoot(f"{name}-{width}")
+    page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+    if reload:
+        page.reload()
+
+
 def log_in(page, platform, user):
     """Sign ``user`` in to the platform host by giving the browser a session cookie."""
     client = Client()

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from blog.reader.themes import theme_css
-from tests.support.browser import needs_chromium
+from tests.support.browser import needs_chromium, photograph
 
 pytestmark = needs_chromium
 
@@ -84,7 +84,6 @@ COMPUTED = """checks => checks.map(([selector, property]) => {
 })"""
 THEME_VARIABLE = "getComputedStyle(document.documentElement).getPropertyValue('--link')"
 STYLE_TEXT = "document.querySelector('head style').textContent"
-WIDTHS = (1280, 390)
 
 
 def styles_not_applied(page, name):
@@ -132,10 +131,7 @@ def test_a_bear_stylesheet_styles_the_elements_it_targets(
         assert page.goto(origin + path).status == 200
         failures += styles_not_applied(page, name)
         if name in ("home", "post"):
-            for width in WIDTHS:
-                page.set_viewport_size({"width": width, "height": 900})
-                shoot(f"{name}-{width}")
-            page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+            photograph(page, shoot, name)
     assert not failures, "\n".join(failures)
     # Only the stylesheet: none of the theme's rules or variables.
     assert page.evaluate(STYLE_TEXT) == STYLESHEET

@@ -9,10 +9,9 @@ import pytest
 
 from blog.models import BlogPage, PostPage
 from tests.support.accessibility import serious_violations
-from tests.support.browser import log_in, needs_chromium
+from tests.support.browser import log_in, needs_chromium, photograph
 
 pytestmark = needs_chromium
-WIDTHS = (1280, 390)
 
 
 def publish(page, platform, title):
@@ -25,17 +24,6 @@ def publish(page, platform, title):
     page.keyboard.type(f"Words of {title}.")
     page.click("footer button[name=action-publish]")
     page.wait_for_url(f"{platform}/dashboard/posts/")
-
-
-def photograph(page, shoot, name):
-    """Screenshots at each width, each page laid out afresh at it (the sidebar chooses
-    its layout on load)."""
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        page.reload()
-        shoot(f"{name}-{width}")
-    page.set_viewport_size({"width": WIDTHS[0], "height": 900})
-    page.reload()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -54,7 +42,7 @@ def test_a_blogger_switches_between_two_blogs_and_publishes_in_each(
     page.click("a[href='/dashboard/your-blogs/']:has-text('Wren writes')")
     page.wait_for_url(f"{platform}/dashboard/your-blogs/")
     assert serious_violations(page) == []
-    photograph(page, shoot, "one-blog")
+    photograph(page, shoot, "one-blog", reload=True)
     page.fill("#id_subdomain", "wren-travels")
     page.fill("#id_title", "Wren travels")
     page.click("form button:has-text('Start the blog')")
@@ -70,7 +58,7 @@ def test_a_blogger_switches_between_two_blogs_and_publishes_in_each(
     # Back to the first blog: its Posts list holds none of the second's.
     page.click("a[href='/dashboard/your-blogs/']:has-text('Wren travels')")
     page.wait_for_url(f"{platform}/dashboard/your-blogs/")
-    photograph(page, shoot, "two-blogs")
+    photograph(page, shoot, "two-blogs", reload=True)
     page.locator("tr", has_text="Wren writes").get_by_role("button").click()
     page.wait_for_url(f"{platform}/dashboard/")
     assert page.inner_text(".w-dashboard h1") == "Wren writes"

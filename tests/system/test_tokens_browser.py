@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from blog.core.names import blog_hostname
 from blog.models import PostPage
 from tests.support.accessibility import serious_violations
-from tests.support.browser import csp_violations, log_in, needs_chromium
+from tests.support.browser import csp_violations, log_in, needs_chromium, photograph
 
 CURL = shutil.which("curl")
 pytestmark = [
@@ -22,15 +22,6 @@ pytestmark = [
     pytest.mark.skipif(CURL is None, reason="curl is not installed"),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-WIDTHS = (1280, 390)
-
-
-def photograph(page, shoot, name):
-    # No reload: the page with a new token answers a POST, and reloading would send it again.
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        shoot(f"{name}-{width}")
-    page.set_viewport_size({"width": WIDTHS[0], "height": 900})
 
 
 def curl(port, host, *args):

@@ -11,18 +11,10 @@ from allauth.mfa.models import Authenticator
 from playwright.sync_api import expect
 
 from tests.support.accessibility import serious_violations
-from tests.support.browser import csp_violations, needs_chromium
+from tests.support.browser import csp_violations, needs_chromium, photograph
 from tests.support.clients import PASSWORD
 
 pytestmark = [*needs_chromium, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-WIDTHS = (1280, 390)
-
-
-def photograph(page, shoot, name):
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        shoot(f"{name}-{width}")
-    page.set_viewport_size({"width": WIDTHS[0], "height": 900})
 
 
 def sign_in_with_password(page, platform, email):

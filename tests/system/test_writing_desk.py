@@ -18,14 +18,13 @@ from playwright.sync_api import expect
 
 from blog.models import BlogPage, PostPage
 from tests.support.accessibility import serious_violations
-from tests.support.browser import csp_violations, needs_chromium
+from tests.support.browser import csp_violations, needs_chromium, photograph
 
 PASSWORD = "a-long-browser-password-7"
 MARKDOWN = "## Hello from Chromium\n\nSome *emphasis*.\n\n```python\nprint('hi')\n```\n"
 # Clicks and fields from the dashboard's home to a published post: New post, the title,
 # the body, Publish. (Bear needs about three: it has no title field.)
 MOST_STEPS_TO_A_POST = 4
-WIDTHS = (1280, 390)
 
 pytestmark = needs_chromium
 
@@ -70,10 +69,7 @@ class Desk:
         assert errors == [], name
         if name not in self.checked:
             self.checked.add(name)
-            for width in WIDTHS:
-                page.set_viewport_size({"width": width, "height": 900})
-                self.shoot(f"{name}-{width}")
-            page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+            photograph(page, self.shoot, name)
 
     def go(self, path, name):
         self.page.goto(f"{self.platform}{path}")
