@@ -51,7 +51,7 @@ def test_a_blogger_makes_a_token_and_posts_with_curl(
     page.get_by_role("link", name="Apps and tokens").click()
     page.wait_for_url(f"{platform}/dashboard/tokens/")
     expect(page.locator("main")).to_contain_text("No tokens yet")
-    photograph(page, shoot, "tokens-none")
+    photograph(page, shoot, "tokens-none", reload=True)
     page.fill("#id_name", "my laptop")
     page.get_by_label("Read and write posts").check()
     page.get_by_role("button", name="Make token").click()
@@ -83,7 +83,7 @@ def test_a_blogger_makes_a_token_and_posts_with_curl(
 
     page.goto(f"{platform}/dashboard/tokens/")
     expect(page.locator("table.listing")).to_contain_text("my laptop")
-    photograph(page, shoot, "tokens-listed")
+    photograph(page, shoot, "tokens-listed", reload=True)
     page.get_by_role("button", name="Revoke “my laptop”").click()
     expect(page.locator(".messages")).to_contain_text("no longer works")
     status, _body = curl(port, host, "-H", f"Authorization: Bearer {token}", f"{site}/api/posts/")
