@@ -20,6 +20,14 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/activate
 	$(PIP) install -q -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
+# Other people's ActivityPub code, which the federation tests check ours against, in a
+# virtualenv of its own (tests/peers/requirements.txt says why).
+PEERS := .venv-peers
+$(PEERS)/.installed: tests/peers/requirements.txt
+	@bash scripts/ensure-venv "$(PYTHON)" "$(PEERS)"
+	$(PEERS)/bin/pip install -q -r tests/peers/requirements.txt
+	touch $@
+
 ## run: install, migrate the SQLite database, seed the demo blog and serve on :8000
 run: $(VENV)/.runtime
 	@# The file cache may describe an earlier database (db.sqlite3 deleted): start afresh.
@@ -39,7 +47,7 @@ run: $(VENV)/.runtime
 
 ## test: install what the tests need, lint, then run the suite on SQLite and PostgreSQL
 ## (the browser tests, and what uses no database, once: in the SQLite pass)
-test: $(VENV)/.dev browser lint
+test: $(VENV)/.dev $(PEERS)/.installed browser lint
 	@# The passes share no database, port or folder: they run side by side, one a core,
 	@# and each prints its whole output when it ends (-O).
 	@$(MAKE) --no-print-directory -j2 -O test-sqlite test-postgres
@@ -75,4 +83,4 @@ bench: $(VENV)/.dev
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(PEERS) var staticfiles .pytest_cache .ruff_cache
