@@ -96,6 +96,12 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _quick_passwords(settings):
+    """Passwords hashed in a millisecond, not 0.4 s (tests/support/hashers.py)."""
+    settings.PASSWORD_HASHERS = ["tests.support.hashers.QuickPBKDF2PasswordHasher"]
+
+
 @pytest.fixture
 def make_blogger(db):
     """Create a verified user with a blog; returns the BlogPage (``blog.owner`` is the user)."""

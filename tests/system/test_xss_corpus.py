@@ -333,9 +333,8 @@ def marker_of(payload):
 
 
 @pytest.fixture
-def fast(settings):
-    """Many users and no stale reader pages: cheap password hashes, no page cache."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def no_page_cache(settings):
+    """No stale reader pages: no page cache."""
     settings.READER_PAGE_CACHE_SECONDS = 0
 
 
@@ -371,7 +370,7 @@ def packed(texts, limit):
 # --- Posts: title, body, tags and description wherever readers meet them
 
 
-def test_post_fields_never_run_on_reader_pages_in_feeds_or_in_mail(make_blogger, fast):
+def test_post_fields_never_run_on_reader_pages_in_feeds_or_in_mail(make_blogger, no_page_cache):
     """One post per payload (a body must not swallow the next payload's markup)."""
     blog = make_blogger("corpus", title="Corpus")
     directives = "\n\n{{ post_title }} {{ post_description }} {{ next_post }}"
@@ -410,7 +409,7 @@ def test_post_fields_never_run_on_reader_pages_in_feeds_or_in_mail(make_blogger,
     findings.assert_none()
 
 
-def test_tag_queries_reflected_on_the_post_index_never_run(make_blogger, fast):
+def test_tag_queries_reflected_on_the_post_index_never_run(make_blogger, no_page_cache):
     blog = make_blogger("tagged", title="Tagged")
     add_post(blog, "control", CONTROL, CONTROL, tags=["ctrl-mark"])
     reader, findings = host_client(blog), Findings()
@@ -490,7 +489,7 @@ def test_the_editor_and_its_preview_sanitise_the_whole_corpus(make_blogger, logi
 # --- The blog's own settings: title, nav, home content, description, custom CSS
 
 
-def test_blog_settings_never_run_on_its_pages_or_feed(make_blogger, fast):
+def test_blog_settings_never_run_on_its_pages_or_feed(make_blogger, no_page_cache):
     """One payload at a time in every setting of one blog, each home page rendered (the
     emoji icon, at most 16 characters, is drawn in an SVG of its own)."""
     blog = make_blogger("settings", title="Settings")
@@ -516,7 +515,7 @@ def test_blog_settings_never_run_on_its_pages_or_feed(make_blogger, fast):
 
 
 def test_blog_and_post_titles_never_run_in_discovery_or_staff_views(
-    make_blogger, staff_client, login, fast, monkeypatch
+    make_blogger, staff_client, login, no_page_cache, monkeypatch
 ):
     """Titles are escaped text in these listings, so many payloads share one title."""
     monkeypatch.setattr("home.discover.PAGE_SIZE", 500)  # every entry in one feed
@@ -637,7 +636,7 @@ def test_referrers_readers_send_never_run_in_the_bloggers_analytics(
 # --- Importing posts: attribute headers in Markdown files
 
 
-def test_attribute_headers_of_imported_posts_never_run(make_blogger, login, fast):
+def test_attribute_headers_of_imported_posts_never_run(make_blogger, login, no_page_cache):
     """Every attribute of a header holds the payload (on one line, as headers are)."""
     blog = make_blogger("imports", title="Imports")
     owner, files = login(blog.owner), {}
@@ -681,7 +680,7 @@ def test_attribute_headers_of_imported_posts_never_run(make_blogger, login, fast
 # --- HTML Bear keeps (issue 17), beyond what the checker counts as running
 
 
-def test_styles_fetch_nothing_and_new_tabs_get_no_handle_on_the_page(make_blogger, fast):
+def test_styles_fetch_nothing_and_new_tabs_get_no_handle_on_the_page(make_blogger, no_page_cache):
     """Bear's freedoms (``style``, ``target``, ``tab:`` links, embeds) on a reader page:
     no style loads anything (``url()`` to any host) or runs, every link that opens a tab
     carries ``noopener``, and no frame comes from a host outside the embed list."""
@@ -713,7 +712,7 @@ def test_styles_fetch_nothing_and_new_tabs_get_no_handle_on_the_page(make_blogge
 
 
 def test_a_post_description_is_text_in_atom_summaries_of_blog_and_discovery_feeds(
-    make_blogger, fast
+    make_blogger, no_page_cache
 ):
     """Django marks an Atom summary ``type="html"``: a raw description ran in feed readers."""
     blog = make_blogger("summaries", title="Summaries")
@@ -730,7 +729,7 @@ def test_a_post_description_is_text_in_atom_summaries_of_blog_and_discovery_feed
         assert summary.text == "&lt;img src=x onerror=alert(1)&gt; &amp; more"
 
 
-def test_a_tag_with_a_control_character_leaves_the_feed_well_formed(make_blogger, fast):
+def test_a_tag_with_a_control_character_leaves_the_feed_well_formed(make_blogger, no_page_cache):
     """Tags reached the XML unfiltered: one form feed in a tag made every feed reader fail."""
     blog = make_blogger("controls", title="Controls")
     add_post(blog, "post", "A post", "Text", tags=["form\x0cfeed", "fine"])
@@ -740,7 +739,9 @@ def test_a_tag_with_a_control_character_leaves_the_feed_well_formed(make_blogger
         assert sorted(terms) == ["fine", "formfeed"]
 
 
-def test_iframe_addresses_a_browser_reads_otherwise_never_reach_a_reader(make_blogger, fast):
+def test_iframe_addresses_a_browser_reads_otherwise_never_reach_a_reader(
+    make_blogger, no_page_cache
+):
     """``urlsplit`` finds www.youtube.com in each of these; a browser reads ``\\`` as
     ``/`` (so goes to evil.example) and drops tabs: the checker, which uses ``urlsplit``
     too, cannot tell. No frame from any of them may be on the page."""

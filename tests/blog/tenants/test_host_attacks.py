@@ -44,14 +44,9 @@ PATHS = ("/", "/accounts/login/", "/dashboard/", "/blog/", "/feed/", f"/{SECOND_
 
 
 @pytest.fixture
-def first(make_blogger, settings):
-    """One blog, for tests about the platform's own pages; its owner's password is
-    hashed cheaply, as these tests log in dozens of times."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    blog = make_blogger("first", title=FIRST)
-    blog.owner.set_password(PASSWORD)
-    blog.owner.save()
-    return blog
+def first(make_blogger):
+    """One blog, for tests about the platform's own pages."""
+    return make_blogger("first", title=FIRST)
 
 
 @pytest.fixture
