@@ -15,6 +15,19 @@ from blog.core.names import GUESSED_FEED_PATHS, OLD_ADDRESS_WITH_A_DOT
 from blog.reader import drafts, fonts, views
 from blog.subscribers import views as subscriptions
 
+# The JSON API, at each address with its slash and without: a client that follows
+# Django's redirect to the slash would resend a POST or PATCH as a GET, without its body.
+API_ROUTES = [
+    path(route.rstrip("/") if bare else route, view, name=None if bare else name)
+    for route, view, name in [
+        ("api/posts/", api.posts, "blog_api_posts"),
+        ("api/posts/<int:post_id>/", api.post_detail, "blog_api_post"),
+        ("api/posts/<int:post_id>/publish/", api.publish, "blog_api_publish"),
+        ("api/posts/<int:post_id>/unpublish/", api.unpublish, "blog_api_unpublish"),
+    ]
+    for bare in (False, True)
+]
+
 urlpatterns = [
     path("blog/", views.post_index, name="blog_post_index"),
     path("favicon.svg", views.emoji_svg, name="blog_favicon_svg"),
@@ -37,10 +50,7 @@ urlpatterns = [
     # Writing from apps and scripts with a personal access token (blog.api, docs/api.md).
     path("micropub", micropub.micropub, name="blog_micropub"),
     path("micropub/media", micropub.media, name="blog_micropub_media"),
-    path("api/posts/", api.posts, name="blog_api_posts"),
-    path("api/posts/<int:post_id>/", api.post_detail, name="blog_api_post"),
-    path("api/posts/<int:post_id>/publish/", api.publish, name="blog_api_publish"),
-    path("api/posts/<int:post_id>/unpublish/", api.unpublish, name="blog_api_unpublish"),
+    *API_ROUTES,
     # Wagtail links a password-protected page to its password form; blog hosts have no
     # sessions to remember a password in, so that address leads nowhere.
     path(

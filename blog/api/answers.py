@@ -2,6 +2,7 @@
 (``{"error": ..., "error_description": ...}``), which the JSON API shares, so a client
 reads one format."""
 
+import functools
 import json
 from urllib.parse import urljoin
 
@@ -29,6 +30,24 @@ def api_error(status, error, description, **extra):
     if status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="bearcms"'
     return response
+
+
+def allowed_methods(*methods):
+    """Like Django's ``require_http_methods``, but another method gets a JSON 405 that
+    names the allowed ones, as every other error here is JSON."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def checked(request, *args, **kwargs):
+            if request.method not in methods:
+                response = api_error(405, "method_not_allowed", f"Use {', '.join(methods)} here.")
+                response["Allow"] = ", ".join(methods)
+                return response
+            return view(request, *args, **kwargs)
+
+        return checked
+
+    return decorator
 
 
 def bad_input(error):

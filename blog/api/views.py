@@ -8,14 +8,22 @@
     POST   /api/posts/<id>/publish/  publish its latest revision
     POST   /api/posts/<id>/unpublish/
 
-Another blog's post id answers 404, as a missing one does.
+Another blog's post id answers 404, as a missing one does. Each address works without
+its last slash too, and every error is JSON, a method the address does not take (405)
+included.
 """
 
 from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpResponse, JsonResponse
-from django.views.decorators.http import require_http_methods, require_POST
 
-from blog.api.answers import BadInput, api_error, bad_input, blog_url, json_object
+from blog.api.answers import (
+    BadInput,
+    allowed_methods,
+    api_error,
+    bad_input,
+    blog_url,
+    json_object,
+)
 from blog.api.auth import token_required
 from blog.api.post_writes import (
     create_post,
@@ -26,6 +34,7 @@ from blog.api.post_writes import (
     unpublish_post,
     update_post,
 )
+from blog.core.ids import is_id
 from blog.dashboard.writing import post_status
 from blog.models import PostPage
 
@@ -73,7 +82,7 @@ def draft_flag(data, default):
     return draft
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@allowed_methods("GET", "HEAD", "POST")
 @token_required
 def posts(request, token):
     if request.method == "POST":
@@ -90,21 +99,25 @@ def posts(request, token):
         "-latest_revision_created_at", "-pk"
     )
     pages = Paginator(listing, PAGE_SIZE)
+    number = request.GET.get("page", "1")
+    if not is_id(number):
+        return bad_input(
+            BadInput("“page” must be a whole number from 1.", {"page": ["Not a page number."]})
+        )
     try:
-        number = int(request.GET.get("page", "1"))
-        page = pages.page(number)
-    except (ValueError, EmptyPage):
+        page = pages.page(int(number))
+    except EmptyPage:
         return api_error(404, "not_found", f"No such page of posts: there are {pages.num_pages}.")
     return JsonResponse(
         {
             "posts": [post_json(post) for post in page],
             "count": pages.count,
-            "next": f"/api/posts/?page={number + 1}" if page.has_next() else None,
+            "next": f"/api/posts/?page={page.number + 1}" if page.has_next() else None,
         }
     )
 
 
-@require_http_methods(["GET", "HEAD", "PATCH", "DELETE"])
+@allowed_methods("GET", "HEAD", "PATCH", "DELETE")
 @token_required
 def post_detail(request, token, post_id):
     post = own_post(token, post_id)
@@ -124,7 +137,7 @@ def post_detail(request, token, post_id):
 
 
 def post_action(action):
-    @require_POST
+    @allowed_methods("POST")
     @token_required
     def view(request, token, post_id):
         post = own_post(token, post_id)

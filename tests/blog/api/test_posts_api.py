@@ -242,3 +242,32 @@ def test_the_list_shows_a_drafts_latest_title_and_history_has_one_create(api):
         .values_list("action", flat=True)
     )
     assert actions.count("wagtail.create") == 1
+
+
+def test_addresses_without_the_last_slash_keep_the_request_and_its_body(api):
+    _blog, client = api
+    response = send(client, "post", "/api/posts", {"title": "No slash", "body": "x"})
+    assert response.status_code == 201, response.content
+    post_id = response.json()["id"]
+    response = send(client, "patch", f"/api/posts/{post_id}", {"title": "Still no slash"})
+    assert response.status_code == 200 and response.json()["title"] == "Still no slash"
+    assert client.post(f"/api/posts/{post_id}/unpublish").json()["live"] is False
+    assert client.get("/api/posts").json()["count"] == 1
+
+
+def test_a_page_that_is_no_number_is_bad_input_and_one_past_the_end_not_found(api):
+    _blog, client = api
+    response = client.get("/api/posts/?page=abc")
+    assert response.status_code == 400 and "page" in response.json()["fields"]
+    response = client.get("/api/posts/?page=2")
+    assert response.status_code == 404 and response.json()["error"] == "not_found"
+
+
+def test_a_method_an_address_does_not_take_is_a_json_405_naming_those_it_does(api):
+    _blog, client = api
+    response = client.put("/api/posts/", "{}", content_type="application/json")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD, POST"
+    assert response.json()["error"] == "method_not_allowed"
+    response = client.get("/api/posts/1/publish/")
+    assert response.status_code == 405 and response["Allow"] == "POST"
