@@ -24,9 +24,15 @@ from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
-from django.views.decorators.http import require_http_methods, require_POST
 
-from blog.api.answers import BadInput, api_error, bad_input, blog_url, json_object
+from blog.api.answers import (
+    BadInput,
+    allowed_methods,
+    api_error,
+    bad_input,
+    blog_url,
+    json_object,
+)
 from blog.api.auth import token_required
 from blog.api.post_writes import (
     create_post,
@@ -244,7 +250,7 @@ def refused_upload(refused):
     return api_error(refused.status, "invalid_request", str(refused))
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@allowed_methods("GET", "HEAD", "POST")
 @token_required
 def micropub(request, token):
     try:
@@ -285,7 +291,7 @@ def micropub(request, token):
         return refused_upload(refused)
 
 
-@require_POST
+@allowed_methods("POST")
 @token_required
 def media(request, token):
     """The media endpoint: one file (``file``) kept in the blog's collection; its address

@@ -338,3 +338,11 @@ def test_a_failed_create_keeps_no_uploaded_photo(micropub):
     assert response.status_code == 400
     assert not get_image_model().objects.exists()
     assert not PostPage.objects.filter(blog=blog).exists()
+
+
+def test_a_method_micropub_does_not_take_is_a_json_405(micropub):
+    _blog, _token, client = micropub
+    response = client.put("/micropub", "{}", content_type="application/json")
+    assert response.status_code == 405 and response["Allow"] == "GET, HEAD, POST"
+    assert response.json()["error"] == "method_not_allowed"
+    assert client.get("/micropub/media").status_code == 405
