@@ -68,11 +68,11 @@ format: $(VENV)/.dev
 browser:
 	@bash scripts/ensure-chromium
 
-test-sqlite: $(VENV)/.dev
+test-sqlite: $(VENV)/.dev $(PEERS)/.installed
 	@echo "== the suite on SQLite"
 	env -u DATABASE_URL $(VENV)/bin/pytest
 
-test-postgres: $(VENV)/.dev
+test-postgres: $(VENV)/.dev $(PEERS)/.installed
 	@bash scripts/ensure-postgres "$(POSTGRES_URL)" "$(PY)"; status=$$?; \
 	  if [ $$status -eq 1 ]; then exit 0; elif [ $$status -ne 0 ]; then exit $$status; fi; \
 	  echo "== the suite again on PostgreSQL ($(POSTGRES_URL)), less the browser tests and what uses no database"; \

@@ -35,20 +35,40 @@ class ReleasedOnClose:
 
 
 class OneRequestAtATimeOnASharedConnection(ThreadedWSGIServer):
-    """Django's threaded test server, serialised when it shares the test's connection."""
+    """Django's threaded test server, serialised when it shares the test's connection.
+
+    The thread that holds the lock remembers it, so the lock is released once whichever
+    way its request ends: when the response is closed, or at the latest when the
+    connection's thread is done (an error before the response was ever closed)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lock = threading.Lock()
+        self.holder = threading.local()
+
+    def release(self):
+        if getattr(self.holder, "holds", False):
+            self.holder.holds = False
+            self.lock.release()
+
+    def finish_request(self, request, client_address):
+        try:
+            super().finish_request(request, client_address)
+        finally:
+            self.release()
 
     def set_app(self, application):
         if not self.connections_override:
             return super().set_app(application)
-        lock = threading.Lock()
 
         def serialised(environ, start_response):
-            lock.acquire()
+            self.lock.acquire()
+            self.holder.holds = True
             try:
                 response = application(environ, start_response)
             except BaseException:
-                lock.release()
+                self.release()
                 raise
-            return ReleasedOnClose(response, lock.release)
+            return ReleasedOnClose(response, self.release)
 
         return super().set_app(serialised)

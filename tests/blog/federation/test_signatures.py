@@ -7,6 +7,8 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from blog.federation.signatures import (
     SignatureRefused,
@@ -107,3 +109,49 @@ def test_we_refuse_what_was_not_signed_as_received(keys, change, target, body, k
         change(headers)
     with pytest.raises(SignatureRefused, match=reason):
         verify("POST", target, headers, body.encode(), keys[key][1])
+
+
+def test_only_a_signed_digest_counts_and_it_counts_for_an_empty_body_too(keys):
+    """An unsigned Digest matching a swapped body proves nothing when Content-Digest was
+    the one signed; a signed digest is checked even against an emptied body."""
+    public = keys["theirs"][1]
+    headers = bovines_post(keys, digest="content-digest")
+    swapped = ACTIVITY.replace("Follow", "Delete").encode()
+    headers["digest"] = body_digest(swapped)
+    with pytest.raises(SignatureRefused, match="digest does not match"):
+        verify("POST", INBOX_PATH, headers, swapped, public)
+    with pytest.raises(SignatureRefused, match="digest does not match"):
+        verify("POST", INBOX_PATH, bovines_post(keys), b"", public)
+
+
+def test_a_post_must_sign_a_digest_even_without_a_body(keys):
+    private, public = keys["theirs"]
+    headers = signed_headers("POST", INBOX, private, "k")  # no body, so no Digest
+    lowered = {name.lower(): value for name, value in headers.items()}
+    with pytest.raises(SignatureRefused, match="must be signed: digest"):
+        verify("POST", INBOX_PATH, lowered, b"", public)
+
+
+def test_a_header_naming_a_parameter_twice_a_weak_key_or_an_unknown_zone_is_refused(keys):
+    headers = bovines_post(keys)
+    twice = dict(headers, signature=headers["signature"] + ',keyId="https://evil.example/k"')
+    with pytest.raises(SignatureRefused, match="keyId twice"):
+        verify("POST", INBOX_PATH, twice, ACTIVITY.encode(), keys["theirs"][1])
+    unknown_zone = dict(headers, date=headers["date"].replace("GMT", "-0000"))
+    with pytest.raises(SignatureRefused, match="no readable Date"):
+        verify("POST", INBOX_PATH, unknown_zone, ACTIVITY.encode(), keys["theirs"][1])
+    weak = rsa.generate_private_key(public_exponent=65537, key_size=1024)  # noqa: S505 - the point
+    weak_private = weak.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()  # fmt: skip
+    weak_public = (
+        weak.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    body = ACTIVITY.encode()
+    signed = signed_headers("POST", INBOX, weak_private, "k", body=body)
+    lowered = {name.lower(): value for name, value in signed.items()}
+    with pytest.raises(SignatureRefused, match="not RSA of 2048 bits"):
+        verify("POST", INBOX_PATH, lowered, body, weak_public)
