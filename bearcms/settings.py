@@ -404,6 +404,12 @@ TASKS = {
     }
 }
 
+# --- ActivityPub (blog.federation, docs/activitypub.md): how long another server may take
+# to answer, and whether it may be on this machine or the private network over plain
+# http (development and tests only: a remote actor's address is anyone's choice).
+FEDERATION_TIMEOUT = float(os.environ.get("FEDERATION_TIMEOUT", "10"))
+FEDERATION_PRIVATE_NETWORKS = env_bool("FEDERATION_PRIVATE_NETWORKS", DEBUG or TESTING)
+
 # --- django-allauth: email + password; the sign-up form also asks for the subdomain.
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

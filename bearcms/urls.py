@@ -12,7 +12,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.urls import serve_pattern
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
+from bearcms.urls_blog import FEDIVERSE_DISCOVERY
 from blog.dashboard import urls as dashboard_urls
+from blog.federation import views as federation
 from blog.tenants.views import caddy_ask
 from home import views as home_views
 from home.signup import BlogSignupView
@@ -38,6 +40,9 @@ urlpatterns = [
         include(decorate_urlpatterns(dashboard_urls.urlpatterns, staff_second_factor_required)),
     ),
     path("discover/", include("home.discover_urls")),
+    # The shared inbox of every blog's followers on a server (blog.federation).
+    path("ap/inbox", federation.inbox, name="platform_ap_inbox"),
+    *FEDIVERSE_DISCOVERY,
     path("documents/", include(wagtaildocs_urls)),
 ]
 

@@ -12,6 +12,7 @@ from wagtail.urls import serve_pattern
 from blog.api import micropub
 from blog.api import views as api
 from blog.core.names import GUESSED_FEED_PATHS, OLD_ADDRESS_WITH_A_DOT
+from blog.federation import views as federation
 from blog.reader import drafts, fonts, views
 from blog.subscribers import views as subscriptions
 
@@ -26,6 +27,14 @@ API_ROUTES = [
         ("api/posts/<int:post_id>/unpublish/", api.unpublish, "blog_api_unpublish"),
     ]
     for bare in (False, True)
+]
+
+# Where other servers find accounts and software (blog.federation): on blog hosts and on
+# the platform host alike (bearcms.urls).
+FEDIVERSE_DISCOVERY = [
+    path(".well-known/webfinger", federation.webfinger, name="webfinger"),
+    path(".well-known/nodeinfo", federation.nodeinfo_links, name="nodeinfo_links"),
+    path("nodeinfo/2.1", federation.nodeinfo, name="nodeinfo"),
 ]
 
 urlpatterns = [
@@ -51,6 +60,14 @@ urlpatterns = [
     path("micropub", micropub.micropub, name="blog_micropub"),
     path("micropub/media", micropub.media, name="blog_micropub_media"),
     *API_ROUTES,
+    # ActivityPub: the blog as an account people follow from Mastodon (docs/activitypub.md).
+    path("", federation.home),
+    path("ap/actor", federation.actor, name="blog_ap_actor"),
+    path("ap/inbox", federation.inbox, name="blog_ap_inbox"),
+    path("ap/outbox", federation.outbox, name="blog_ap_outbox"),
+    path("ap/followers", federation.followers, name="blog_ap_followers"),
+    path("ap/posts/<int:post_id>", federation.note, name="blog_ap_note"),
+    *FEDIVERSE_DISCOVERY,
     # Wagtail links a password-protected page to its password form; blog hosts have no
     # sessions to remember a password in, so that address leads nowhere.
     path(

@@ -28,6 +28,7 @@ class BlogConfig(AppConfig):
     def ready(self):
         from blog import wagtail_overrides
         from blog.caching import signals as caching_signals  # noqa: F401
+        from blog.federation import signals as federation_signals  # noqa: F401
         from blog.moderation import signals as moderation_signals  # noqa: F401
         from blog.subscribers import signals as subscriber_signals  # noqa: F401
         from blog.tenants import signals as tenant_signals  # noqa: F401

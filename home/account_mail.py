@@ -24,7 +24,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 from django_tasks import task
 
-from blog.core.platform_mail import MAIL_ERRORS, MAX_ATTEMPTS, can_defer, masked, retry_delay
+from blog.core.platform_mail import MAIL_ERRORS, masked
+from blog.core.retries import MAX_ATTEMPTS, can_defer, retry_delay
 
 logger = logging.getLogger(__name__)
 

@@ -30,6 +30,7 @@ from django.core.cache import cache
 from django.db import transaction
 from wagtail.models import Page
 
+from blog.core.fediverse import asks_for_activity_json
 from blog.core.tree import ROOT_DEPTH, blog_root_path
 from blog.tenants.hosts import resolve_site_for_host
 from blog.wagtail_overrides.requests import request_host
@@ -117,6 +118,8 @@ class ReaderPageCacheMiddleware:
         """The blog a cacheable request is for, or None."""
         if request.method not in ("GET", "HEAD") or not settings.READER_PAGE_CACHE_SECONDS:
             return None
+        if asks_for_activity_json(request.headers.get("Accept")):
+            return None  # a page is kept by its address alone; this asks for the blog's actor
         host = request_host(request)
         if not host:
             return None

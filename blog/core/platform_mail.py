@@ -2,10 +2,8 @@
 a user's text may appear in it.
 
 A mail provider's outage lasts minutes to hours; a task that fails is enqueued again
-after a growing delay, as long as the task backend can defer it (the database backend
-the worker runs can; the inline backend of development and tests cannot, so there a
-failure is only logged). Used by subscriber mail (``blog.subscribers.tasks``) and account
-mail (``home.account_mail``).
+after the growing delays of ``blog.core.retries``. Used by subscriber mail
+(``blog.subscribers.tasks``) and account mail (``home.account_mail``).
 
 Every mail leaves from the platform's own address, some of it to people who asked for
 nothing (a subscription confirmation goes to whatever address was typed into a blog's
@@ -15,26 +13,11 @@ form). A blog title or a post title reaches mail only through
 
 import re
 import unicodedata
-from datetime import timedelta
 from smtplib import SMTPException
 
 from django.utils.text import Truncator
 
-# The delay before attempt n+1 after n failed ones: about four days in all.
-RETRY_DELAYS = [timedelta(minutes=m) for m in (1, 5, 30, 120, 720, 1440, 1440)]
-MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 MAIL_ERRORS = (SMTPException, OSError)  # OSError covers refused connections and timeouts
-
-
-def retry_delay(attempts):
-    """The wait after ``attempts`` failed attempts."""
-    return RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1]
-
-
-def can_defer(task_to_run):
-    """Can the task backend run a task later (a retry), or only now?"""
-    return task_to_run.get_backend().supports_defer
-
 
 BLOGGER_TEXT_LIMIT = 80  # characters: a name, not a message
 # A dot that a mail client would read as part of a domain name (in a URL or an address

@@ -69,6 +69,7 @@ SETTINGS_PANELS = [
             FieldPanel("date_format", heading="Date format", widget=DateFormatInput),
             FieldPanel("discoverable", heading="Show in discovery"),
             FieldPanel("email_notifications", heading="Email subscribers"),
+            FieldPanel("fediverse", heading="Followable from Mastodon"),
             FieldPanel("analytics_enabled", heading="Count reads"),
         ],
         heading="Reading",

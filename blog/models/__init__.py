@@ -7,6 +7,7 @@ the page models for them (``base_form_class``, panels, ``permissions_for_user``)
 """
 
 from blog.models.drafts import DraftLink
+from blog.models.federation import Activity, ActivityDelivery, ActorKey, Follower, RemoteActor
 from blog.models.moderation import ModerationSettings
 from blog.models.pages import (
     DEFAULT_NAV,
@@ -31,6 +32,9 @@ from blog.models.transfer import ImportJob
 __all__ = [
     "DEFAULT_NAV",
     "AccessToken",
+    "Activity",
+    "ActivityDelivery",
+    "ActorKey",
     "POST_LIST_FIELDS",
     "RESERVED_POST_SLUGS",
     "THEMES",
@@ -40,12 +44,14 @@ __all__ = [
     "DailyReads",
     "Delivery",
     "DraftLink",
+    "Follower",
     "FormerSubdomain",
     "Hit",
     "ImportJob",
     "ModerationSettings",
     "PostPage",
     "PostTag",
+    "RemoteActor",
     "RenderedMarkdownMixin",
     "RolledUpDay",
     "RowStateMixin",

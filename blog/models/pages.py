@@ -278,6 +278,13 @@ class BlogPage(
         default=True,
         help_text="Email your confirmed subscribers when a new post is published.",
     )
+    # Off: the blog is no ActivityPub actor, and its posts go to nobody (blog.federation).
+    fediverse = models.BooleanField(
+        "followable from the fediverse",
+        default=True,
+        help_text="Let people follow your blog from Mastodon and other fediverse apps; "
+        "new posts reach them there.",
+    )
     # Off: pages carry no read pixel and /hit/ counts nothing (blog.analytics.hits).
     analytics_enabled = models.BooleanField(
         "count reads",

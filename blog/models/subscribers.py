@@ -1,8 +1,8 @@
 """A blog's email subscribers and the outbox of the mail they get."""
 
 from django.db import models
-from django.utils import timezone
 
+from blog.models.outbox import OutboxEntry
 from blog.models.pages import BlogPage, PostPage
 
 
@@ -33,22 +33,16 @@ class Subscriber(models.Model):
         return self.email
 
 
-class Delivery(models.Model):
+class Delivery(OutboxEntry):
     """One new-post email to one subscriber: the outbox that makes the mail exactly-once.
 
     Rows are created once per (post, subscriber) in the transaction that marks the post
-    notified; a sender claims a row before sending and stamps ``sent_at`` after, and a
-    failed send leaves it for a later attempt (see blog.subscribers.tasks).
+    notified; they are sent as every outbox row is (``blog.models.outbox``,
+    ``blog.subscribers.tasks``).
     """
 
     post = models.ForeignKey(PostPage, on_delete=models.CASCADE, related_name="deliveries")
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=500, blank=True)
 
     class Meta:
         verbose_name_plural = "deliveries"

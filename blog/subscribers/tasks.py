@@ -35,7 +35,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import F, Min, Q
+from django.db.models import Min
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -44,7 +44,8 @@ from django_tasks import task
 
 from blog.caching.cdn import purge_post
 from blog.caching.page_cache import forget_blog_pages
-from blog.core.platform_mail import MAIL_ERRORS, MAX_ATTEMPTS, blogger_text, can_defer, retry_delay
+from blog.core.platform_mail import MAIL_ERRORS, blogger_text
+from blog.core.retries import MAX_ATTEMPTS, can_defer, retry_delay
 from blog.models import Delivery, PostPage, Subscriber
 
 logger = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ CONFIRM_LINK_MAX_AGE = timedelta(days=7)
 # A claim outlives any single send (EMAIL_TIMEOUT is seconds); if the sender dies, the
 # delivery becomes due again after it.
 CLAIM_DURATION = timedelta(minutes=10)
-# Retries follow blog.core.platform_mail; after MAX_ATTEMPTS a delivery's row stays, unsent.
+# Retries follow blog.core.retries; after MAX_ATTEMPTS a delivery's row stays, unsent.
 EXCERPT_LENGTH = 300
 LINK_SALTS = {
     "confirm": "bearcms.subscriptions.confirm",
@@ -282,33 +283,6 @@ def send_post_deliveries(post_id):
             send_post_deliveries.using(run_after=retry).enqueue(post_id)
 
 
-def claim_delivery(delivery_id):
-    """Take a due delivery for this process for CLAIM_DURATION; True if it is ours."""
-    now = timezone.now()
-    return bool(
-        Delivery.objects.filter(
-            Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
-            pk=delivery_id,
-            sent_at__isnull=True,
-            attempts__lt=MAX_ATTEMPTS,
-            next_attempt_at__lte=now,
-        ).update(claimed_until=now + CLAIM_DURATION)
-    )
-
-
-def record_failure(delivery, error):
-    """Count a failed attempt on the row (not on the copy read before the claim) and set
-    the next one after the backoff."""
-    row = Delivery.objects.filter(pk=delivery.pk)
-    row.update(attempts=F("attempts") + 1, last_error=f"{type(error).__name__}: {error}"[:500])
-    attempts = row.values_list("attempts", flat=True).get()
-    row.update(next_attempt_at=timezone.now() + retry_delay(attempts), claimed_until=None)
-    if attempts >= MAX_ATTEMPTS:
-        logger.error("Gave up mailing %s after %d attempts: %s", delivery, attempts, error)
-    else:
-        logger.warning("Mailing %s failed (attempt %d): %s", delivery, attempts, error)
-
-
 def send_deliveries(deliveries):
     """Send each due delivery of ``deliveries`` that this process can claim, over one
     connection; return how many failed.
@@ -317,8 +291,7 @@ def send_deliveries(deliveries):
     so the rest wait for the next run instead of each waiting for a timeout.
     """
     due = (
-        deliveries.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
-        .filter(next_attempt_at__lte=timezone.now(), post__live=True)  # not if unpublished
+        deliveries.filter(pk__in=Delivery.due().values("pk"), post__live=True)  # not if unpublished
         .select_related("subscriber")
         .order_by("next_attempt_at", "pk")
     )
@@ -329,7 +302,7 @@ def send_deliveries(deliveries):
     connection = get_connection()
     try:
         for delivery in due:
-            if not claim_delivery(delivery.pk):
+            if not Delivery.claim(delivery.pk, CLAIM_DURATION):
                 continue  # another sender has it
             post = posts[delivery.post_id]
             delivery.subscriber.blog = post.blog  # the same blog, loaded once
@@ -337,16 +310,14 @@ def send_deliveries(deliveries):
                 connection.open()
                 connection.send_messages([new_post_message(post, delivery.subscriber)])
             except SMTPRecipientsRefused as error:
-                record_failure(delivery, error)
+                Delivery.record_failure(delivery.pk, error)
                 failed += 1
                 continue
             except MAIL_ERRORS as error:
-                record_failure(delivery, error)
+                Delivery.record_failure(delivery.pk, error)
                 failed += 1
                 break
-            Delivery.objects.filter(pk=delivery.pk).update(
-                sent_at=timezone.now(), claimed_until=None
-            )
+            Delivery.mark_sent(delivery.pk)
     finally:
         connection.close()
     return failed

@@ -73,6 +73,7 @@ def test_each_cron_job_runs_an_existing_script_as_the_service_user():
         scheduled.add(args[0] if args else path.name)
     assert scheduled == {
         "send_subscriber_mail",
+        "send_activities",
         "scrub_analytics",
         "rollup_analytics",
         "prune_db_task_results",

@@ -5,10 +5,10 @@ two-factor pages under ``accounts/2fa/``) as blogger A, with blogger B's object 
 A's own) filled in, with and without search and filter query strings, and fails if any
 200 response shows one of B's markers: unique random strings used for B's subdomain (so
 hostname, slug, group and collection names), blog and post titles, draft title, body,
-names, email, tags, image and document titles and file names, and the names of B's
-security key and access token. The other tests check that A can still work with their
-own blog, that staff menus are staff-only, and that neither B's posts nor A's own blog
-root can be changed in ways a blogger must not.
+names, email, tags, image and document titles and file names, the names of B's security
+key and access token, and B's fediverse follower. The other tests check that A can still
+work with their own blog, that staff menus are staff-only, and that neither B's posts nor
+A's own blog root can be changed in ways a blogger must not.
 """
 
 import contextlib
@@ -32,7 +32,15 @@ from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Page, Site, Workflow
 
-from blog.models import AccessToken, BlogPage, Hit, PostPage, Subscriber
+from blog.models import (
+    AccessToken,
+    BlogPage,
+    Follower,
+    Hit,
+    PostPage,
+    RemoteActor,
+    Subscriber,
+)
 from blog.models.pages import THEMES
 from blog.tenants.lifecycle import create_blog
 from tests.support.admin_menu import menu_item_names
@@ -76,6 +84,7 @@ MARKER_NAMES = [
     "referrer_host",
     "security_key_name",
     "token_name",
+    "follower_handle",
 ]
 
 
@@ -140,6 +149,15 @@ def make_tenant(make_blogger, make_post, owner=None):
         data={"name": m.security_key_name, "credential": key_registration()},
     )
     token, _secret = AccessToken.issue(blog, owner, m.token_name, AccessToken.WRITE)
+    account = RemoteActor.objects.create(
+        uri=f"https://{m.follower_handle}.example/users/a",
+        key_id=f"https://{m.follower_handle}.example/users/a#key",
+        public_pem="",
+        inbox=f"https://{m.follower_handle}.example/users/a/inbox",
+        handle=f"{m.follower_handle}@{m.follower_handle}.example",
+        fetched_at=timezone.now(),
+    )
+    follower = Follower.objects.create(blog=blog, actor=account, follow_id=f"{account.uri}/f/1")
     session = EditingSession.objects.create(
         user=owner,
         content_type=ContentType.objects.get_for_model(Page),
@@ -163,6 +181,7 @@ def make_tenant(make_blogger, make_post, owner=None):
         hit=hit,
         security_key=security_key,
         token=token,
+        follower=follower,
     )
 
 
@@ -230,6 +249,7 @@ def parameter_values(b, a):
         b.hit.pk,
         b.security_key.pk,
         b.token.pk,
+        b.follower.pk,
     ]
     return {
         "parent_page_id": pages,
@@ -434,7 +454,7 @@ def test_blogger_sees_nothing_of_another_blog_and_causes_no_error_at_any_admin_u
 
 
 # What one blog of an account must never show while its owner works on another.
-PER_BLOG_MARKERS = ("subscriber_email", "referrer_host", "token_name")
+PER_BLOG_MARKERS = ("subscriber_email", "referrer_host", "token_name", "follower_handle")
 
 
 @pytest.mark.skipif(
@@ -446,7 +466,8 @@ def test_a_bloggers_other_blog_shows_no_readers_or_subscribers_at_any_admin_url(
 ):
     """The walk again, by a blogger with two blogs working on the first, with the second
     blog's ids: its posts and images are theirs too (the page and media views are left
-    out), but its subscribers, the readers its analytics count and its access tokens never
+    out), but its subscribers, the readers its analytics count, its access tokens and its
+    followers never
     appear on the first blog's pages."""
     first = make_tenant(make_blogger, make_post)
     second = make_tenant(make_blogger, make_post, owner=first.owner)

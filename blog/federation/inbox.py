@@ -1,0 +1,140 @@
+"""What other servers post to a blog's inbox (or the platform's shared inbox): Follow,
+Undo of a Follow, and Delete of an account. Everything else is taken and ignored.
+
+Every activity must be signed (``blog.federation.signatures``) with the key of the actor
+it names: the key is fetched from its server, kept, and fetched again once when a
+signature does not match (the account may have a new key). A Follow is answered with an
+Accept, sent like every activity (``blog.federation.tasks``).
+"""
+
+import hashlib
+from urllib.parse import urlsplit
+
+from django.db import transaction
+from django.db.models import Q
+
+from blog.federation import documents
+from blog.federation.remote import RemoteError, actor_for_key
+from blog.federation.signatures import SignatureRefused, signing_key_id, verify
+from blog.federation.tasks import record
+from blog.models import Follower, RemoteActor
+from blog.tenants.hosts import host_and_blog
+
+
+class Refused(Exception):
+    """An activity not taken; ``status`` is the HTTP status that says why."""
+
+    def __init__(self, status, message):
+        super().__init__(message)
+        self.status = status
+
+
+def signer(request, body, blog, kept_only=False):
+    """The remote actor who signed the request; raises Refused. ``kept_only``: check with
+    the key kept, never fetch (a deleted account's key cannot be fetched any more);
+    None when none is kept."""
+    headers = {name.lower(): value for name, value in request.headers.items()}
+    target = request.META.get("RAW_URI") or request.get_full_path()
+    try:
+        key_id = signing_key_id(headers)
+    except SignatureRefused as error:
+        raise Refused(401, str(error)) from None
+    if kept_only:
+        actor = RemoteActor.objects.filter(key_id=key_id).first()
+        attempts = [actor] if actor else []
+    else:
+        attempts = (False, True)  # the key kept (or fetched), then fetched again
+    refused = None
+    for attempt in attempts:
+        try:
+            actor = attempt if kept_only else actor_for_key(key_id, blog, refresh=attempt)
+            verify(request.method, target, headers, body, actor.public_pem)
+            return actor
+        except RemoteError as error:
+            raise Refused(401, f"The signer's key cannot be fetched: {error}") from None
+        except SignatureRefused as error:
+            refused = error
+    if refused is None:
+        return None
+    raise Refused(401, str(refused))
+
+
+def object_id(value):
+    if isinstance(value, dict):
+        value = value.get("id")
+    return value if isinstance(value, str) else ""
+
+
+def followed_blog(target):
+    """The blog whose actor is ``target`` (an id), or None."""
+    _entry, blog = host_and_blog(urlsplit(target).hostname or "")
+    return blog if blog is not None and target == documents.actor_url(blog) else None
+
+
+def follow(activity, actor, blog):
+    """Follow this inbox's blog, or on the shared inbox the one the Follow names."""
+    target = followed_blog(object_id(activity.get("object")))
+    if target is None or (blog is not None and target.pk != blog.pk) or not target.fediverse:
+        raise Refused(404, "There is no such account here to follow.")
+    blog = target
+    follow_id = object_id(activity)
+    if not follow_id:
+        raise Refused(400, "The Follow has no id.")
+    with transaction.atomic():
+        Follower.objects.update_or_create(blog=blog, actor=actor, defaults={"follow_id": follow_id})
+        answer(blog, "Accept", follow_id, actor)
+
+
+def answer(blog, kind, follow_id, actor):
+    """Send ``kind`` (Accept, or Reject when the blogger removes a follower) of a Follow
+    to its actor's own inbox."""
+    digest = hashlib.sha256(follow_id.encode()).hexdigest()[:40]
+    subject = {
+        "id": follow_id,
+        "type": "Follow",
+        "actor": actor.uri,
+        "object": documents.actor_url(blog),
+    }
+    document = documents.activity(blog, kind, f"{kind.lower()}-{digest}", subject, to=[actor.uri])
+    document["id"] = f"{documents.actor_url(blog)}#{kind.lower()}-{digest}"
+    record(blog, kind, f"{kind.lower()}:{digest}", document, [actor.inbox])
+
+
+def undo(activity, actor, blog):
+    """An Undo of a Follow, named by its id or written out: the actor follows no more."""
+    undone = activity.get("object")
+    if isinstance(undone, dict) and undone.get("type") != "Follow":
+        return  # an Undo of a Like or an Announce: nothing of it is kept here
+    follows = Follower.objects.filter(actor=actor)
+    if blog is not None:
+        follows = follows.filter(blog=blog)
+    match = Q(follow_id=object_id(undone))
+    if isinstance(undone, dict) and (target := followed_blog(object_id(undone.get("object")))):
+        match |= Q(blog=target)
+    follows.filter(match).delete()
+
+
+def delete(activity, actor, blog):
+    """An account deleted on its server: it follows nothing here any more."""
+    if object_id(activity.get("object")) == actor.uri:
+        RemoteActor.objects.filter(pk=actor.pk).delete()
+
+
+HANDLERS = {"Follow": follow, "Undo": undo, "Delete": delete}
+
+
+def receive(request, activity, body, blog=None):
+    """Take a signed activity posted to ``blog``'s inbox (None: the shared inbox).
+    Raises Refused."""
+    kind = activity.get("type")
+    deleting_itself = kind == "Delete" and object_id(activity.get("object")) == object_id(
+        activity.get("actor")
+    )
+    actor = signer(request, body, blog, kept_only=deleting_itself)
+    if actor is None:
+        return  # an account never seen here was deleted: nothing to do
+    if object_id(activity.get("actor")) != actor.uri:
+        raise Refused(401, "The activity's actor did not sign it.")
+    handler = HANDLERS.get(kind)
+    if handler is not None:
+        handler(activity, actor, blog)

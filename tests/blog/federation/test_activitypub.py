@@ -1,0 +1,371 @@
+"""A blog as an ActivityPub account: found by WebFinger, its actor by content negotiation,
+followed through its signed inbox, and its posts delivered to followers' servers.
+
+The other side is a real HTTP server (``tests.support.fediverse``) on this machine;
+bovine, written by others, is in ``test_bovine.py``.
+"""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from blog.core.retries import MAX_ATTEMPTS
+from blog.federation import documents
+from blog.federation.posts import send_activities
+from blog.federation.remote import blog_key
+from blog.federation.signatures import new_key_pair, verify
+from blog.models import Activity, ActivityDelivery, Follower, RemoteActor
+from tests.support.clients import host_client
+from tests.support.fediverse import FediverseServer
+from tests.support.tasks import run_ready_tasks
+
+ACTIVITY_JSON = "application/activity+json"
+OTHER_KEY = new_key_pair()
+
+
+@pytest.fixture
+def remote():
+    server = FediverseServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def blog(make_blogger):
+    return make_blogger("bears", title="Bears & honey")
+
+
+def post_activity(blog, server, activity, path="/ap/inbox", client=None, **sign):
+    body = json.dumps(activity).encode()
+    client = client or host_client(blog)
+    url = f"http://{client.defaults['HTTP_HOST']}{path}"
+    headers = server.signed("POST", url, body=body, **sign)
+    return client.post(
+        path,
+        body,
+        content_type=ACTIVITY_JSON,
+        **{
+            f"HTTP_{name.upper().replace('-', '_')}": value
+            for name, value in headers.items()
+            if name not in ("Host", "Content-Type")
+        },
+    )
+
+
+def follow(blog, server, number=1):
+    return {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": f"{server.actor_url}/follows/{number}",
+        "type": "Follow",
+        "actor": server.actor_url,
+        "object": documents.actor_url(blog),
+    }
+
+
+def test_webfinger_finds_the_blog_on_the_platform_and_on_its_own_host(blog, platform_client):
+    answer = platform_client.get("/.well-known/webfinger", {"resource": "acct:bears@localhost"})
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/jrd+json"
+    assert answer.json()["subject"] == "acct:bears@localhost"
+    [self_link] = [link for link in answer.json()["links"] if link["rel"] == "self"]
+    assert self_link == {
+        "rel": "self",
+        "type": ACTIVITY_JSON,
+        "href": "http://bears.localhost:8000/ap/actor",
+    }
+    on_blog = host_client(blog).get(
+        "/.well-known/webfinger", {"resource": "acct:bears@bears.localhost"}
+    )
+    assert on_blog.json()["subject"] == "acct:bears@localhost"
+    missing = platform_client.get("/.well-known/webfinger", {"resource": "acct:nobody@localhost"})
+    assert missing.status_code == 404
+    other_domain = platform_client.get(
+        "/.well-known/webfinger", {"resource": "acct:bears@example.org"}
+    )
+    assert other_domain.status_code == 404
+
+
+def test_the_blogs_address_is_its_actor_to_activitypub_clients_and_its_page_to_browsers(blog):
+    client = host_client(blog)
+    page = client.get("/", HTTP_ACCEPT="text/html")
+    assert page.status_code == 200 and "Accept" in page["Vary"]
+    assert (
+        b'<link rel="alternate" type="application/activity+json" href="/ap/actor">' in page.content
+    )
+    as_json = client.get("/", HTTP_ACCEPT=f"{ACTIVITY_JSON}, application/ld+json")
+    assert as_json["Content-Type"] == ACTIVITY_JSON and "no-store" in as_json["Cache-Control"]
+    actor = as_json.json()
+    assert (
+        actor["id"] == "http://bears.localhost:8000/ap/actor" and actor["name"] == "Bears & honey"
+    )
+    assert actor["preferredUsername"] == "bears" and actor["inbox"].endswith("/ap/inbox")
+    assert actor["endpoints"]["sharedInbox"] == "http://localhost:8000/ap/inbox"
+    assert actor["publicKey"]["publicKeyPem"] == blog_key(blog).public_pem
+    # The page cache, which keys pages by address alone, still gives browsers the page.
+    assert client.get("/", HTTP_ACCEPT="text/html")["Content-Type"].startswith("text/html")
+    assert client.get("/ap/actor").json() == actor
+
+
+def test_a_signed_follow_is_kept_and_answered_with_a_signed_accept(
+    blog, remote, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = post_activity(blog, remote, follow(blog, remote))
+    assert answer.status_code == 202, answer.content
+    follower = Follower.objects.get(blog=blog)
+    assert follower.actor.uri == remote.actor_url and follower.actor.handle.startswith("alice@")
+    [(path, headers, body)] = remote.received
+    accept = json.loads(body)
+    assert path == "/users/alice/inbox" and accept["type"] == "Accept"
+    assert accept["object"]["id"] == f"{remote.actor_url}/follows/1"
+    target = "/users/alice/inbox"
+    verify("POST", target, headers, body, blog_key(blog).public_pem)
+
+
+@pytest.mark.parametrize(
+    "forgery",
+    [
+        "unsigned",
+        "stale",
+        "wrong key",
+        "body changed",
+        "someone else's actor",
+    ],
+)
+def test_a_follow_that_is_not_proven_is_refused(blog, remote, forgery):
+    activity = follow(blog, remote)
+    client = host_client(blog)
+    if forgery == "unsigned":
+        answer = client.post("/ap/inbox", json.dumps(activity), content_type=ACTIVITY_JSON)
+    elif forgery == "stale":
+        answer = post_activity(blog, remote, activity, now=timezone.now() - timedelta(hours=2))
+    elif forgery == "wrong key":
+        answer = post_activity(blog, remote, activity, private_pem=OTHER_KEY[0])
+    elif forgery == "body changed":
+        body = json.dumps(activity).encode()
+        url = "http://bears.localhost/ap/inbox"
+        headers = remote.signed("POST", url, body=body)
+        activity["object"] = "http://bears.localhost:8000/ap/other"
+        answer = client.post(
+            "/ap/inbox",
+            json.dumps(activity),
+            content_type=ACTIVITY_JSON,
+            HTTP_DATE=headers["Date"],
+            HTTP_DIGEST=headers["Digest"],
+            HTTP_SIGNATURE=headers["Signature"],
+        )
+    else:
+        activity["actor"] = "http://127.0.0.1:1/users/bob"
+        answer = post_activity(blog, remote, activity)
+    assert answer.status_code == 401, answer.content
+    assert answer.json()["error"]
+    assert not Follower.objects.exists()
+
+
+@pytest.fixture
+def followed(blog, remote, django_capture_on_commit_callbacks):
+    """``blog`` followed by two accounts of ``remote`` (one shared inbox) and one of a
+    server without a shared inbox; their Accepts already received."""
+    lone = FediverseServer(name="lone", shared_inbox=False).start()
+    bob = FediverseServer(name="bob")
+    bob.port, bob.url, bob.server = remote.port, remote.url, None
+    remote_bob = {**follow(blog, bob, 2), "actor": bob.actor_url}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_activity(blog, remote, follow(blog, remote)).status_code == 202
+        assert post_activity(blog, lone, follow(blog, lone)).status_code == 202
+    RemoteActor.objects.create(
+        uri=bob.actor_url,
+        key_id=bob.key_id,
+        public_pem=bob.public_pem,
+        inbox=f"{bob.actor_url}/inbox",
+        shared_inbox=f"{remote.url}/inbox",
+        fetched_at=timezone.now(),
+    )
+    Follower.objects.create(
+        blog=blog, actor=RemoteActor.objects.get(uri=bob.actor_url), follow_id=remote_bob["id"]
+    )
+    remote.received.clear()
+    lone.received.clear()
+    yield lone
+    lone.stop()
+
+
+def publish(make_post, blog, capture, **fields):
+    with capture(execute=True):
+        return make_post(blog, **fields)
+
+
+def test_a_published_post_reaches_each_server_once_as_mastodon_shows_it(
+    blog, remote, followed, make_post, django_capture_on_commit_callbacks
+):
+    post = publish(
+        make_post,
+        blog,
+        django_capture_on_commit_callbacks,
+        title="Honey <harvest>",
+        body="The bees *worked* hard.",
+        tags=["bees", "summer fun"],
+    )
+    [(path, headers, body)] = remote.received  # two followers there: one shared inbox
+    assert path == "/inbox"
+    verify("POST", path, headers, body, blog_key(blog).public_pem)
+    create = json.loads(body)
+    note = create["object"]
+    assert create["type"] == "Create" and create["actor"] == documents.actor_url(blog)
+    assert note["type"] == "Note" and "summary" not in note
+    assert "<strong>Honey &lt;harvest&gt;</strong>" in note["content"]
+    assert "The bees worked hard." in note["content"]
+    assert note["url"] == f"http://bears.localhost:8000/{post.slug}/"
+    assert [tag["name"] for tag in note["tag"]] == ["#bees", "#summerfun"]
+    assert note["published"].startswith(str(post.published_date.year))
+    [lone_create] = followed.activities()
+    assert lone_create == create and followed.received[0][0] == "/users/lone/inbox"
+    # Readers and Mastodon's search get the same note at its id.
+    assert host_client(blog).get(f"/ap/posts/{post.pk}").json()["content"] == note["content"]
+
+
+def test_editing_updates_and_unpublishing_deletes_and_republishing_creates_anew(
+    blog, remote, followed, make_post, django_capture_on_commit_callbacks
+):
+    post = publish(make_post, blog, django_capture_on_commit_callbacks, title="First")
+    with django_capture_on_commit_callbacks(execute=True):
+        post.title = "Second"
+        post.save_revision(user=blog.owner).publish()
+    with django_capture_on_commit_callbacks(execute=True):
+        post.unpublish()
+    with django_capture_on_commit_callbacks(execute=True):
+        post.save_revision(user=blog.owner).publish()
+    kinds = [a["type"] for a in remote.activities()]
+    assert kinds == ["Create", "Update", "Delete", "Create"]
+    create, update, delete, again = remote.activities()
+    assert "Second" in update["object"]["content"] and update["object"]["updated"]
+    assert delete["object"] == {"id": create["object"]["id"], "type": "Tombstone"}
+    assert again["id"] != create["id"]
+    with django_capture_on_commit_callbacks(execute=True):
+        post.delete()
+    assert remote.activities()[-1]["type"] == "Delete"
+
+
+@pytest.mark.parametrize("case", ["page", "draft", "scheduled", "turned off", "hidden", "old"])
+def test_what_followers_never_get(
+    blog, remote, followed, make_post, django_capture_on_commit_callbacks, case
+):
+    fields = {"title": case}
+    if case == "page":
+        fields["is_page"] = True
+    elif case == "draft":
+        fields["live"] = False
+    elif case == "scheduled":
+        fields["published_date"] = timezone.now() + timedelta(hours=1)
+    elif case == "old":
+        fields["published_date"] = timezone.now() - timedelta(days=30)
+    elif case == "turned off":
+        blog.fediverse = False
+        blog.save_revision().publish()
+    elif case == "hidden":
+        blog.hidden = True
+        blog.save(update_fields=["hidden"])
+    post = publish(make_post, blog, django_capture_on_commit_callbacks, **fields)
+    assert remote.received == [] and not Activity.objects.filter(post_id=post.pk).exists()
+    if case == "scheduled":
+        PostPage = type(post)
+        PostPage.objects.filter(pk=post.pk).update(published_date=timezone.now())
+        call_command("send_activities")
+        assert [a["type"] for a in remote.activities()] == ["Create"]
+        call_command("send_activities")
+        assert len(remote.received) == 1
+
+
+def test_a_blocked_blogs_actor_is_gone(blog):
+    blog.blocked = True
+    blog.save(update_fields=["blocked"])
+    assert host_client(blog).get("/ap/actor").status_code == 410
+
+
+def test_undo_and_account_deletion_end_the_follow(
+    blog, remote, followed, django_capture_on_commit_callbacks
+):
+    undo = {
+        "id": f"{remote.actor_url}/undo/1",
+        "type": "Undo",
+        "actor": remote.actor_url,
+        "object": follow(blog, remote),
+    }
+    assert post_activity(blog, remote, undo).status_code == 202
+    assert not Follower.objects.filter(actor__uri=remote.actor_url).exists()
+    delete = {
+        "id": f"{followed.actor_url}#delete",
+        "type": "Delete",
+        "actor": followed.actor_url,
+        "object": followed.actor_url,
+    }
+    followed.stop()  # a deleted account's key cannot be fetched: the kept one is used
+    answer = post_activity(blog, followed, delete, client=host_client("localhost"))
+    assert answer.status_code == 202, answer.content
+    assert not RemoteActor.objects.filter(uri=followed.actor_url).exists()
+    assert Follower.objects.filter(blog=blog).count() == 1  # bob's, left alone
+
+
+def make_due():
+    ActivityDelivery.objects.update(next_attempt_at=timezone.now())
+
+
+def test_a_server_down_slow_or_failing_never_holds_publishing_and_gets_the_post_once_back(
+    blog, remote, followed, make_post, settings, django_capture_on_commit_callbacks
+):
+    """With the worker's queue, as in production: publishing only queues the delivery."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.FEDERATION_TIMEOUT = 0.5
+    followed.stop()
+    remote.stop()
+    post = publish(make_post, blog, django_capture_on_commit_callbacks, title="Through storms")
+    assert post.live and remote.received == []  # nothing sent while publishing
+    with django_capture_on_commit_callbacks(execute=True):
+        run_ready_tasks()  # the announcement: it queues the deliveries' task
+    run_ready_tasks()  # the deliveries: both servers are down
+    deliveries = ActivityDelivery.objects.filter(activity__post_id=post.pk)
+    assert [d.attempts for d in deliveries] == [1, 1] and all(d.sent_at is None for d in deliveries)
+    assert "Connection" in deliveries[0].last_error or "refused" in deliveries[0].last_error
+
+    remote.start()
+    remote.delay = 2  # slower than FEDERATION_TIMEOUT: counted as failed
+    make_due()
+    assert call_command_failures() == 2
+    remote.delay, remote.status = 0, 500
+    make_due()
+    call_command_failures()
+    remote.status = 202
+    followed.start()
+    make_due()
+    assert call_command_failures() == 0
+    assert [a["type"] for a in remote.activities()] == ["Create"]
+    assert [a["type"] for a in followed.activities()] == ["Create"]
+    make_due()
+    call_command_failures()
+    run_ready_tasks()
+    assert len(remote.received) == len(followed.received) == 1  # once, however often it runs
+
+
+def test_a_server_that_refuses_is_given_up_at_once(
+    blog, remote, followed, make_post, django_capture_on_commit_callbacks
+):
+    remote.status = 403
+    post = publish(make_post, blog, django_capture_on_commit_callbacks, title="Not wanted")
+    given_up = ActivityDelivery.objects.get(activity__post_id=post.pk, inbox__startswith=remote.url)
+    assert given_up.attempts == MAX_ATTEMPTS and "403" in given_up.last_error
+    assert not ActivityDelivery.due().filter(pk=given_up.pk).exists()
+
+
+def call_command_failures():
+    """The periodic pass (``manage.py send_activities``): how many deliveries failed."""
+    return send_activities()
+
+
+def test_keys_and_inboxes_on_the_private_network_are_never_fetched(blog, remote, settings):
+    settings.FEDERATION_PRIVATE_NETWORKS = False
+    answer = post_activity(blog, remote, follow(blog, remote))
+    assert answer.status_code == 401
+    assert "public internet" in answer.json()["error"] or "Not an address" in answer.json()["error"]
+    assert not RemoteActor.objects.exists()
