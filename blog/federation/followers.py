@@ -28,6 +28,7 @@ REMOVED = "bearcms.follower_removed"
 class FollowersView(WagtailAdminTemplateMixin, TemplateView):
     page_title = "Followers"
     header_icon = "group"
+    breadcrumbs_items = []  # a page of its own: its title as the header, not "Home"
     template_name = "blog/admin/followers.html"
 
     def dispatch(self, request, *args, **kwargs):

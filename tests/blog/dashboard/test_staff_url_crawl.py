@@ -32,8 +32,7 @@ from blog.moderation.review_queue import FLAG_ACTIONS
 ADMIN_PREFIX = "dashboard/"
 # Dashboard areas named bearcms_* that serve a blogger their own things: their account,
 # their blog's figures, exports and imports, the image upload of their editor, their access
-# tokens. Any other
-# bearcms_* area is a staff one and must be listed in STAFF_ONLY_NAMESPACES.
+# tokens, their followers. Any other bearcms_* area is a staff one and must be listed in STAFF_ONLY_NAMESPACES.
 BLOGGER_AREAS = frozenset(
     {
         "bearcms_account_deletion",
@@ -46,6 +45,8 @@ BLOGGER_AREAS = frozenset(
         "bearcms_export",
         "bearcms_export_csv",
         "bearcms_export_zip",
+        "bearcms_follower_remove",
+        "bearcms_followers",
         "bearcms_import",
         "bearcms_share_draft",
         "bearcms_theme_preview",
