@@ -32,7 +32,8 @@ from blog.moderation.review_queue import FLAG_ACTIONS
 ADMIN_PREFIX = "dashboard/"
 # Dashboard areas named bearcms_* that serve a blogger their own things: their account,
 # their blog's figures, exports and imports, the image upload of their editor, their access
-# tokens, their followers. Any other bearcms_* area is a staff one and must be listed in STAFF_ONLY_NAMESPACES.
+# tokens, their followers. Any other bearcms_* area is a staff one and must be listed in
+# STAFF_ONLY_NAMESPACES.
 BLOGGER_AREAS = frozenset(
     {
         "bearcms_account_deletion",
