@@ -1,5 +1,5 @@
 """What other servers post to a blog's inbox (or the platform's shared inbox): Follow,
-Undo of a Follow, and Delete of an account. Everything else is taken and ignored.
+Undo of a Follow, Update and Delete of an account. Everything else is taken and ignored.
 
 Every activity must be signed (``blog.federation.signatures``) with the key of the actor
 it names: the key is fetched from its server, kept, and fetched again once when a
@@ -13,12 +13,15 @@ from urllib.parse import urlsplit
 from django.db import transaction
 from django.db.models import Q
 
+from blog.core.reader_requests import seconds_until_allowed
 from blog.federation import documents
-from blog.federation.remote import RemoteError, actor_for_key
+from blog.federation.remote import RemoteError, fetch_signer, kept_actor, kept_signer
 from blog.federation.signatures import SignatureRefused, signing_key_id, verify
 from blog.federation.tasks import record
 from blog.models import Follower, RemoteActor
 from blog.tenants.hosts import host_and_blog
+
+KEY_FETCHES = 30
 
 
 class Refused(Exception):
@@ -30,33 +33,36 @@ class Refused(Exception):
 
 
 def signer(request, body, blog, kept_only=False):
-    """The remote actor who signed the request; raises Refused. ``kept_only``: check with
-    the key kept, never fetch (a deleted account's key cannot be fetched any more);
-    None when none is kept."""
+    """The remote actor who signed the request; raises Refused. The key kept is tried
+    first; a key not kept (or kept a day), or one that does not match, is fetched from its
+    server, at most ``KEY_FETCHES`` a minute for one network: each fetch is a request to
+    a server the sender names. ``kept_only``: never fetch (a deleted account's key cannot
+    be fetched any more); None when no key is kept."""
     headers = {name.lower(): value for name, value in request.headers.items()}
     target = request.META.get("RAW_URI") or request.get_full_path()
+
+    def check(actor):
+        verify(request.method, target, headers, body, actor.public_pem)
+        return actor
+
     try:
         key_id = signing_key_id(headers)
+        kept = kept_signer(key_id, fresh=not kept_only)
+        if kept_only and kept is None:
+            return None
+        if kept is not None:
+            try:
+                return check(kept)
+            except SignatureRefused:
+                if kept_only:
+                    raise
+        if seconds_until_allowed(request, "activitypub-key", KEY_FETCHES, 60):
+            raise Refused(429, "Too many requests signed with keys not known here.")
+        return check(fetch_signer(key_id, blog))
     except SignatureRefused as error:
         raise Refused(401, str(error)) from None
-    if kept_only:
-        actor = RemoteActor.objects.filter(key_id=key_id).first()
-        attempts = [actor] if actor else []
-    else:
-        attempts = (False, True)  # the key kept (or fetched), then fetched again
-    refused = None
-    for attempt in attempts:
-        try:
-            actor = attempt if kept_only else actor_for_key(key_id, blog, refresh=attempt)
-            verify(request.method, target, headers, body, actor.public_pem)
-            return actor
-        except RemoteError as error:
-            raise Refused(401, f"The signer's key cannot be fetched: {error}") from None
-        except SignatureRefused as error:
-            refused = error
-    if refused is None:
-        return None
-    raise Refused(401, str(refused))
+    except RemoteError as error:
+        raise Refused(401, f"The signer's key cannot be fetched: {error}") from None
 
 
 def object_id(value):
@@ -120,7 +126,18 @@ def delete(activity, actor, blog):
         RemoteActor.objects.filter(pk=actor.pk).delete()
 
 
-HANDLERS = {"Follow": follow, "Undo": undo, "Delete": delete}
+def update(activity, actor, blog):
+    """An account changed its profile (name, inbox, key): kept as it now is. Updates of
+    anything else (their posts) concern nothing kept here."""
+    changed = activity.get("object")
+    if isinstance(changed, dict) and object_id(changed) == actor.uri:
+        try:
+            kept_actor(changed, actor.key_id)
+        except RemoteError as error:
+            raise Refused(400, str(error)) from None
+
+
+HANDLERS = {"Follow": follow, "Undo": undo, "Delete": delete, "Update": update}
 
 
 def receive(request, activity, body, blog=None):

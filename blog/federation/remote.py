@@ -118,13 +118,18 @@ def text(document, name):
     return value if isinstance(value, str) else ""
 
 
-def actor_for_key(key_id, blog, refresh=False):
-    """The remote actor whose key is ``key_id``: kept, or fetched when unknown, old, or
-    ``refresh`` (its key may have changed). Raises RemoteError."""
-    if not refresh:
-        kept = RemoteActor.objects.filter(key_id=key_id).first()
-        if kept and kept.fetched_at > timezone.now() - REFETCH_AFTER:
-            return kept
+def kept_signer(key_id, fresh=True):
+    """The remote actor kept with the key ``key_id`` (``fresh``: fetched within
+    ``REFETCH_AFTER``), or None."""
+    kept = RemoteActor.objects.filter(key_id=key_id).first()
+    if kept and fresh and kept.fetched_at <= timezone.now() - REFETCH_AFTER:
+        return None
+    return kept
+
+
+def fetch_signer(key_id, blog):
+    """Fetch the actor whose key is ``key_id`` from its server and keep it. Raises
+    RemoteError."""
     document = fetch_json(urldefrag(key_id).url, blog)
     if "inbox" not in document and isinstance(document.get("owner"), str):
         document = fetch_json(document["owner"], blog)  # the key has a document of its own

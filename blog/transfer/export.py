@@ -260,6 +260,7 @@ def blog_settings(blog, images):
         "date_format": blog.date_format,
         "discoverable": blog.discoverable,
         "email_notifications": blog.email_notifications,
+        "fediverse": blog.fediverse,
         "theme": blog.theme,
         "overwrite_theme": blog.overwrite_theme,
         "home_post_list": blog.home_post_list,

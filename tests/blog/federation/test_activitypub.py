@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from blog.core.retries import MAX_ATTEMPTS
-from blog.federation import documents
+from blog.federation import documents, inbox
 from blog.federation.posts import send_activities
 from blog.federation.remote import blog_key
 from blog.federation.signatures import new_key_pair, verify
@@ -369,3 +369,96 @@ def test_keys_and_inboxes_on_the_private_network_are_never_fetched(blog, remote,
     assert answer.status_code == 401
     assert "public internet" in answer.json()["error"] or "Not an address" in answer.json()["error"]
     assert not RemoteActor.objects.exists()
+
+
+def test_a_blog_on_its_own_domain_is_found_there_and_at_the_platform(blog, platform_client):
+    blog.custom_domain = "blog.example.com"
+    blog.save_revision().publish()
+    blog.refresh_from_db()
+    own = host_client("blog.example.com")
+    answer = own.get("/.well-known/webfinger", {"resource": "acct:bears@blog.example.com"})
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["subject"] == "acct:bears@blog.example.com"
+    [self_link] = [link for link in answer.json()["links"] if link["rel"] == "self"]
+    assert self_link["href"] == "http://blog.example.com:8000/ap/actor"
+    # Mastodon, given the platform's handle, is sent on to the domain's.
+    at_platform = platform_client.get(
+        "/.well-known/webfinger", {"resource": "acct:bears@localhost"}
+    )
+    assert at_platform.json()["subject"] == "acct:bears@blog.example.com"
+    assert own.get("/ap/actor").json()["id"] == self_link["href"]
+    by_address = own.get("/.well-known/webfinger", {"resource": self_link["href"]})
+    assert by_address.json()["subject"] == "acct:bears@blog.example.com"
+
+
+def test_nodeinfo_says_what_software_this_is(blog, platform_client, make_post):
+    make_post(blog)
+    [link] = platform_client.get("/.well-known/nodeinfo").json()["links"]
+    assert link["href"] == "http://localhost/nodeinfo/2.1"
+    info = platform_client.get("/nodeinfo/2.1").json()
+    assert info["software"]["name"] == "bearcms" and info["protocols"] == ["activitypub"]
+    assert info["usage"] == {"users": {"total": 1}, "localPosts": 1}
+
+
+def test_outbox_and_followers_say_what_was_sent_and_how_many_follow(
+    blog, remote, followed, make_post, django_capture_on_commit_callbacks
+):
+    shown = publish(make_post, blog, django_capture_on_commit_callbacks, title="Shown")
+    gone = publish(make_post, blog, django_capture_on_commit_callbacks, title="Gone")
+    with django_capture_on_commit_callbacks(execute=True):
+        gone.unpublish()
+    client = host_client(blog)
+    outbox = client.get("/ap/outbox").json()
+    assert outbox["type"] == "OrderedCollection" and outbox["totalItems"] == 1
+    assert [item["object"]["url"] for item in outbox["orderedItems"]] == [
+        f"http://bears.localhost:8000/{shown.slug}/"
+    ]
+    followers = client.get("/ap/followers").json()
+    assert followers["totalItems"] == 3 and "orderedItems" not in followers
+    assert client.get(f"/ap/posts/{gone.pk}").status_code == 404
+
+
+def test_an_account_that_changes_its_profile_is_kept_as_it_now_is(
+    blog, remote, followed, platform_client
+):
+    changed = {**remote.actor(), "name": "Alice Liddell", "inbox": f"{remote.actor_url}/new-inbox"}
+    update = {
+        "id": f"{remote.actor_url}#update",
+        "type": "Update",
+        "actor": remote.actor_url,
+        "object": changed,
+    }
+    assert post_activity(blog, remote, update, client=platform_client).status_code == 202
+    kept = RemoteActor.objects.get(uri=remote.actor_url)
+    assert kept.name == "Alice Liddell" and kept.inbox.endswith("/new-inbox")
+    someone_else = {**changed, "id": followed.actor_url, "name": "Not me"}
+    update["object"] = someone_else
+    assert post_activity(blog, remote, update, client=platform_client).status_code == 202
+    assert RemoteActor.objects.get(uri=followed.actor_url).name == "Lone"
+
+
+def test_an_account_with_a_new_key_is_fetched_again(blog, remote, followed):
+    remote.private_pem, remote.public_pem = OTHER_KEY  # the account's server made a new key
+    undo = {
+        "id": f"{remote.actor_url}/undo/1",
+        "type": "Undo",
+        "actor": remote.actor_url,
+        "object": f"{remote.actor_url}/follows/1",
+    }
+    assert post_activity(blog, remote, undo).status_code == 202
+    assert RemoteActor.objects.get(uri=remote.actor_url).public_pem == OTHER_KEY[1]
+    assert not Follower.objects.filter(actor__uri=remote.actor_url).exists()
+
+
+def test_requests_signed_with_unknown_keys_are_limited(
+    blog, remote, monkeypatch, steady_rate_window
+):
+    monkeypatch.setattr(inbox, "KEY_FETCHES", 2)
+    statuses = [
+        post_activity(
+            blog, remote, follow(blog, remote, n), key_id=f"{remote.actor_url}#key-{n}"
+        ).status_code
+        for n in range(3)
+    ]
+    assert statuses == [401, 401, 429]  # the key ids name no key the account has
+    assert post_activity(blog, remote, follow(blog, remote)).status_code == 429

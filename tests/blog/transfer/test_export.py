@@ -335,6 +335,7 @@ def test_the_zip_holds_posts_settings_css_and_images(
     assert blog_settings["favicon_emoji"] == "🐻"
     assert blog_settings["favicon_image"] == image_name
     assert blog_settings["theme"] == "serif"
+    assert blog_settings["fediverse"] is True
     assert blog_settings["lang"] == "en" and blog_settings["date_format"] == "d M, Y"
     assert "[Home](/)" in blog_settings["nav"]
     csv_rows = bear_csv_rows(files.read("posts.csv"))
