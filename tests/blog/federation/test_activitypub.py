@@ -462,3 +462,17 @@ def test_requests_signed_with_unknown_keys_are_limited(
     ]
     assert statuses == [401, 401, 429]  # the key ids name no key the account has
     assert post_activity(blog, remote, follow(blog, remote)).status_code == 429
+
+
+def test_followers_servers_hear_of_a_new_blog_title(
+    blog, remote, followed, django_capture_on_commit_callbacks
+):
+    blog.title = "Bears, honey and bees"
+    with django_capture_on_commit_callbacks(execute=True):
+        blog.save_revision().publish()
+    [update] = remote.activities()
+    assert update["type"] == "Update" and update["object"]["name"] == "Bears, honey and bees"
+    assert (
+        update["object"]["id"] == documents.actor_url(blog) and "@context" not in update["object"]
+    )
+    assert [a["type"] for a in followed.activities()] == ["Update"]
