@@ -67,6 +67,7 @@ urlpatterns = [
     path("ap/outbox", federation.outbox, name="blog_ap_outbox"),
     path("ap/followers", federation.followers, name="blog_ap_followers"),
     path("ap/posts/<int:post_id>", federation.note, name="blog_ap_note"),
+    path("ap/posts/<int:post_id>/<int:gen>", federation.note),
     *FEDIVERSE_DISCOVERY,
     # Wagtail links a password-protected page to its password form; blog hosts have no
     # sessions to remember a password in, so that address leads nowhere.

@@ -31,11 +31,21 @@ def asks_for_activity_json(accept):
     return False
 
 
+# IPv6 ranges that carry an IPv4 address, which could be a private one: no fediverse
+# server is reachable only through them.
+IPV4_INSIDE_IPV6 = [
+    ipaddress.ip_network(network)
+    for network in ("64:ff9b::/96", "64:ff9b:1::/48", "2002::/16", "2001::/32", "::/96")
+]
+
+
 def is_public_address(address):
     """May a server-side fetch go to ``address`` (an IP address as text)? Not to this
     machine, the private network, link-local (cloud metadata) or reserved ranges: a
     remote actor's URL is chosen by whoever sends us a request."""
     ip = ipaddress.ip_address(address.split("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if any(ip in network for network in IPV4_INSIDE_IPV6):
+            return False  # an IPv4 address in disguise (NAT64, 6to4, Teredo, compatible)
+        ip = ip.ipv4_mapped or ip
     return ip.is_global and not ip.is_multicast

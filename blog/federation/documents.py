@@ -87,8 +87,9 @@ def iso(moment):
     return moment.isoformat().replace("+00:00", "Z")
 
 
-def note_url(blog, post_id):
-    return ap_url(blog, f"posts/{post_id}")
+def note_url(blog, post_id, generation=0):
+    """A post's note's id; a post deleted and back is a new note (``blog.federation.posts``)."""
+    return ap_url(blog, f"posts/{post_id}" + (f"/{generation}" if generation else ""))
 
 
 def hashtags(blog, post):
@@ -110,7 +111,7 @@ def excerpt(post):
     return Truncator(text).chars(EXCERPT_LENGTH)
 
 
-def note(blog, post):
+def note(blog, post, generation=0):
     """A post as the Note its followers see."""
     link = blog.root_url + post.reader_path
     tags = hashtags(blog, post)
@@ -126,7 +127,7 @@ def note(blog, post):
         )
         paragraphs.append(f"<p>{links}</p>")
     document = {
-        "id": note_url(blog, post.pk),
+        "id": note_url(blog, post.pk, generation),
         "type": "Note",
         "attributedTo": actor_url(blog),
         "content": "".join(paragraphs),

@@ -2,12 +2,14 @@
 Undo of a Follow, Update and Delete of an account. Everything else is taken and ignored.
 
 Every activity must be signed (``blog.federation.signatures``) with the key of the actor
-it names: the key is fetched from its server, kept, and fetched again once when a
-signature does not match (the account may have a new key). A Follow is answered with an
-Accept, sent like every activity (``blog.federation.tasks``).
+it names: the key is fetched from its server, kept, and fetched again when a signature
+does not match (the account may have a new key). Undo, Update and Delete are taken even
+while the blog cannot be followed (turned off, hidden): an unfollow is never lost. A
+Follow is answered with an Accept, sent like every activity (``blog.federation.tasks``).
 """
 
 import hashlib
+import logging
 from urllib.parse import urlsplit
 
 from django.db import transaction
@@ -15,11 +17,14 @@ from django.db.models import Q
 
 from blog.core.reader_requests import seconds_until_allowed
 from blog.federation import documents
+from blog.federation.posts import federates
 from blog.federation.remote import RemoteError, fetch_signer, kept_actor, kept_signer
 from blog.federation.signatures import SignatureRefused, signing_key_id, verify
 from blog.federation.tasks import record
 from blog.models import Follower, RemoteActor
 from blog.tenants.hosts import host_and_blog
+
+logger = logging.getLogger(__name__)
 
 KEY_FETCHES = 30
 
@@ -35,9 +40,9 @@ class Refused(Exception):
 def signer(request, body, blog, kept_only=False):
     """The remote actor who signed the request; raises Refused. The key kept is tried
     first; a key not kept (or kept a day), or one that does not match, is fetched from its
-    server, at most ``KEY_FETCHES`` a minute for one network: each fetch is a request to
-    a server the sender names. ``kept_only``: never fetch (a deleted account's key cannot
-    be fetched any more); None when no key is kept."""
+    server with a GET signed by ``blog``, at most ``KEY_FETCHES`` a minute for one
+    network: each fetch is a request to a server the sender names. ``kept_only``: never
+    fetch; None when no key is kept."""
     headers = {name.lower(): value for name, value in request.headers.items()}
     target = request.META.get("RAW_URI") or request.get_full_path()
 
@@ -62,7 +67,10 @@ def signer(request, body, blog, kept_only=False):
     except SignatureRefused as error:
         raise Refused(401, str(error)) from None
     except RemoteError as error:
-        raise Refused(401, f"The signer's key cannot be fetched: {error}") from None
+        # What went wrong stays here: the sender chose the address, and the answer must
+        # not tell them what is listening where.
+        logger.info("Key %s not fetched: %s", key_id[:200], error)
+        raise Refused(401, "The signer's key cannot be fetched.") from None
 
 
 def object_id(value):
@@ -80,7 +88,7 @@ def followed_blog(target):
 def follow(activity, actor, blog):
     """Follow this inbox's blog, or on the shared inbox the one the Follow names."""
     target = followed_blog(object_id(activity.get("object")))
-    if target is None or (blog is not None and target.pk != blog.pk) or not target.fediverse:
+    if target is None or (blog is not None and target.pk != blog.pk) or not federates(target):
         raise Refused(404, "There is no such account here to follow.")
     blog = target
     follow_id = object_id(activity)
@@ -140,18 +148,33 @@ def update(activity, actor, blog):
 HANDLERS = {"Follow": follow, "Undo": undo, "Delete": delete, "Update": update}
 
 
+def blog_named_by(activity):
+    """The blog a Follow, or the Undo of one, is for (or None)."""
+    followed = activity.get("object")
+    if activity.get("type") == "Undo" and isinstance(followed, dict):
+        followed = followed.get("object")
+    elif activity.get("type") != "Follow":
+        return None
+    return followed_blog(object_id(followed))
+
+
 def receive(request, activity, body, blog=None):
     """Take a signed activity posted to ``blog``'s inbox (None: the shared inbox).
-    Raises Refused."""
-    kind = activity.get("type")
-    deleting_itself = kind == "Delete" and object_id(activity.get("object")) == object_id(
-        activity.get("actor")
-    )
-    actor = signer(request, body, blog, kept_only=deleting_itself)
+    Raises Refused.
+
+    A key is fetched with a GET signed by the blog the activity concerns. An activity that
+    concerns no blog (an account's Update or Delete of itself, on the shared inbox) is
+    checked only with a key kept here: a deleted account's key cannot be fetched any more,
+    and an account never seen here concerns nothing kept here."""
+    about = blog or blog_named_by(activity)
+    deleting_itself = activity.get("type") == "Delete" and object_id(
+        activity.get("object")
+    ) == object_id(activity.get("actor"))
+    actor = signer(request, body, about, kept_only=deleting_itself or about is None)
     if actor is None:
-        return  # an account never seen here was deleted: nothing to do
+        return
     if object_id(activity.get("actor")) != actor.uri:
         raise Refused(401, "The activity's actor did not sign it.")
-    handler = HANDLERS.get(kind)
+    handler = HANDLERS.get(activity.get("type"))
     if handler is not None:
         handler(activity, actor, blog)

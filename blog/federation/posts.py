@@ -8,17 +8,19 @@ the periodic ``send_activities``): each activity's key is unique. A post's "gene
 counts the Deletes sent for it, so a post that comes back is created anew.
 
 Nothing is sent for pages, drafts, posts whose date is still to come (the periodic pass
-sends them once it has come), posts staff hid, posts dated more than ``NEWS_WINDOW``
-ago when first published (an import of old posts floods nobody), or blogs that are
-blocked, hidden by staff, behind a password, or whose blogger turned federation off.
+sends them once it has come), posts staff hid or put behind a password, posts dated more
+than ``NEWS_WINDOW`` ago when first published (an import of old posts floods nobody), or
+blogs that are blocked, hidden by staff, behind a password, or whose blogger turned
+federation off.
 """
 
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django_tasks import task
+from wagtail.models import PageViewRestriction
 
 from blog.federation import documents
 from blog.federation.tasks import record, send_deliveries
@@ -46,6 +48,7 @@ def follower_inboxes(blog):
 
 
 def is_shown(post, now):
+    """Do readers see the post as a post, now?"""
     return (
         post is not None
         and post.live
@@ -53,33 +56,57 @@ def is_shown(post, now):
         and not post.hidden_by_staff
         and post.published_date is not None
         and post.published_date <= now
+        and not post.get_view_restrictions().exists()
     )
 
 
+def shown_posts(blog, now):
+    """The blog's posts ``is_shown`` would pass, as a query (the blog itself federates)."""
+    restricted = PageViewRestriction.objects.filter(page_id=OuterRef("pk"))
+    return (
+        PostPage.objects.live()
+        .filter(blog=blog, is_page=False, hidden_by_staff=False, published_date__lte=now)
+        .exclude(Exists(restricted))
+    )
+
+
+def generation(blog, post_id):
+    """How many times the post was deleted for its followers: each time it comes back it
+    is a new note with a new id (Mastodon keeps a deleted id's tombstone for good)."""
+    return Activity.objects.filter(blog=blog, post_id=post_id, kind=DELETE).count()
+
+
 def announce_post(post_id, blog_id):
-    """Send what the post's followers have not had yet (see the module's docstring)."""
-    blog = BlogPage.objects.filter(pk=blog_id).first()
-    if not federates(blog):
-        return None
+    """Send what the post's followers have not had yet (see the module's docstring).
+
+    One announcement of a blog at a time (its row locked on PostgreSQL): one that saw the
+    post unpublished must not send its Delete after another sent the republished post."""
+    with transaction.atomic():
+        blog = BlogPage.objects.select_for_update().filter(pk=blog_id).first()
+        if not federates(blog):
+            return None
+        return announce_locked(blog, post_id)
+
+
+def announce_locked(blog, post_id):
     now = timezone.now()
     post = PostPage.objects.filter(pk=post_id, blog=blog).first()
-    sent = Activity.objects.filter(blog=blog, post_id=post_id)
-    generation = sent.filter(kind=DELETE).count()
-    created = sent.filter(key=f"post:{post_id}:create:{generation}").exists()
-    note_id = documents.note_url(blog, post_id)
+    gen = generation(blog, post_id)
+    created = Activity.objects.filter(key=f"post:{post_id}:create:{gen}").exists()
     if is_shown(post, now):
         if not created and post.published_date < now - NEWS_WINDOW:
             return None
-        note = documents.note(blog, post)
+        note = documents.note(blog, post, gen)
         if created:
-            kind, suffix = UPDATE, f"update-{post.latest_revision_id}"
+            # The revision readers see: a draft saved since is not what was published.
+            kind, suffix = UPDATE, f"update-{post.live_revision_id}"
             note["updated"] = documents.iso(post.last_published_at or now)
         else:
-            kind, suffix = CREATE, f"create-{generation}"
+            kind, suffix = CREATE, f"create-{gen}"
         subject = note
     elif created:
-        kind, suffix = DELETE, f"delete-{generation}"
-        subject = {"id": note_id, "type": "Tombstone"}
+        kind, suffix = DELETE, f"delete-{gen}"
+        subject = {"id": documents.note_url(blog, post_id, gen), "type": "Tombstone"}
     else:
         return None
     document = documents.activity(blog, kind, suffix, subject)
@@ -103,19 +130,27 @@ def post_changed(sender, instance, **kwargs):
 
 
 def send_activities():
-    """The periodic pass: posts whose date has come since they were published, then every
-    delivery due again. Returns how many deliveries failed."""
+    """The periodic pass: scheduled posts (published before their date) whose date has
+    come and whose followers have not had them, then every delivery due again. Returns
+    how many deliveries failed.
+
+    Only scheduled posts: a blog that turns following back on (or is unhidden) sends
+    nothing of what it published meanwhile."""
     now = timezone.now()
-    created = Activity.objects.filter(post_id=OuterRef("pk"), kind=CREATE)
-    due_posts = PostPage.objects.live().filter(
-        is_page=False,
-        published_date__lte=now,
-        published_date__gte=now - NEWS_WINDOW,
-        blog__fediverse=True,
-        blog__followers__isnull=False,
+    latest = Activity.objects.filter(post_id=OuterRef("pk")).order_by("-pk").values("kind")[:1]
+    due_posts = (
+        PostPage.objects.live()
+        .filter(
+            is_page=False,
+            published_date__lte=now,
+            published_date__gte=now - NEWS_WINDOW,
+            published_date__gt=F("last_published_at"),
+            blog__fediverse=True,
+            blog__followers__isnull=False,
+        )
+        .annotate(latest_kind=Subquery(latest))
+        .filter(Q(latest_kind__isnull=True) | Q(latest_kind=DELETE))
     )
-    for post_id, blog_id in (
-        due_posts.filter(~Exists(created)).distinct().values_list("pk", "blog_id")
-    ):
+    for post_id, blog_id in due_posts.distinct().values_list("pk", "blog_id"):
         announce_post(post_id, blog_id)
     return send_deliveries(ActivityDelivery.due())

@@ -11,20 +11,29 @@ not followed (each hop would need the same check), and an answer larger than
 
 import json
 import socket
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from urllib.parse import urldefrag, urlsplit
 
 import requests
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from urllib3.util import parse_url
 
 from blog.core.fediverse import ACTIVITY_JSON, ACTIVITY_TYPES, is_public_address
 from blog.federation import documents
 from blog.federation.signatures import new_key_pair, signed_headers
 from blog.models import ActorKey, RemoteActor
+from blog.models.federation import URL_LENGTH
 
 MAX_DOCUMENT = 1_000_000  # bytes: an actor is a few kB
+CHUNK = 16_384
+DOWN_FOR = 300  # seconds a server that failed a fetch is not asked again
+# Threads that fetch keys for inboxes: at most this many fetches at once in a process, so
+# that slow servers hold threads, never all the web workers.
+FETCHERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="activitypub-fetch")
 REFETCH_AFTER = timedelta(days=1)
 USER_AGENT = "bearcms (ActivityPub)"
 ACCEPT = f'{ACTIVITY_JSON}, application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
@@ -47,26 +56,45 @@ def blog_key(blog):
     return key
 
 
+def origin(url):
+    """The (scheme, host, port) a request to ``url`` goes to; RemoteError if this module
+    does not request it. Only plain addresses: no backslash, space or control character
+    and no user name, which parsers read differently (``https://evil\\@good/`` is
+    ``good`` to one and ``evil`` to the one that connects)."""
+    if "\\" in url or any(ord(c) <= 32 or ord(c) == 127 for c in url) or len(url) > 2000:
+        raise RemoteError("Not an address this server fetches.")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+        connected_to = parse_url(url).host
+    except ValueError:
+        raise RemoteError("Not an address this server fetches.") from None
+    schemes = ("https", "http") if settings.FEDERATION_PRIVATE_NETWORKS else ("https",)
+    if (
+        parts.scheme not in schemes
+        or not parts.hostname
+        or "@" in parts.netloc
+        or (connected_to or "").strip("[]").lower() != parts.hostname
+    ):
+        raise RemoteError("Not an address this server fetches.")
+    return parts.scheme, parts.hostname, port or (443 if parts.scheme == "https" else 80)
+
+
 def checked_url(url):
     """``url`` if a request may go there; raises RemoteError saying why not."""
-    parts = urlsplit(url)
-    schemes = ("https", "http") if settings.FEDERATION_PRIVATE_NETWORKS else ("https",)
-    if parts.scheme not in schemes or not parts.hostname:
-        raise RemoteError(f"Not an address this server fetches: {url[:200]}")
+    _scheme, host, port = origin(url)
     if not settings.FEDERATION_PRIVATE_NETWORKS:
         try:
-            addresses = {
-                info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443)
-            }
-        except (socket.gaierror, UnicodeError) as error:
-            raise RemoteError(f"{parts.hostname} cannot be found: {error}") from None
-        if not all(is_public_address(address) for address in addresses):
-            raise RemoteError(f"{parts.hostname} is not on the public internet.")
+            found = socket.getaddrinfo(host, port)
+        except (socket.gaierror, UnicodeError):
+            raise RemoteError(f"{host} cannot be found.") from None
+        if not all(is_public_address(info[4][0]) for info in found):
+            raise RemoteError(f"{host} is not on the public internet.")
     return url
 
 
-def send(method, url, blog, body=None):
-    """A signed request to another server; its response (any status)."""
+def request_headers(method, url, blog, body=None):
+    """The headers of a request by ``blog`` to ``url``, signed with its key."""
     key = blog_key(blog)
     headers = signed_headers(
         method,
@@ -76,8 +104,12 @@ def send(method, url, blog, body=None):
         body=body,
         content_type=ACTIVITY_JSON if body is not None else None,
     )
-    headers["User-Agent"] = USER_AGENT
-    headers["Accept"] = ACCEPT
+    return {**headers, "User-Agent": USER_AGENT, "Accept": ACCEPT}
+
+
+def send(method, url, blog, body=None):
+    """A signed request to another server; its response (any status)."""
+    headers = request_headers(method, url, blog, body)
     try:
         return requests.request(
             method,
@@ -89,21 +121,30 @@ def send(method, url, blog, body=None):
             stream=True,
         )
     except requests.RequestException as error:
-        raise RemoteError(f"{urlsplit(url).hostname}: {error}") from None
+        raise RemoteError(f"{urlsplit(url).hostname}: {type(error).__name__}") from None
 
 
 def fetch_json(url, blog):
     """The ActivityStreams document at ``url``, fetched signed by ``blog`` (servers in
-    Mastodon's secure mode answer only signed fetches)."""
-    with send("GET", url, blog) as response:
-        if response.status_code != 200:
-            raise RemoteError(f"{url[:200]} answered {response.status_code}.")
-        content_type = response.headers.get("Content-Type", "").split(";")[0].strip()
-        if content_type not in (*ACTIVITY_TYPES, "application/json"):
-            raise RemoteError(f"{url[:200]} is not ActivityStreams JSON ({content_type}).")
-        body = response.raw.read(MAX_DOCUMENT + 1, decode_content=True)
-    if len(body) > MAX_DOCUMENT:
-        raise RemoteError(f"{url[:200]} is too large.")
+    Mastodon's secure mode answer only signed fetches).
+
+    An inbox fetches a key while a web worker waits, so the whole fetch gets
+    ``FEDERATION_TIMEOUT``, however slowly the server trickles its answer: it runs on one
+    of ``FETCHERS`` threads, and the worker stops waiting. A server that failed is not
+    asked again for ``DOWN_FOR``."""
+    host = origin(url)[1]
+    down = f"bearcms:ap:down:{host}"
+    if cache.get(down):
+        raise RemoteError(f"{host} failed a moment ago.")
+    headers = request_headers("GET", url, blog)
+    try:
+        body = FETCHERS.submit(download, url, headers).result(settings.FEDERATION_TIMEOUT)
+    except TimeoutError:
+        cache.set(down, True, DOWN_FOR)
+        raise RemoteError(f"{host} is too slow.") from None
+    except RemoteError:
+        cache.set(down, True, DOWN_FOR)
+        raise
     try:
         document = json.loads(body)
     except ValueError:
@@ -111,6 +152,31 @@ def fetch_json(url, blog):
     if not isinstance(document, dict):
         raise RemoteError(f"{url[:200]} is not a JSON object.")
     return document
+
+
+def download(url, headers):
+    """The body of a GET of an ActivityStreams document (on a ``FETCHERS`` thread)."""
+    try:
+        with requests.get(
+            url,
+            headers=headers,
+            timeout=settings.FEDERATION_TIMEOUT,
+            allow_redirects=False,
+            stream=True,
+        ) as response:
+            if response.status_code != 200:
+                raise RemoteError(f"{url[:200]} answered {response.status_code}.")
+            content_type = response.headers.get("Content-Type", "").split(";")[0].strip()
+            if content_type not in (*ACTIVITY_TYPES, "application/json"):
+                raise RemoteError(f"{url[:200]} is not ActivityStreams JSON.")
+            body = b""
+            for chunk in response.iter_content(CHUNK):
+                body += chunk
+                if len(body) > MAX_DOCUMENT:
+                    raise RemoteError(f"{url[:200]} is too large.")
+            return body
+    except requests.RequestException as error:
+        raise RemoteError(f"{urlsplit(url).hostname}: {type(error).__name__}") from None
 
 
 def text(document, name):
@@ -130,15 +196,22 @@ def kept_signer(key_id, fresh=True):
 def fetch_signer(key_id, blog):
     """Fetch the actor whose key is ``key_id`` from its server and keep it. Raises
     RemoteError."""
+    origin(key_id)
     document = fetch_json(urldefrag(key_id).url, blog)
-    if "inbox" not in document and isinstance(document.get("owner"), str):
-        document = fetch_json(document["owner"], blog)  # the key has a document of its own
+    owner = document.get("owner")
+    if "inbox" not in document and isinstance(owner, str):  # a document of the key alone
+        if origin(owner) != origin(key_id):
+            raise RemoteError("The key and its owner are on different servers.")
+        document = fetch_json(owner, blog)
     return kept_actor(document, key_id)
 
 
 def web_address(url):
     """``url`` if it is an http(s) address (it is shown as a link), else ""."""
-    return url if urlsplit(url).scheme in ("https", "http") else ""
+    try:
+        return url if urlsplit(url).scheme in ("https", "http") else ""
+    except ValueError:
+        return ""
 
 
 def kept_actor(document, key_id):
@@ -150,7 +223,7 @@ def kept_actor(document, key_id):
         raise RemoteError("The actor has no id, inbox or key.")
     if text(key, "id") != key_id or text(key, "owner") not in ("", uri):
         raise RemoteError("The key is not the actor's own.")
-    if urlsplit(uri).hostname != urlsplit(key_id).hostname:
+    if origin(uri) != origin(key_id):  # as Mastodon checks: one server speaks for itself
         raise RemoteError("The key and its actor are on different servers.")
     endpoints = document.get("endpoints") if isinstance(document.get("endpoints"), dict) else {}
     fields = {
@@ -163,9 +236,8 @@ def kept_actor(document, key_id):
         "profile_url": web_address(text(document, "url"))[:500],
         "fetched_at": timezone.now(),
     }
-    if not all(web_address(url) for url in (inbox, uri)) or fields["shared_inbox"] != web_address(
-        fields["shared_inbox"]
-    ):
+    addresses = (uri, key_id, inbox, fields["shared_inbox"])
+    if any(len(url) > URL_LENGTH or web_address(url) != url for url in addresses) or not inbox:
         raise RemoteError("The actor's addresses are not web addresses.")
-    actor, _ = RemoteActor.objects.update_or_create(uri=uri[:500], defaults=fields)
+    actor, _ = RemoteActor.objects.update_or_create(uri=uri, defaults=fields)
     return actor

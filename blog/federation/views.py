@@ -21,9 +21,9 @@ from wagtail import views as wagtail_views
 from blog.core.fediverse import ACTIVITY_JSON, asks_for_activity_json
 from blog.federation import documents
 from blog.federation.inbox import Refused, receive
-from blog.federation.posts import federates, is_shown
+from blog.federation.posts import federates, generation, is_shown, shown_posts
 from blog.federation.remote import blog_key
-from blog.models import Activity, BlogPage, PostPage
+from blog.models import BlogPage, PostPage
 
 MAX_ACTIVITY = 256_000  # bytes: a Mastodon activity is a few kB
 NODEINFO_SECONDS = 3600
@@ -76,35 +76,38 @@ OUTBOX_ITEMS = 20
 
 @require_GET
 def outbox(request):
-    """The blog's latest Creates of posts still shown."""
+    """The blog's latest posts as they are now, each as the Create of its current note."""
     blog = federating_blog(request)
-    shown = PostPage.objects.live().filter(blog=blog, is_page=False, hidden_by_staff=False)
-    creates = Activity.objects.filter(
-        blog=blog, kind="Create", post_id__in=shown.values("pk")
-    ).order_by("-created_at")
-    items = [row.document for row in creates[:OUTBOX_ITEMS]]
-    for item in items:
-        item.pop("@context", None)
+    posts = shown_posts(blog, timezone.now())
+    items = []
+    for post in posts.order_by("-published_date")[:OUTBOX_ITEMS]:
+        gen = generation(blog, post.pk)
+        create = documents.activity(
+            blog, "Create", f"create-{gen}", documents.note(blog, post, gen)
+        )
+        create.pop("@context")
+        items.append(create)
     url = documents.ap_url(blog, "outbox")
-    return activity_json(documents.collection(url, creates.count(), items))
+    return activity_json(documents.collection(url, posts.count(), items))
 
 
 @require_GET
-def note(request, post_id):
+def note(request, post_id, gen=0):
+    """A shown post's note, at the id of its current generation only."""
     blog = federating_blog(request)
     post = PostPage.objects.filter(pk=post_id, blog=blog).first()
-    if not is_shown(post, timezone.now()):
+    if not is_shown(post, timezone.now()) or gen != generation(blog, post_id):
         raise Http404("No such post.")
-    return activity_json({"@context": documents.CONTEXT, **documents.note(blog, post)})
+    document = documents.note(blog, post, gen)
+    return activity_json({"@context": documents.CONTEXT, **document})
 
 
 @csrf_exempt  # signed by a server, not posted by a browser: no cookies are read
 @require_POST
 def inbox(request):
-    """The blog's inbox on its host, or (on the platform host) the shared inbox."""
+    """The blog's inbox on its host, or (on the platform host) the shared inbox. It takes
+    an unfollow even while the blog cannot be followed (``blog.federation.inbox``)."""
     blog = getattr(request, "blog", None)
-    if blog is not None:
-        federating_blog(request)
     if len(request.body) > MAX_ACTIVITY:
         return activity_error(413, "The activity is too large.")
     try:

@@ -25,6 +25,7 @@ class FediverseServer:
         self.private_pem, self.public_pem = KEY_PAIR
         self.shared_inbox = shared_inbox
         self.received = []  # (path, lower-case headers, body) of every POST
+        self.fetched = []  # the path of every GET
         self.status = 202
         self.delay = 0.0
         self.server = None
@@ -76,6 +77,7 @@ class FediverseServer:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
+                owner.fetched.append(self.path)
                 if self.path.split("#")[0] != f"/users/{owner.name}":
                     self.send_error(404)
                     return

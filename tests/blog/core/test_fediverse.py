@@ -40,6 +40,9 @@ def test_only_clients_naming_activitystreams_first_get_json(accept, wanted):
         ("fe80::1%eth0", False),
         ("fd00::1", False),
         ("224.0.0.1", False),
+        ("64:ff9b::a9fe:a9fe", False),  # NAT64 of 169.254.169.254
+        ("2002:7f00:1::", False),  # 6to4 of 127.0.0.1
+        ("::127.0.0.1", False),  # IPv4-compatible
     ],
 )
 def test_a_fetch_reaches_only_the_public_internet(address, public):

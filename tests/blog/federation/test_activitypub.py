@@ -15,7 +15,7 @@ from django.utils import timezone
 from blog.core.retries import MAX_ATTEMPTS
 from blog.federation import documents, inbox
 from blog.federation.posts import send_activities
-from blog.federation.remote import blog_key
+from blog.federation.remote import RemoteError, blog_key, checked_url, kept_actor
 from blog.federation.signatures import new_key_pair, verify
 from blog.models import Activity, ActivityDelivery, Follower, RemoteActor
 from tests.support.clients import host_client
@@ -363,11 +363,39 @@ def call_command_failures():
     return send_activities()
 
 
-def test_keys_and_inboxes_on_the_private_network_are_never_fetched(blog, remote, settings):
+def test_keys_and_inboxes_on_the_private_network_are_never_fetched(blog, remote, settings, caplog):
     settings.FEDERATION_PRIVATE_NETWORKS = False
     answer = post_activity(blog, remote, follow(blog, remote))
+    # The sender chose the address: the answer does not say what is listening there.
     assert answer.status_code == 401
-    assert "public internet" in answer.json()["error"] or "Not an address" in answer.json()["error"]
+    assert answer.json() == {"error": "The signer's key cannot be fetched."}
+    assert remote.fetched == [] and "Not an address" in caplog.text
+    assert not RemoteActor.objects.exists()
+    for url, reason in [
+        ("https://127.0.0.1/users/a", "public internet"),
+        ("https://localhost:8443/users/a", "public internet"),
+        ("https://[::1]/users/a", "public internet"),
+        ("https://169.254.169.254/latest/meta-data", "public internet"),
+        ("https://evil.example\\@mastodon.social/users/a", "Not an address"),
+        ("https://10.0.0.5:8443\\@example.com/", "Not an address"),
+        ("https://user@mastodon.social/users/a", "Not an address"),
+        ("https://mastodon.social:99999/users/a", "Not an address"),
+        ("https://[::1/users/a", "Not an address"),
+        ("https://mastodon.social/users/a b", "Not an address"),
+        ("ftp://mastodon.social/users/a", "Not an address"),
+    ]:
+        with pytest.raises(RemoteError, match=reason):
+            checked_url(url)
+
+
+def test_an_account_speaks_only_for_its_own_server(blog, remote):
+    """A key's document that claims an actor on another server (to overwrite that account,
+    its key and its inbox) is refused, as Mastodon refuses it."""
+    victim = "http://127.0.0.2:1/users/alice"
+    document = remote.actor()
+    document.update(id=victim, publicKey={**document["publicKey"], "owner": victim})
+    with pytest.raises(RemoteError, match="different servers"):
+        kept_actor(document, remote.key_id)
     assert not RemoteActor.objects.exists()
 
 
@@ -476,3 +504,85 @@ def test_followers_servers_hear_of_a_new_blog_title(
         update["object"]["id"] == documents.actor_url(blog) and "@context" not in update["object"]
     )
     assert [a["type"] for a in followed.activities()] == ["Update"]
+
+
+def test_a_follow_on_the_shared_inbox_follows_the_blog_it_names(
+    blog, remote, platform_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = post_activity(blog, remote, follow(blog, remote), client=platform_client)
+    assert answer.status_code == 202, answer.content
+    assert Follower.objects.filter(blog=blog, actor__uri=remote.actor_url).exists()
+    assert [a["type"] for a in remote.activities()] == ["Accept"]
+
+
+@pytest.mark.parametrize("inbox", ["the blog's", "the shared"])
+def test_a_hidden_blog_gains_no_followers_but_loses_them(
+    blog, remote, followed, platform_client, inbox
+):
+    blog.hidden = True
+    blog.save(update_fields=["hidden"])
+    client = host_client(blog) if inbox == "the blog's" else platform_client
+    again = follow(blog, followed, 9)
+    assert post_activity(blog, followed, again, client=client).status_code == 404
+    # An unfollow is never lost, even while the blog cannot be followed.
+    undo = {
+        "id": f"{followed.actor_url}#undo",
+        "type": "Undo",
+        "actor": followed.actor_url,
+        "object": follow(blog, followed),
+    }
+    assert post_activity(blog, followed, undo, client=client).status_code == 202
+    assert not Follower.objects.filter(actor__uri=followed.actor_url).exists()
+
+
+def test_a_post_moved_to_a_later_date_comes_back_as_a_new_note_then(
+    blog, remote, followed, make_post, django_capture_on_commit_callbacks
+):
+    post = publish(make_post, blog, django_capture_on_commit_callbacks, title="Soon")
+    with django_capture_on_commit_callbacks(execute=True):
+        post.published_date = timezone.now() + timedelta(hours=1)
+        post.save_revision(user=blog.owner).publish()
+    client = host_client(blog)
+    assert client.get(f"/ap/posts/{post.pk}").status_code == 404
+    assert client.get("/ap/outbox").json()["orderedItems"] == []
+    type(post).objects.filter(pk=post.pk).update(published_date=timezone.now())
+    call_command("send_activities")
+    create, delete, again = remote.activities()
+    assert [create["type"], delete["type"], again["type"]] == ["Create", "Delete", "Create"]
+    # Mastodon keeps a deleted note's id as a tombstone: the post comes back under a new one.
+    assert delete["object"]["id"] == create["object"]["id"] != again["object"]["id"]
+    assert (
+        client.get(again["object"]["id"].removeprefix("http://bears.localhost:8000")).status_code
+        == 200
+    )
+    assert client.get(f"/ap/posts/{post.pk}").status_code == 404
+    call_command("send_activities")
+    assert len(remote.activities()) == 3
+
+
+def test_an_update_sends_the_published_revision_not_a_draft_saved_since(
+    blog, remote, followed, make_post, django_capture_on_commit_callbacks
+):
+    post = publish(make_post, blog, django_capture_on_commit_callbacks, title="One")
+    with django_capture_on_commit_callbacks(execute=True):
+        post.title = "Two"
+        post.save_revision(user=blog.owner).publish()
+        post.title = "Three"  # autosave lands before the worker runs
+        draft = post.save_revision(user=blog.owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.publish()
+    updates = [a["object"]["content"] for a in remote.activities("Update")]
+    assert len(updates) == 2 and "Two" in updates[0] and "Three" in updates[1]
+
+
+def test_turning_following_back_on_sends_nothing_published_meanwhile(
+    blog, remote, followed, make_post, django_capture_on_commit_callbacks
+):
+    blog.fediverse = False
+    blog.save_revision().publish()
+    publish(make_post, blog, django_capture_on_commit_callbacks, title="Quiet")
+    blog.fediverse = True
+    blog.save_revision().publish()
+    call_command("send_activities")
+    assert remote.activities("Create") == []
