@@ -43,6 +43,10 @@ class RemoteError(Exception):
     """Another server could not be reached, refused, or sent what cannot be used."""
 
 
+class AddressRefused(RemoteError):
+    """An address this server never sends a request to (it would not be another time)."""
+
+
 def blog_key(blog):
     """The blog's key pair, made the first time it is needed."""
     key = ActorKey.objects.filter(blog=blog).first()
@@ -62,13 +66,13 @@ def origin(url):
     and no user name, which parsers read differently (``https://evil\\@good/`` is
     ``good`` to one and ``evil`` to the one that connects)."""
     if "\\" in url or any(ord(c) <= 32 or ord(c) == 127 for c in url) or len(url) > 2000:
-        raise RemoteError("Not an address this server fetches.")
+        raise AddressRefused("Not an address this server fetches.")
     try:
         parts = urlsplit(url)
         port = parts.port
         connected_to = parse_url(url).host
     except ValueError:
-        raise RemoteError("Not an address this server fetches.") from None
+        raise AddressRefused("Not an address this server fetches.") from None
     schemes = ("https", "http") if settings.FEDERATION_PRIVATE_NETWORKS else ("https",)
     if (
         parts.scheme not in schemes
@@ -76,7 +80,7 @@ def origin(url):
         or "@" in parts.netloc
         or (connected_to or "").strip("[]").lower() != parts.hostname
     ):
-        raise RemoteError("Not an address this server fetches.")
+        raise AddressRefused("Not an address this server fetches.")
     return parts.scheme, parts.hostname, port or (443 if parts.scheme == "https" else 80)
 
 
@@ -89,7 +93,7 @@ def checked_url(url):
         except (socket.gaierror, UnicodeError):
             raise RemoteError(f"{host} cannot be found.") from None
         if not all(is_public_address(info[4][0]) for info in found):
-            raise RemoteError(f"{host} is not on the public internet.")
+            raise AddressRefused(f"{host} is not on the public internet.")
     return url
 
 

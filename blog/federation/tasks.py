@@ -11,7 +11,8 @@ delivery, signed with the blog's key, as every outbox row is sent
   it again after the backoff of ``blog.core.retries``, by a deferred task where the
   backend can run one later and by ``manage.py send_activities`` in any case; after
   ``MAX_ATTEMPTS`` it is given up;
-- any other 4xx means the server will not take it: given up at once.
+- any other 4xx means the server will not take it, and an inbox at an address this
+  server never requests (``blog.federation.remote``) is never tried: given up at once.
 
 Publishing never waits for any of this: the task is enqueued after the commit, and the
 worker sends it (inline only in development and tests).
@@ -26,7 +27,7 @@ from django.db.models import Min
 from django_tasks import task
 
 from blog.core.retries import MAX_ATTEMPTS, can_defer
-from blog.federation.remote import RemoteError, send
+from blog.federation.remote import AddressRefused, RemoteError, send
 from blog.models import Activity, ActivityDelivery
 
 logger = logging.getLogger(__name__)
@@ -81,6 +82,9 @@ def send_deliveries(deliveries):
             body = json.dumps(activity.document).encode()
             with send("POST", delivery.inbox, activity.blog, body=body) as response:
                 status = response.status_code
+        except AddressRefused as error:
+            ActivityDelivery.record_failure(delivery.pk, error, give_up=True)
+            continue
         except RemoteError as error:
             ActivityDelivery.record_failure(delivery.pk, error)
             failed += 1

@@ -586,3 +586,14 @@ def test_turning_following_back_on_sends_nothing_published_meanwhile(
     blog.save_revision().publish()
     call_command("send_activities")
     assert remote.activities("Create") == []
+
+
+def test_an_inbox_on_the_private_network_is_given_up_at_once(
+    blog, remote, followed, make_post, settings, django_capture_on_commit_callbacks
+):
+    settings.FEDERATION_PRIVATE_NETWORKS = False  # the followers' inboxes are on 127.0.0.1
+    post = publish(make_post, blog, django_capture_on_commit_callbacks, title="Not there")
+    deliveries = ActivityDelivery.objects.filter(activity__post_id=post.pk)
+    assert deliveries.count() == 2
+    assert all(d.attempts == MAX_ATTEMPTS and "Not an address" in d.last_error for d in deliveries)
+    assert remote.received == followed.received == []
