@@ -18,7 +18,7 @@ from django.db.models import Q
 from blog.core.reader_requests import seconds_until_allowed
 from blog.federation import documents
 from blog.federation.posts import federates
-from blog.federation.remote import RemoteError, fetch_signer, kept_actor, kept_signer
+from blog.federation.remote import Busy, RemoteError, fetch_signer, kept_actor, kept_signer
 from blog.federation.signatures import SignatureRefused, signing_key_id, verify
 from blog.federation.tasks import record
 from blog.models import Follower, RemoteActor
@@ -39,7 +39,7 @@ class Refused(Exception):
 
 def signer(request, body, blog, kept_only=False):
     """The remote actor who signed the request; raises Refused. The key kept is tried
-    first; a key not kept (or kept a day), or one that does not match, is fetched from its
+    first, however old; a key not kept, or one that does not match, is fetched from its
     server with a GET signed by ``blog``, at most ``KEY_FETCHES`` a minute for one
     network: each fetch is a request to a server the sender names. ``kept_only``: never
     fetch; None when no key is kept."""
@@ -52,7 +52,7 @@ def signer(request, body, blog, kept_only=False):
 
     try:
         key_id = signing_key_id(headers)
-        kept = kept_signer(key_id, fresh=not kept_only)
+        kept = kept_signer(key_id)
         if kept_only and kept is None:
             return None
         if kept is not None:
@@ -66,6 +66,8 @@ def signer(request, body, blog, kept_only=False):
         return check(fetch_signer(key_id, blog))
     except SignatureRefused as error:
         raise Refused(401, str(error)) from None
+    except Busy as error:
+        raise Refused(503, str(error)) from None
     except RemoteError as error:
         # What went wrong stays here: the sender chose the address, and the answer must
         # not tell them what is listening where.

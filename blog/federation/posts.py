@@ -77,13 +77,16 @@ def generation(blog, post_id):
 
 
 def announce_post(post_id, blog_id):
-    """Send what the post's followers have not had yet (see the module's docstring).
+    """Send what the post's followers have not had yet (see the module's docstring). A
+    post withdrawn is withdrawn from its followers too, even while the blog cannot be
+    followed (a blogger who turned following off, or whose blog staff hid, still takes a
+    post back); a blocked blog sends nothing.
 
     One announcement of a blog at a time (its row locked on PostgreSQL): one that saw the
     post unpublished must not send its Delete after another sent the republished post."""
     with transaction.atomic():
         blog = BlogPage.objects.select_for_update().filter(pk=blog_id).first()
-        if not federates(blog):
+        if blog is None or blog.blocked:
             return None
         return announce_locked(blog, post_id)
 
@@ -93,7 +96,10 @@ def announce_locked(blog, post_id):
     post = PostPage.objects.filter(pk=post_id, blog=blog).first()
     gen = generation(blog, post_id)
     created = Activity.objects.filter(key=f"post:{post_id}:create:{gen}").exists()
-    if is_shown(post, now):
+    shown = is_shown(post, now)
+    if shown and not federates(blog):
+        return None  # nothing new goes out; what went out stays until it is taken back
+    if shown:
         if not created and post.published_date < now - NEWS_WINDOW:
             return None
         note = documents.note(blog, post, gen)

@@ -11,8 +11,8 @@ not followed (each hop would need the same check), and an answer larger than
 
 import json
 import socket
-from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+import threading
+import time
 from urllib.parse import urldefrag, urlsplit
 
 import requests
@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from urllib3.exceptions import HTTPError as TransportError
 from urllib3.util import parse_url
 
 from blog.core.fediverse import ACTIVITY_JSON, ACTIVITY_TYPES, is_public_address
@@ -31,16 +32,24 @@ from blog.models.federation import URL_LENGTH
 MAX_DOCUMENT = 1_000_000  # bytes: an actor is a few kB
 CHUNK = 16_384
 DOWN_FOR = 300  # seconds a server that failed a fetch is not asked again
-# Threads that fetch keys for inboxes: at most this many fetches at once in a process, so
-# that slow servers hold threads, never all the web workers.
-FETCHERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="activitypub-fetch")
-REFETCH_AFTER = timedelta(days=1)
+# Key fetches for inboxes at once in a process: slow servers hold these, never the web
+# workers, and never more than this many threads.
+FETCH_THREADS = 4
+FETCH_SLOTS = threading.BoundedSemaphore(FETCH_THREADS)
 USER_AGENT = "bearcms (ActivityPub)"
 ACCEPT = f'{ACTIVITY_JSON}, application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
 
 
 class RemoteError(Exception):
     """Another server could not be reached, refused, or sent what cannot be used."""
+
+
+class ServerDown(RemoteError):
+    """The server could not be reached, was too slow, or failed (5xx)."""
+
+
+class Busy(RemoteError):
+    """This process is fetching as many keys as it may at once."""
 
 
 class AddressRefused(RemoteError):
@@ -99,10 +108,11 @@ def checked_url(url):
 
 def request_headers(method, url, blog, body=None):
     """The headers of a request by ``blog`` to ``url``, signed with its key."""
+    origin(url)
     key = blog_key(blog)
     headers = signed_headers(
         method,
-        checked_url(url),
+        url,
         key.private_pem,
         documents.key_id(blog),
         body=body,
@@ -117,7 +127,7 @@ def send(method, url, blog, body=None):
     try:
         return requests.request(
             method,
-            url,
+            checked_url(url),
             data=body,
             headers=headers,
             timeout=settings.FEDERATION_TIMEOUT,
@@ -132,55 +142,77 @@ def fetch_json(url, blog):
     """The ActivityStreams document at ``url``, fetched signed by ``blog`` (servers in
     Mastodon's secure mode answer only signed fetches).
 
-    An inbox fetches a key while a web worker waits, so the whole fetch gets
-    ``FEDERATION_TIMEOUT``, however slowly the server trickles its answer: it runs on one
-    of ``FETCHERS`` threads, and the worker stops waiting. A server that failed is not
-    asked again for ``DOWN_FOR``."""
+    An inbox fetches a key while a web worker waits, and the sender chose the server, so
+    the worker waits ``FEDERATION_TIMEOUT`` at most: the fetch runs on a thread of its
+    own, one of at most ``FETCH_THREADS`` in the process (none free: ``Busy``, at once),
+    which gives up by itself soon after. A server that could not be reached, timed out
+    or failed (5xx) is not asked again for ``DOWN_FOR``; one that answered, even 404, is
+    (a forged key id must not cut a whole server off)."""
     host = origin(url)[1]
     down = f"bearcms:ap:down:{host}"
     if cache.get(down):
         raise RemoteError(f"{host} failed a moment ago.")
     headers = request_headers("GET", url, blog)
-    try:
-        body = FETCHERS.submit(download, url, headers).result(settings.FEDERATION_TIMEOUT)
-    except TimeoutError:
+    if not FETCH_SLOTS.acquire(blocking=False):
+        raise Busy("Too many keys are being fetched; try again in a minute.")
+    outcome = {}
+    finished = threading.Event()
+
+    def run():
+        try:
+            outcome["body"] = download(url, headers, time.monotonic() + settings.FEDERATION_TIMEOUT)
+        except RemoteError as error:
+            outcome["error"] = error
+        finally:
+            FETCH_SLOTS.release()
+            finished.set()
+
+    threading.Thread(target=run, name="activitypub-fetch", daemon=True).start()
+    if not finished.wait(settings.FEDERATION_TIMEOUT):
+        outcome["error"] = ServerDown(f"{host} is too slow.")
+    if isinstance(outcome.get("error"), ServerDown):
         cache.set(down, True, DOWN_FOR)
-        raise RemoteError(f"{host} is too slow.") from None
-    except RemoteError:
-        cache.set(down, True, DOWN_FOR)
-        raise
+    if "error" in outcome:
+        raise outcome["error"]
     try:
-        document = json.loads(body)
-    except ValueError:
+        document = json.loads(outcome["body"])
+    except (ValueError, RecursionError):
         raise RemoteError(f"{url[:200]} is not JSON.") from None
     if not isinstance(document, dict):
         raise RemoteError(f"{url[:200]} is not a JSON object.")
     return document
 
 
-def download(url, headers):
-    """The body of a GET of an ActivityStreams document (on a ``FETCHERS`` thread)."""
+def download(url, headers, deadline):
+    """The body of a GET of an ActivityStreams document, read until ``deadline`` at most
+    (on a thread of ``fetch_json``'s). Raises ``ServerDown`` when the server could not be
+    reached, was too slow or failed, RemoteError for any other answer that is no
+    document."""
     try:
         with requests.get(
-            url,
+            checked_url(url),
             headers=headers,
             timeout=settings.FEDERATION_TIMEOUT,
             allow_redirects=False,
             stream=True,
         ) as response:
+            if response.status_code >= 500:
+                raise ServerDown(f"{url[:200]} answered {response.status_code}.")
             if response.status_code != 200:
                 raise RemoteError(f"{url[:200]} answered {response.status_code}.")
             content_type = response.headers.get("Content-Type", "").split(";")[0].strip()
             if content_type not in (*ACTIVITY_TYPES, "application/json"):
                 raise RemoteError(f"{url[:200]} is not ActivityStreams JSON.")
             body = b""
-            for chunk in response.iter_content(CHUNK):
+            while chunk := response.raw.read1(CHUNK):  # what has come, not a full chunk
                 body += chunk
                 if len(body) > MAX_DOCUMENT:
                     raise RemoteError(f"{url[:200]} is too large.")
+                if time.monotonic() > deadline:
+                    raise ServerDown(f"{url[:200]} is too slow.")
             return body
-    except requests.RequestException as error:
-        raise RemoteError(f"{urlsplit(url).hostname}: {type(error).__name__}") from None
+    except (requests.RequestException, TransportError) as error:
+        raise ServerDown(f"{urlsplit(url).hostname}: {type(error).__name__}") from None
 
 
 def text(document, name):
@@ -188,13 +220,11 @@ def text(document, name):
     return value if isinstance(value, str) else ""
 
 
-def kept_signer(key_id, fresh=True):
-    """The remote actor kept with the key ``key_id`` (``fresh``: fetched within
-    ``REFETCH_AFTER``), or None."""
-    kept = RemoteActor.objects.filter(key_id=key_id).first()
-    if kept and fresh and kept.fetched_at <= timezone.now() - REFETCH_AFTER:
-        return None
-    return kept
+def kept_signer(key_id):
+    """The remote actor kept with the key ``key_id``, or None. However old: a key that no
+    longer matches is fetched again (``blog.federation.inbox``), and accounts send an
+    Update when their profile changes."""
+    return RemoteActor.objects.filter(key_id=key_id).first()
 
 
 def fetch_signer(key_id, blog):

@@ -92,13 +92,14 @@ def outbox(request):
 
 
 @require_GET
-def note(request, post_id, gen=0):
-    """A shown post's note, at the id of its current generation only."""
+def note(request, post_id, gen=None):
+    """A shown post's note, at the id of its current generation only (the first has no
+    number: ``/ap/posts/12``, then ``/ap/posts/12/1``)."""
     blog = federating_blog(request)
     post = PostPage.objects.filter(pk=post_id, blog=blog).first()
-    if not is_shown(post, timezone.now()) or gen != generation(blog, post_id):
+    if gen == 0 or not is_shown(post, timezone.now()) or (gen or 0) != generation(blog, post_id):
         raise Http404("No such post.")
-    document = documents.note(blog, post, gen)
+    document = documents.note(blog, post, gen or 0)
     return activity_json({"@context": documents.CONTEXT, **document})
 
 
@@ -112,14 +113,17 @@ def inbox(request):
         return activity_error(413, "The activity is too large.")
     try:
         activity = json.loads(request.body)
-    except ValueError:
+    except (ValueError, RecursionError):  # nested past Python's limit: no activity either
         return activity_error(400, "The body is not JSON.")
     if not isinstance(activity, dict):
         return activity_error(400, "The body is not an activity.")
     try:
         receive(request, activity, request.body, blog)
     except Refused as refused:
-        return activity_error(refused.status, str(refused))
+        response = activity_error(refused.status, str(refused))
+        if refused.status in (429, 503):
+            response["Retry-After"] = "60"
+        return response
     return HttpResponse(status=202)
 
 

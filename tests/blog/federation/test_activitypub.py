@@ -6,14 +6,17 @@ bovine, written by others, is in ``test_bovine.py``.
 """
 
 import json
+import threading
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
 from blog.core.retries import MAX_ATTEMPTS
 from blog.federation import documents, inbox
+from blog.federation import remote as remote_module
 from blog.federation.posts import send_activities
 from blog.federation.remote import RemoteError, blog_key, checked_url, kept_actor
 from blog.federation.signatures import new_key_pair, verify
@@ -597,3 +600,57 @@ def test_an_inbox_on_the_private_network_is_given_up_at_once(
     assert deliveries.count() == 2
     assert all(d.attempts == MAX_ATTEMPTS and "Not an address" in d.last_error for d in deliveries)
     assert remote.received == followed.received == []
+
+
+def test_a_post_taken_back_while_following_is_off_is_taken_back_from_followers(
+    blog, remote, followed, make_post, django_capture_on_commit_callbacks
+):
+    kept = publish(make_post, blog, django_capture_on_commit_callbacks, title="Kept")
+    gone = publish(make_post, blog, django_capture_on_commit_callbacks, title="Regretted")
+    blog.fediverse = False
+    blog.save_revision().publish()
+    with django_capture_on_commit_callbacks(execute=True):
+        kept.title = "Kept, edited"
+        kept.save_revision(user=blog.owner).publish()
+        gone.unpublish()
+    assert [a["type"] for a in remote.activities() if a["type"] != "Update"] == [
+        "Create",
+        "Create",
+        "Delete",
+    ]
+    assert remote.activities("Delete")[0]["object"]["id"].endswith(f"/ap/posts/{gone.pk}")
+
+
+def test_what_cannot_be_read_as_an_activity_is_a_400(blog):
+    client = host_client(blog)
+    for body in (b"[" * 100_000, b"not json", b"[1, 2]"):
+        answer = client.post("/ap/inbox", body, content_type=ACTIVITY_JSON)
+        assert answer.status_code == 400, body[:10]
+
+
+def test_a_forged_key_id_does_not_cut_its_server_off(
+    blog, remote, platform_client, django_capture_on_commit_callbacks
+):
+    """A key id naming no key there (a 404) is refused; the server's real accounts still
+    follow."""
+    forged = post_activity(
+        blog, remote, follow(blog, remote), key_id=f"{remote.url}/users/nobody#main-key"
+    )
+    assert forged.status_code == 401
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_activity(blog, remote, follow(blog, remote)).status_code == 202
+
+
+def test_a_server_down_is_not_asked_again_for_a_while_and_busy_fetchers_say_so(
+    blog, remote, monkeypatch
+):
+    remote.stop()
+    assert post_activity(blog, remote, follow(blog, remote)).status_code == 401
+    remote.start()
+    assert post_activity(blog, remote, follow(blog, remote)).status_code == 401  # resting
+    assert remote.fetched == []
+    cache.clear()
+    monkeypatch.setattr(remote_module, "FETCH_SLOTS", threading.BoundedSemaphore(1))
+    remote_module.FETCH_SLOTS.acquire()  # another request's fetch, under way
+    busy = post_activity(blog, remote, follow(blog, remote))
+    assert busy.status_code == 503 and busy["Retry-After"] == "60"
