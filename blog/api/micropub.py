@@ -250,6 +250,23 @@ def refused_upload(refused):
     return api_error(refused.status, "invalid_request", str(refused))
 
 
+def created_with_photos(request, token, properties):
+    """``created``, with the photos sent as files kept with the post, or not at all: a
+    post refused takes its photos with it, rows and files (deleting an image deletes its
+    files once the deletion commits; a rolled-back row would leave them in storage)."""
+    saved = []
+    try:
+        for upload in request.FILES.getlist("photo") + request.FILES.getlist("photo[]"):
+            image, answer = store_upload(request, token.blog, upload)
+            saved.append(image)
+            properties.setdefault("photo", []).append(blog_url(token.blog, answer["filePath"]))
+        return created(token, properties)
+    except Exception:
+        for image in saved:
+            image.delete()
+        raise
+
+
 @allowed_methods("GET", "HEAD", "POST")
 @token_required
 def micropub(request, token):
@@ -279,12 +296,7 @@ def micropub(request, token):
             raise BadInput(
                 f"Unknown action {action!r}: this endpoint creates, updates and deletes."
             )
-        # Photos sent as files are kept with the post, or not at all.
-        with transaction.atomic():
-            for upload in request.FILES.getlist("photo") + request.FILES.getlist("photo[]"):
-                stored = store_upload(request, token.blog, upload)["filePath"]
-                properties.setdefault("photo", []).append(blog_url(token.blog, stored))
-            return created(token, properties)
+        return created_with_photos(request, token, properties)
     except BadInput as error:
         return bad_input(error)
     except UploadRefused as refused:
@@ -300,7 +312,8 @@ def media(request, token):
     if upload is None:
         return api_error(400, "invalid_request", "Send the file as multipart/form-data, in “file”.")
     try:
-        url = blog_url(token.blog, store_upload(request, token.blog, upload)["filePath"])
+        _saved, answer = store_upload(request, token.blog, upload)
+        url = blog_url(token.blog, answer["filePath"])
     except UploadRefused as refused:
         return refused_upload(refused)
     response = JsonResponse({"url": url}, status=201)

@@ -120,8 +120,8 @@ class UploadRefused(Exception):
 
 def store_upload(request, blog, upload):
     """Keep ``upload`` in ``blog``'s collection as an image or a document, for
-    ``request.user``; the answer (its address, and for a document the Markdown that
-    shows it), or ``UploadRefused``. The editor and the Micropub media endpoint
+    ``request.user``: the saved image or document, and the answer (its address, and for a
+    document the Markdown that shows it); or ``UploadRefused``. The editor and Micropub
     (``blog.api.micropub``) both upload through here."""
     type_ = file_type(upload.name)
     if type_ is not None and type_.kind in POST_KINDS:
@@ -148,7 +148,8 @@ def store_upload(request, blog, upload):
     try:
         # One unit: a file whose rendition could not be stored is not kept either.
         with transaction.atomic():
-            return answer(form.save(), blog)
+            saved = form.save()
+            return saved, answer(saved, blog)
     except STORAGE_ERRORS as exc:  # the bucket is unreachable: say so
         log_storage_error(request, exc)
         raise UploadRefused(STORAGE_MESSAGE, 503) from exc
@@ -161,7 +162,7 @@ def upload_from_editor(request, page_id):
     if upload is None:
         return error("Choose an image to upload.", 400)
     try:
-        data = store_upload(request, blog_of(page), upload)
+        _saved, data = store_upload(request, blog_of(page), upload)
     except UploadRefused as refused:
         return error(str(refused), refused.status)
     return JsonResponse({"data": data})

@@ -3,6 +3,7 @@ sections 3.3 to 3.7 and the query and media sections), sent to a blog's ``/micro
 
 import io
 import json
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -330,14 +331,19 @@ def test_deleting_a_property_empties_it_and_a_new_slug_answers_201(hundred):
     assert host_client(blog).get("/moved/").status_code == 404
 
 
-def test_a_failed_create_keeps_no_uploaded_photo(micropub):
+def test_a_failed_create_keeps_no_uploaded_photo(
+    micropub, settings, django_capture_on_commit_callbacks
+):
+    """Neither its row nor its files: a rolled-back row would leave the files in storage."""
     blog, _token, client = micropub
-    response = client.post(
-        "/micropub", {"h": "entry", "content": "x", "mp-slug": "blog", "photo": png("a.png")}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/micropub", {"h": "entry", "content": "x", "mp-slug": "blog", "photo": png("a.png")}
+        )
     assert response.status_code == 400
     assert not get_image_model().objects.exists()
     assert not PostPage.objects.filter(blog=blog).exists()
+    assert [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()] == []
 
 
 def test_a_method_micropub_does_not_take_is_a_json_405(micropub):
