@@ -8,6 +8,7 @@ does. Removals are logged in the blog's history. Turning federation on or off is
 setting of the blog (Settings, "Followable from Mastodon").
 """
 
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -23,6 +24,7 @@ from blog.federation.inbox import answer
 from blog.federation.posts import federates
 
 REMOVED = "bearcms.follower_removed"
+PER_PAGE = 100
 
 
 class FollowersView(WagtailAdminTemplateMixin, TemplateView):
@@ -38,13 +40,15 @@ class FollowersView(WagtailAdminTemplateMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        followers = self.blog.followers.select_related("actor")
+        paginator = Paginator(self.blog.followers.select_related("actor"), PER_PAGE)
+        page = paginator.get_page(self.request.GET.get("p"))
         return super().get_context_data(
             blog=self.blog,
             handle=documents.handle(self.blog),
             federates=federates(self.blog),
-            followers=followers,
-            count=followers.count(),
+            followers=page,
+            elided_page_range=paginator.get_elided_page_range(page.number),
+            count=paginator.count,
             settings_url=reverse("bearcms_blog_settings"),
             **kwargs,
         )

@@ -17,7 +17,7 @@ federation off.
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django_tasks import task
 from wagtail.models import PageViewRestriction
@@ -70,10 +70,16 @@ def shown_posts(blog, now):
     )
 
 
+def generations(blog, post_ids):
+    """How many times each post was deleted for its followers, by post id (absent: never):
+    each time it comes back it is a new note with a new id (Mastodon keeps a deleted id's
+    tombstone for good). One query for any number of posts."""
+    deletes = Activity.objects.filter(blog=blog, post_id__in=post_ids, kind=DELETE)
+    return dict(deletes.values("post_id").annotate(n=Count("pk")).values_list("post_id", "n"))
+
+
 def generation(blog, post_id):
-    """How many times the post was deleted for its followers: each time it comes back it
-    is a new note with a new id (Mastodon keeps a deleted id's tombstone for good)."""
-    return Activity.objects.filter(blog=blog, post_id=post_id, kind=DELETE).count()
+    return generations(blog, [post_id]).get(post_id, 0)
 
 
 def announce_post(post_id, blog_id):

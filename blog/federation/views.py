@@ -21,7 +21,7 @@ from wagtail import views as wagtail_views
 from blog.core.fediverse import ACTIVITY_JSON, asks_for_activity_json
 from blog.federation import documents
 from blog.federation.inbox import Refused, receive
-from blog.federation.posts import federates, generation, is_shown, shown_posts
+from blog.federation.posts import federates, generation, generations, is_shown, shown_posts
 from blog.federation.remote import blog_key
 from blog.models import BlogPage, PostPage
 
@@ -79,9 +79,11 @@ def outbox(request):
     """The blog's latest posts as they are now, each as the Create of its current note."""
     blog = federating_blog(request)
     posts = shown_posts(blog, timezone.now())
+    latest = list(posts.order_by("-published_date")[:OUTBOX_ITEMS])
+    gens = generations(blog, [post.pk for post in latest])
     items = []
-    for post in posts.order_by("-published_date")[:OUTBOX_ITEMS]:
-        gen = generation(blog, post.pk)
+    for post in latest:
+        gen = gens.get(post.pk, 0)
         create = documents.activity(
             blog, "Create", f"create-{gen}", documents.note(blog, post, gen)
         )

@@ -12,6 +12,8 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from blog.core.retries import MAX_ATTEMPTS
@@ -439,7 +441,8 @@ def test_outbox_and_followers_say_what_was_sent_and_how_many_follow(
     with django_capture_on_commit_callbacks(execute=True):
         gone.unpublish()
     client = host_client(blog)
-    outbox = client.get("/ap/outbox").json()
+    with CaptureQueriesContext(connection) as one_post:
+        outbox = client.get("/ap/outbox").json()
     assert outbox["type"] == "OrderedCollection" and outbox["totalItems"] == 1
     assert [item["object"]["url"] for item in outbox["orderedItems"]] == [
         f"http://bears.localhost:8000/{shown.slug}/"
@@ -447,6 +450,11 @@ def test_outbox_and_followers_say_what_was_sent_and_how_many_follow(
     followers = client.get("/ap/followers").json()
     assert followers["totalItems"] == 3 and "orderedItems" not in followers
     assert client.get(f"/ap/posts/{gone.pk}").status_code == 404
+    for title in ("More", "And more"):
+        publish(make_post, blog, django_capture_on_commit_callbacks, title=title)
+    with CaptureQueriesContext(connection) as three_posts:
+        assert client.get("/ap/outbox").json()["totalItems"] == 3
+    assert len(three_posts) == len(one_post)  # no query per post
 
 
 def test_an_account_that_changes_its_profile_is_kept_as_it_now_is(

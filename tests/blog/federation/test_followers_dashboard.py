@@ -5,9 +5,10 @@ show or go."""
 import json
 
 import pytest
+from django.utils import timezone
 
 from blog.federation.remote import kept_actor
-from blog.models import Follower
+from blog.models import Follower, RemoteActor
 from tests.support.clients import host_client
 from tests.support.fediverse import FediverseServer
 
@@ -74,3 +75,27 @@ def test_turning_following_off_in_settings_takes_the_account_away(make_blogger, 
     assert webfinger.status_code == 404
     assert "turned off" in client.get("/dashboard/followers/").content.decode()
     assert json.loads(host_client(blog).get("/.well-known/nodeinfo").content)["links"]
+
+
+def test_many_followers_are_listed_a_hundred_to_a_page(make_blogger, login):
+    blog = make_blogger("popular")
+    actors = RemoteActor.objects.bulk_create(
+        RemoteActor(
+            uri=f"https://fans.example/users/f{n:03}",
+            key_id=f"https://fans.example/users/f{n:03}#main-key",
+            public_pem="",
+            inbox=f"https://fans.example/users/f{n:03}/inbox",
+            handle=f"f{n:03}@fans.example",
+            fetched_at=timezone.now(),
+        )
+        for n in range(101)
+    )
+    Follower.objects.bulk_create(
+        Follower(blog=blog, actor=actor, follow_id=f"{actor.uri}/follows/1") for actor in actors
+    )
+    client = login(blog.owner)
+    first = client.get("/dashboard/followers/").content.decode()
+    second = client.get("/dashboard/followers/?p=2").content.decode()
+    assert "101 followers" in first and "Page 1 of 2" in first
+    assert first.count("/remove/") == 100 and second.count("/remove/") == 1
+    assert client.get("/dashboard/followers/?p=99").status_code == 200  # the last page
